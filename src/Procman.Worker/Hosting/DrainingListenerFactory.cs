@@ -1,0 +1,23 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+
+namespace Procman.Worker.Hosting;
+
+/// <summary>
+/// Decorates Kestrel's socket transport so that a drain can unbind this worker's listeners early.
+/// </summary>
+/// <remarks>
+/// A draining worker that keeps accepting from the shared queue keeps receiving new connections and
+/// converges slowly under connect-heavy load. Unbinding makes the inner listener's pending accept return
+/// null, which Kestrel reads as "done listening"; the fd itself is not owned by that listener, so the
+/// shared socket stays open for every other worker.
+/// </remarks>
+internal sealed class DrainingListenerFactory(IConnectionListenerFactory inner, WorkerAgent agent) : IConnectionListenerFactory
+{
+    public async ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
+    {
+        var listener = await inner.BindAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        agent.Track(listener);
+        return listener;
+    }
+}

@@ -1,0 +1,243 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Hosting;
+using Procman.Worker.Protocol;
+
+namespace Procman.Worker.Hosting;
+
+/// <summary>
+/// procman's presence inside one worker process: owns the channel to the master, sends heartbeats,
+/// attaches to the app's host as it is built, and carries out drains.
+/// </summary>
+/// <remarks>
+/// One instance per worker process, rooted by its reader thread for the life of the process.
+/// </remarks>
+internal sealed partial class WorkerAgent
+{
+    // How long a worker whose master died gives its host to stop before it exits regardless.
+    private static readonly TimeSpan OrphanExitBound = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The master gives every worker this address as ASPNETCORE_URLS. An app procman attached to drops it
+    /// (<see cref="ProcmanServer"/>); an app procman could not attach to fails to bind it and exits, rather
+    /// than opening a port of its own that procman does not manage.
+    /// </summary>
+    public const string UnattachedUrl = "http://unix:/nonexistent/procman-could-not-attach-to-this-app.sock";
+
+    private readonly WorkerSettings _settings;
+    private readonly Socket _channel;
+    private readonly object _sendLock = new();
+    private readonly object _stateLock = new();
+    private readonly List<IConnectionListener> _listeners = [];
+    private readonly List<PosixSignalRegistration> _signals = [];
+    private Timer? _heartbeat;
+    private IDisposable? _hostingSubscription;
+    private IHostApplicationLifetime? _lifetime;
+    private bool _attached;
+    private bool _drainRequested;
+
+    private WorkerAgent(WorkerSettings settings)
+    {
+        _settings = settings;
+        _channel = new Socket(new SafeSocketHandle(settings.ChannelFd, ownsHandle: true));
+        // The channel is this worker's alone: processes the app starts must not inherit it, or the
+        // master would not see EOF when this worker dies.
+        Native.SetCloseOnExec(settings.ChannelFd);
+    }
+
+    public WorkerSettings Settings => _settings;
+
+    public ConnectionTracker Connections { get; } = new();
+
+    /// <summary>Called by the startup hook. Does nothing in a process procman did not start.</summary>
+    public static void AttachFromEnvironment()
+    {
+        var settings = WorkerSettings.FromEnvironment();
+        if (settings is null)
+        {
+            return;
+        }
+        new WorkerAgent(settings).Start();
+    }
+
+    private void Start()
+    {
+        // SIGHUP, SIGUSR1 and SIGUSR2 terminate a .NET process that installs no handler. They are the
+        // master's signals: a terminal hangup or a stray kill must not take the worker down.
+        foreach (var signal in new[] { PosixSignal.SIGHUP, (PosixSignal)10, (PosixSignal)12 })
+        {
+            _signals.Add(PosixSignalRegistration.Create(signal, static context => context.Cancel = true));
+        }
+
+        var reader = new Thread(ReadChannel) { IsBackground = true, Name = "procman channel" };
+        reader.Start();
+
+        // A System.Threading.Timer fires on the thread pool: when every pool thread is blocked, the
+        // heartbeat stops, and the master sees the worker as hung although its process is alive.
+        _heartbeat = new Timer(_ => Send(ChannelMessage.Heartbeat), null, TimeSpan.Zero, _settings.HeartbeatInterval);
+
+        _hostingSubscription = DiagnosticListener.AllListeners.Subscribe(new HostingObserver(this));
+    }
+
+    /// <summary>Called once per host the app builds; procman attaches to the first.</summary>
+    private void OnHostBuilding(IHostBuilder builder)
+    {
+        lock (_stateLock)
+        {
+            if (_attached)
+            {
+                return;
+            }
+            _attached = true;
+        }
+        _hostingSubscription?.Dispose();
+        ProcmanHostConfigurator.Apply(builder, this);
+        Send(ChannelMessage.Attached);
+    }
+
+    public void OnHostStarting(IHostApplicationLifetime lifetime)
+    {
+        bool drainRequested;
+        lock (_stateLock)
+        {
+            _lifetime = lifetime;
+            drainRequested = _drainRequested;
+        }
+        lifetime.ApplicationStarted.Register(() => Send(ChannelMessage.Ready));
+        if (drainRequested)
+        {
+            lifetime.StopApplication();
+        }
+    }
+
+    public void Track(IConnectionListener listener)
+    {
+        bool draining;
+        lock (_stateLock)
+        {
+            _listeners.Add(listener);
+            draining = _drainRequested;
+        }
+        if (draining)
+        {
+            _ = listener.UnbindAsync().AsTask();
+        }
+    }
+
+    private void BeginDrain(TimeSpan bound)
+    {
+        IConnectionListener[] listeners;
+        IHostApplicationLifetime? lifetime;
+        lock (_stateLock)
+        {
+            if (_drainRequested)
+            {
+                return;
+            }
+            _drainRequested = true;
+            listeners = [.. _listeners];
+            lifetime = _lifetime;
+        }
+
+        Send(ChannelMessage.Draining);
+        var idle = Connections.StartDraining();
+        foreach (var listener in listeners)
+        {
+            _ = listener.UnbindAsync().AsTask();
+        }
+        if (lifetime is null)
+        {
+            // Not started yet: OnHostStarting stops it as soon as it can.
+            return;
+        }
+        _ = Task.WhenAny(idle, Task.Delay(bound)).ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
+    }
+
+    private void OnMasterLost()
+    {
+        _heartbeat?.Dispose();
+        IHostApplicationLifetime? lifetime;
+        lock (_stateLock)
+        {
+            lifetime = _lifetime;
+        }
+        if (lifetime is null)
+        {
+            Environment.Exit(1);
+            return;
+        }
+        lifetime.StopApplication();
+        Thread.Sleep(OrphanExitBound);
+        Environment.Exit(1);
+    }
+
+    private void ReadChannel()
+    {
+        var buffer = new byte[256];
+        var pending = new StringBuilder();
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = _channel.Receive(buffer);
+            }
+            catch (SocketException)
+            {
+                read = 0;
+            }
+            if (read == 0)
+            {
+                OnMasterLost();
+                return;
+            }
+            pending.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            for (var newline = IndexOfNewline(pending); newline >= 0; newline = IndexOfNewline(pending))
+            {
+                var line = pending.ToString(0, newline);
+                pending.Remove(0, newline + 1);
+                Handle(line);
+            }
+        }
+    }
+
+    private static int IndexOfNewline(StringBuilder text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] == '\n')
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void Handle(string line)
+    {
+        var (verb, argument) = ChannelMessage.Parse(line);
+        if (verb == ChannelMessage.Drain && int.TryParse(argument, out var milliseconds))
+        {
+            BeginDrain(TimeSpan.FromMilliseconds(milliseconds));
+        }
+    }
+
+    private void Send(string verb)
+    {
+        var bytes = Encoding.ASCII.GetBytes(ChannelMessage.Format(verb));
+        lock (_sendLock)
+        {
+            try
+            {
+                _channel.Send(bytes);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // The master is gone; the reader thread sees EOF and stops this worker.
+            }
+        }
+    }
+}

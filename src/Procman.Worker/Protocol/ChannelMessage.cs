@@ -1,0 +1,34 @@
+namespace Procman.Worker.Protocol;
+
+/// <summary>
+/// The verbs of the master–worker channel: one message per line, a verb and an optional argument.
+/// </summary>
+internal static class ChannelMessage
+{
+    /// <summary>Worker → master: the startup hook has attached to the app's host (sent once).</summary>
+    public const string Attached = "attached";
+
+    /// <summary>Worker → master: Kestrel is listening on the shared sockets (sent once).</summary>
+    public const string Ready = "ready";
+
+    /// <summary>Worker → master: sent from the thread pool, so a starved pool misses it.</summary>
+    public const string Heartbeat = "hb";
+
+    /// <summary>Worker → master: the worker stopped accepting and is closing its connections.</summary>
+    public const string Draining = "draining";
+
+    /// <summary>
+    /// Master → worker: stop accepting, answer every further request with <c>Connection: close</c>,
+    /// and stop the host once no connection is open or the argument (milliseconds) has passed.
+    /// </summary>
+    public const string Drain = "drain";
+
+    public static string Format(string verb, string? argument = null)
+        => argument is null ? verb + "\n" : verb + " " + argument + "\n";
+
+    public static (string Verb, string? Argument) Parse(string line)
+    {
+        var space = line.IndexOf(' ');
+        return space < 0 ? (line, null) : (line[..space], line[(space + 1)..]);
+    }
+}

@@ -1,0 +1,10 @@
+using Procman.Worker.Hosting;
+
+/// <summary>
+/// The entry point the .NET host calls, through <c>DOTNET_STARTUP_HOOKS</c>, before the app's <c>Main</c>.
+/// The runtime requires exactly this name, in no namespace, with a static <c>Initialize</c> method.
+/// </summary>
+internal static class StartupHook
+{
+    public static void Initialize() => WorkerAgent.AttachFromEnvironment();
+}

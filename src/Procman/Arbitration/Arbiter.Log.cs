@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging;
+
+namespace Procman.Arbitration;
+
+internal sealed partial class Arbiter
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Starting {Workers} worker(s) for {App}")]
+    private partial void LogStarting(int workers, string app);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Worker {Slot} started with pid {Pid} (generation {Generation})")]
+    private partial void LogWorkerStarted(int slot, int pid, int generation);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Information, Message = "Worker {Slot} (pid {Pid}) ready after {Seconds:0.00} s")]
+    private partial void LogWorkerReady(int slot, int pid, double seconds);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Information, Message = "Worker {Slot} (pid {Pid}) exited: {Exit} ({Reason})")]
+    private partial void LogWorkerExited(int slot, int pid, string exit, string reason);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "Worker {Slot} (pid {Pid}) died: {Exit} ({Reason}); replacing it in {Delay:0.#} s")]
+    private partial void LogWorkerCrashed(int slot, int pid, string exit, string reason, double delay);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Error, Message = "Worker {Slot} (pid {Pid}) {Why} ({Exit}); its last output:\n{Tail}")]
+    private partial void LogWorkerFailed(int slot, int pid, string exit, string why, string tail);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Worker {Slot} will be started again in {Delay:0.#} s")]
+    private partial void LogRespawnScheduled(int slot, double delay);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Error, Message = "Cannot start worker {Slot}: {Reason}")]
+    private partial void LogSpawnFailed(int slot, string reason);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Warning, Message = "Killing worker {Slot} (pid {Pid}): {Reason}")]
+    private partial void LogKillingWorker(int slot, int pid, string reason);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Warning, Message = "Killing worker {Slot} (pid {Pid}): still {State} after its deadline")]
+    private partial void LogKillingAfterDeadline(int slot, int pid, string state);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Information, Message = "Retiring worker {Slot} (pid {Pid}): {Reason}")]
+    private partial void LogRetiringWorker(int slot, int pid, string reason);
+
+    [LoggerMessage(EventId = 20, Level = LogLevel.Information, Message = "Received {Signal}: {Action}")]
+    private partial void LogSignal(string signal, string action);
+
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Received {Signal}: nothing to do")]
+    private partial void LogSignalIgnored(string signal);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Stopping ({Mode}): {Workers} worker(s), killing any left after {Seconds:0.#} s")]
+    private partial void LogStopping(string mode, int workers, double seconds);
+
+    [LoggerMessage(EventId = 30, Level = LogLevel.Information, Message = "Reload (generation {Generation}): starting {Workers} new worker(s)")]
+    private partial void LogReloadStarting(int generation, int workers);
+
+    [LoggerMessage(EventId = 31, Level = LogLevel.Information, Message = "Reload (generation {Generation}): {Ready} new worker(s) ready, retiring {Retiring} old one(s) after {Seconds:0.00} s")]
+    private partial void LogReloadComplete(int generation, int ready, int retiring, double seconds);
+
+    [LoggerMessage(EventId = 32, Level = LogLevel.Error, Message = "Reload failed: {Reason}; the {Serving} running worker(s) keep serving")]
+    private partial void LogReloadFailed(string reason, int serving);
+
+    [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Reload already in progress; another one follows it")]
+    private partial void LogReloadQueued();
+}

@@ -1,0 +1,324 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Procman.Configuration;
+using Procman.Worker.Protocol;
+
+namespace Procman.Arbitration;
+
+/// <summary>
+/// The master's single loop. It owns the worker table; signals, worker messages, worker exits and timer
+/// ticks arrive as events on one channel, and every decision (spawn, retire, kill, reload, stop) is taken
+/// here, one event at a time.
+/// </summary>
+internal sealed partial class Arbiter
+{
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(200);
+
+    // How long a quick stop (SIGINT, SIGQUIT) lets workers exit before killing them.
+    private static readonly TimeSpan QuickStopBound = TimeSpan.FromSeconds(1);
+
+    // Beyond the graceful timeout, the time a retiring worker gets to stop its host before it is killed.
+    private static readonly TimeSpan KillMargin = TimeSpan.FromSeconds(5);
+
+    // After the first worker was ready, this many boot failures in a row with no worker serving is a
+    // broken deploy, not a transient failure: procman gives up rather than loop forever.
+    private const int MaxBootFailuresWhileDown = 5;
+
+    private readonly ProcmanOptions _options;
+    private readonly IWorkerLauncher _launcher;
+    private readonly Channel<ArbiterEvent> _events;
+    private readonly TimeProvider _time;
+    private readonly RestartPolicy _restarts;
+    private readonly ILogger<Arbiter> _logger;
+
+    private readonly Dictionary<long, Worker> _workers = [];
+    private readonly Dictionary<int, DateTimeOffset> _pendingRespawns = [];
+    private long _lastKey;
+    private int _lastGeneration;
+    private int _currentGeneration;
+    private readonly int _target;
+    private Reload? _reload;
+    private Stop? _stop;
+    private bool _everReady;
+    private int _bootFailuresWhileDown;
+
+    public Arbiter(ProcmanOptions options, IWorkerLauncher launcher, Channel<ArbiterEvent> events, TimeProvider time, ILogger<Arbiter> logger)
+    {
+        _options = options;
+        _launcher = launcher;
+        _events = events;
+        _time = time;
+        _logger = logger;
+        _restarts = new RestartPolicy(time);
+        _target = options.Workers;
+    }
+
+    /// <summary>The exit code and, for a failure, the one-line reason, once <see cref="RunAsync"/> has returned.</summary>
+    public (int ExitCode, string? Error) Outcome => (_stop?.ExitCode ?? ExitCodes.Success, _stop?.Error);
+
+    /// <summary>The workers currently in the table, for tests and diagnostics.</summary>
+    public IReadOnlyCollection<Worker> Workers => _workers.Values;
+
+    /// <summary>Starts the workers and runs until they have all stopped.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var ticks = _time.CreateTimer(_ => _events.Writer.TryWrite(new ArbiterEvent.Tick()), null, TickInterval, TickInterval);
+        LogStarting(_target, _options.App.Path);
+        for (var slot = 1; slot <= _target; slot++)
+        {
+            Spawn(slot, _currentGeneration);
+        }
+
+        while (!IsFinished && await _events.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (!IsFinished && _events.Reader.TryRead(out var next))
+            {
+                Handle(next);
+            }
+        }
+    }
+
+    /// <summary>Handles one event. Public for unit tests, which drive the arbiter event by event.</summary>
+    public void Handle(ArbiterEvent next)
+    {
+        switch (next)
+        {
+            case ArbiterEvent.SignalReceived signal:
+                OnSignal(signal.Signal);
+                break;
+            case ArbiterEvent.WorkerMessage message when _workers.TryGetValue(message.Key, out var worker):
+                OnMessage(worker, message.Verb);
+                break;
+            case ArbiterEvent.WorkerExited exited when _workers.TryGetValue(exited.Key, out var worker):
+                OnExited(worker, exited.Exit, exited.OutputTail);
+                break;
+            case ArbiterEvent.Tick:
+                OnTick();
+                break;
+        }
+    }
+
+    public bool IsFinished => _stop is not null && _workers.Count == 0;
+
+    private void OnMessage(Worker worker, string verb)
+    {
+        switch (verb)
+        {
+            case ChannelMessage.Heartbeat:
+                worker.LastHeartbeat = _time.GetUtcNow();
+                break;
+            case ChannelMessage.Attached:
+                worker.Attached = true;
+                break;
+            case ChannelMessage.Ready when worker.State == WorkerState.Starting:
+                OnReady(worker);
+                break;
+        }
+    }
+
+    private void OnReady(Worker worker)
+    {
+        var now = _time.GetUtcNow();
+        worker.State = WorkerState.Ready;
+        worker.ReadyAt = now;
+        worker.LastHeartbeat = now;
+        _everReady = true;
+        _bootFailuresWhileDown = 0;
+        _restarts.OnReady(worker.Slot);
+        LogWorkerReady(worker.Slot, worker.Pid, (now - worker.StartedAt).TotalSeconds);
+
+        if (_stop is not null)
+        {
+            // Became ready while procman is stopping: it was signalled with the others and exits too.
+            return;
+        }
+        if (_reload is not null && worker.Generation == _reload.Generation)
+        {
+            CompleteReloadIfReady();
+        }
+    }
+
+    private void OnExited(Worker worker, WorkerExit exit, IReadOnlyList<string> tail)
+    {
+        var previous = worker.State;
+        worker.State = WorkerState.Exited;
+        _workers.Remove(worker.Key);
+        worker.Handle.Dispose();
+
+        if (_stop is not null || previous == WorkerState.Draining)
+        {
+            LogWorkerExited(worker.Slot, worker.Pid, exit.ToString(), worker.KilledBecause ?? (previous == WorkerState.Draining ? "retired" : "stopping"));
+            return;
+        }
+
+        if (_reload is not null && worker.Generation == _reload.Generation)
+        {
+            LogWorkerFailed(worker.Slot, worker.Pid, exit.ToString(), Describe(worker, previous), FormatTail(tail));
+            AbortReload($"new worker {worker.Slot} (pid {worker.Pid}) {Describe(worker, previous)} ({exit})");
+            return;
+        }
+
+        if (worker.Generation != _currentGeneration)
+        {
+            // A worker of a reload that was already given up; nothing to replace.
+            LogWorkerExited(worker.Slot, worker.Pid, exit.ToString(), worker.KilledBecause ?? "abandoned reload");
+            return;
+        }
+
+        if (previous == WorkerState.Starting)
+        {
+            OnBootFailure(worker, exit, tail);
+            return;
+        }
+
+        var delay = _restarts.OnCrash(worker.Slot);
+        LogWorkerCrashed(worker.Slot, worker.Pid, exit.ToString(), worker.KilledBecause ?? "unexpected exit", delay.TotalSeconds);
+        ScheduleRespawn(worker.Slot, delay);
+    }
+
+    private void OnBootFailure(Worker worker, WorkerExit exit, IReadOnlyList<string> tail)
+    {
+        var why = Describe(worker, WorkerState.Starting);
+        LogWorkerFailed(worker.Slot, worker.Pid, exit.ToString(), why, FormatTail(tail));
+        if (!_everReady)
+        {
+            // At start-up, Gunicorn's rule: a worker that cannot boot means the app cannot boot. Stop,
+            // rather than restart it forever.
+            BeginStop(quick: true, ExitCodes.BootFailure, BootFailureMessage(worker, exit, why));
+            return;
+        }
+
+        var ready = _workers.Values.Count(w => w.State == WorkerState.Ready);
+        _bootFailuresWhileDown = ready == 0 ? _bootFailuresWhileDown + 1 : 0;
+        if (_bootFailuresWhileDown >= MaxBootFailuresWhileDown)
+        {
+            BeginStop(quick: true, ExitCodes.BootFailure, BootFailureMessage(worker, exit, why) + $" ({_bootFailuresWhileDown} times in a row with no worker serving)");
+            return;
+        }
+        var delay = _restarts.OnCrash(worker.Slot);
+        LogRespawnScheduled(worker.Slot, delay.TotalSeconds);
+        ScheduleRespawn(worker.Slot, delay);
+    }
+
+    private string BootFailureMessage(Worker worker, WorkerExit exit, string why) => worker.Attached
+        ? $"worker {worker.Slot} {why} ({exit}); fix the app (its output is above) and start procman again"
+        : $"worker {worker.Slot} {why} ({exit}) before procman could attach to the app's host; " +
+          $"is '{_options.App.Path}' an ASP.NET Core app built with WebApplication.CreateBuilder or Host.CreateDefaultBuilder? " +
+          "The legacy WebHostBuilder is not supported; an app that builds its host otherwise can call UseProcman()";
+
+    private static string Describe(Worker worker, WorkerState previous) => worker.KilledBecause switch
+    {
+        { } reason => $"was killed: {reason}",
+        null when previous == WorkerState.Starting => "exited before it was ready",
+        _ => "exited",
+    };
+
+    private static string FormatTail(IReadOnlyList<string> tail)
+        => tail.Count == 0 ? "(no output)" : string.Join(Environment.NewLine, tail.Select(line => "    " + line));
+
+    private void OnTick()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (slot, due) in _pendingRespawns.Where(pair => pair.Value <= now).ToArray())
+        {
+            _pendingRespawns.Remove(slot);
+            if (_stop is null && slot <= _target)
+            {
+                Spawn(slot, _currentGeneration);
+            }
+        }
+
+        foreach (var worker in _workers.Values.ToArray())
+        {
+            if (worker.KillAt is { } killAt && now >= killAt)
+            {
+                worker.KillAt = null;
+                LogKillingAfterDeadline(worker.Slot, worker.Pid, worker.State.ToString());
+                worker.Handle.Signal(Native.Signal.Kill);
+            }
+            else if (worker.State == WorkerState.Starting && worker.KilledBecause is null && now - worker.StartedAt >= _options.BootTimeout)
+            {
+                Kill(worker, $"not ready within boot_timeout ({_options.BootTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)");
+            }
+            else if (worker.State == WorkerState.Ready && _options.Timeout > TimeSpan.Zero && worker.KilledBecause is null
+                && now - worker.LastHeartbeat >= _options.Timeout)
+            {
+                Kill(worker, $"hung: no heartbeat for {(now - worker.LastHeartbeat).TotalSeconds:0.#} s (timeout {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)");
+            }
+        }
+    }
+
+    private void Kill(Worker worker, string reason)
+    {
+        worker.KilledBecause = reason;
+        LogKillingWorker(worker.Slot, worker.Pid, reason);
+        worker.Handle.Signal(Native.Signal.Kill);
+    }
+
+    private void Spawn(int slot, int generation)
+    {
+        var key = ++_lastKey;
+        IWorkerHandle handle;
+        try
+        {
+            handle = _launcher.Launch(key, slot);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            LogSpawnFailed(slot, ex.Message);
+            if (!_everReady || (_reload is not null && generation == _reload.Generation))
+            {
+                if (_reload is not null && generation == _reload.Generation)
+                {
+                    AbortReload($"cannot start a worker: {ex.Message}");
+                }
+                else
+                {
+                    BeginStop(quick: true, ExitCodes.BootFailure, $"cannot start worker {slot}: {ex.Message}");
+                }
+                return;
+            }
+            ScheduleRespawn(slot, _restarts.OnCrash(slot));
+            return;
+        }
+        var worker = new Worker(key, slot, generation, handle, _time.GetUtcNow());
+        _workers[key] = worker;
+        LogWorkerStarted(slot, worker.Pid, generation);
+    }
+
+    private void ScheduleRespawn(int slot, TimeSpan delay)
+    {
+        if (slot > _target || _workers.Values.Any(w => w.Slot == slot && w.Generation == _currentGeneration && w.State is WorkerState.Starting or WorkerState.Ready))
+        {
+            return;
+        }
+        if (delay <= TimeSpan.Zero)
+        {
+            Spawn(slot, _currentGeneration);
+            return;
+        }
+        _pendingRespawns[slot] = _time.GetUtcNow() + delay;
+    }
+
+    /// <summary>Tells a worker to drain; it is killed if still there after the graceful timeout and a margin.</summary>
+    private void Retire(Worker worker, string reason)
+    {
+        worker.State = WorkerState.Draining;
+        worker.KillAt = _time.GetUtcNow() + _options.GracefulTimeout + KillMargin;
+        LogRetiringWorker(worker.Slot, worker.Pid, reason);
+        var bound = ((long)_options.GracefulTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        if (!worker.Handle.Send(ChannelMessage.Drain, bound))
+        {
+            worker.Handle.Signal(Native.Signal.Term);
+        }
+    }
+
+    private sealed record Reload(int Generation, DateTimeOffset StartedAt)
+    {
+        /// <summary>Another SIGHUP arrived during this reload: start a fresh one when this one ends.</summary>
+        public bool Again { get; set; }
+    }
+
+    private sealed record Stop(bool Quick, int ExitCode, string? Error);
+}

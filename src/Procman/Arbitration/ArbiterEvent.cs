@@ -1,0 +1,19 @@
+namespace Procman.Arbitration;
+
+/// <summary>
+/// Everything the arbiter reacts to. Signal handlers, worker channels and timers only post these;
+/// the arbiter loop alone acts on them, so the worker table has a single owner.
+/// </summary>
+internal abstract record ArbiterEvent
+{
+    public sealed record SignalReceived(int Signal) : ArbiterEvent;
+
+    /// <summary>A line from a worker's channel.</summary>
+    public sealed record WorkerMessage(long Key, string Verb) : ArbiterEvent;
+
+    /// <summary>A worker process ended; <paramref name="OutputTail"/> holds its last lines of output.</summary>
+    public sealed record WorkerExited(long Key, WorkerExit Exit, IReadOnlyList<string> OutputTail) : ArbiterEvent;
+
+    /// <summary>The periodic timer: deadlines, backoff and heartbeats are checked on it.</summary>
+    public sealed record Tick : ArbiterEvent;
+}

@@ -1,0 +1,29 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using Procman.Configuration;
+
+namespace Procman.Cli;
+
+/// <summary>Declares procman's command tree; the commands' work is in their handlers.</summary>
+internal static class ProcmanCli
+{
+    public static async Task<int> InvokeAsync(string[] args, IEnvironment environment)
+    {
+        // Everything after the first "--" belongs to the app, verbatim, even if it looks like a procman flag.
+        var separator = Array.IndexOf(args, "--");
+        var ownArgs = separator < 0 ? args : args[..separator];
+        var appArgs = separator < 0 ? [] : args[(separator + 1)..];
+
+        var root = new RootCommand("procman: a pre-fork process manager for ASP.NET Core apps (Gunicorn for .NET).");
+        root.Subcommands.Add(RunCommand.Create(environment, appArgs));
+
+        var result = root.Parse(ownArgs);
+        if (result.Errors.Count > 0 && result.Action is not HelpAction)
+        {
+            var command = result.CommandResult.Command.Name;
+            await Console.Error.WriteLineAsync($"procman: error: {result.Errors[0].Message} Run 'procman {(command == root.Name ? "" : command + " ")}--help' for usage.");
+            return ExitCodes.UsageError;
+        }
+        return await result.InvokeAsync();
+    }
+}

@@ -1,0 +1,27 @@
+namespace Procman;
+
+/// <summary>procman's exit codes, documented in the README and in <c>--help</c>.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Stopped as asked (SIGTERM, SIGINT, SIGQUIT), or a command such as --print-config succeeded.</summary>
+    public const int Success = 0;
+
+    /// <summary>An unexpected internal error.</summary>
+    public const int InternalError = 1;
+
+    /// <summary>Invalid command line or configuration.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Workers failed to boot: they exited or timed out before they were listening.</summary>
+    public const int BootFailure = 3;
+
+    /// <summary>The app does not exist or cannot be run.</summary>
+    public const int AppNotFound = 4;
+
+    /// <summary>A listen address could not be bound (in use, not permitted, not an address of this host).</summary>
+    public const int BindFailure = 5;
+
+    public const string HelpText =
+        "Exit codes: 0 stopped as asked; 1 internal error; 2 invalid command line or configuration; " +
+        "3 workers failed to boot; 4 app not found or not runnable; 5 a listen address could not be bound.";
+}

@@ -1,0 +1,200 @@
+using System.Net;
+using System.Net.Sockets;
+using Procman.Configuration;
+using Procman.Native;
+
+namespace Procman.Listeners;
+
+/// <summary>The master's listening sockets, bound before any worker starts.</summary>
+internal sealed class ListenerSet : IDisposable
+{
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
+
+    private readonly List<Listener> _listeners;
+
+    private ListenerSet(List<Listener> listeners) => _listeners = listeners;
+
+    public IReadOnlyList<Listener> Listeners => _listeners;
+
+    /// <summary>Binds every address, or none: on failure the ones already bound are closed again.</summary>
+    /// <exception cref="ProcmanException">An address could not be bound; the message says which and why.</exception>
+    public static ListenerSet Bind(IEnumerable<BindAddress> addresses, int backlog)
+    {
+        var listeners = new List<Listener>();
+        try
+        {
+            foreach (var address in addresses)
+            {
+                var listener = address switch
+                {
+                    BindAddress.Tcp tcp => BindTcp(tcp, backlog),
+                    BindAddress.Unix unix => BindUnix(unix, backlog),
+                    BindAddress.FileDescriptor fd => Adopt(fd),
+                    _ => throw new ArgumentOutOfRangeException(nameof(addresses)),
+                };
+                listeners.Add(listener);
+                // .NET creates every socket with SOCK_CLOEXEC; clearing it is what lets workers inherit it.
+                Libc.SetInheritable(listener.Fd, inheritable: true);
+            }
+            return new ListenerSet(listeners);
+        }
+        catch
+        {
+            listeners.ForEach(listener => listener.Dispose());
+            throw;
+        }
+    }
+
+    public void Dispose() => _listeners.ForEach(listener => listener.Dispose());
+
+    private static Listener BindTcp(BindAddress.Tcp address, int backlog)
+    {
+        var ip = Resolve(address);
+        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // Plain SO_REUSEADDR, so a restarted master can bind while old connections sit in TIME_WAIT.
+            // SocketOptionName.ReuseAddress would also set SO_REUSEPORT on Linux, letting any process of
+            // this user join the port.
+            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+            socket.Bind(new IPEndPoint(ip, address.Port));
+            socket.Listen(backlog);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new ProcmanException(BindError(address.ToString(), ex), ExitCodes.BindFailure);
+        }
+        var bound = (IPEndPoint)socket.LocalEndPoint!;
+        var display = bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{bound.Address}]:{bound.Port}" : $"{bound.Address}:{bound.Port}";
+        return new Listener(address, socket, display);
+    }
+
+    private static IPAddress Resolve(BindAddress.Tcp address)
+    {
+        if (IPAddress.TryParse(address.Host, out var ip))
+        {
+            return ip;
+        }
+        if (address.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return IPAddress.Loopback;
+        }
+        try
+        {
+            var addresses = Dns.GetHostAddresses(address.Host);
+            return addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? addresses.FirstOrDefault()
+                ?? throw new SocketException((int)SocketError.HostNotFound);
+        }
+        catch (SocketException)
+        {
+            throw new ProcmanException(
+                $"cannot bind {address}: host '{address.Host}' does not resolve; use an IP address such as 127.0.0.1 or 0.0.0.0",
+                ExitCodes.BindFailure);
+        }
+    }
+
+    private static Listener BindUnix(BindAddress.Unix address, int backlog)
+    {
+        RemoveStaleSocketFile(address);
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            socket.Bind(new UnixDomainSocketEndPoint(address.Path));
+            socket.Listen(backlog);
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new ProcmanException(BindError(address.ToString(), ex), ExitCodes.BindFailure);
+        }
+        return new Listener(address, socket, address.ToString());
+    }
+
+    private static void RemoveStaleSocketFile(BindAddress.Unix address)
+    {
+        if (!File.Exists(address.Path) && !Directory.Exists(address.Path))
+        {
+            return;
+        }
+        if ((File.GetAttributes(address.Path) & FileAttributes.Directory) != 0 || !IsSocketFile(address.Path))
+        {
+            throw new ProcmanException(
+                $"cannot bind {address}: '{address.Path}' exists and is not a socket; remove it or choose another path",
+                ExitCodes.BindFailure);
+        }
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(address.Path));
+        }
+        catch (SocketException)
+        {
+            // Nobody accepts there: the file was left behind by a process that died. Replace it.
+            File.Delete(address.Path);
+            return;
+        }
+        throw new ProcmanException(
+            $"cannot bind {address}: another process is listening on it; stop that process or choose another path",
+            ExitCodes.BindFailure);
+    }
+
+    private static bool IsSocketFile(string path)
+    {
+        // .NET has no file-type query for sockets, but open(2) on a socket file fails with ENXIO
+        // (an IOException here) where a regular file opens.
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    private static Listener Adopt(BindAddress.FileDescriptor address)
+    {
+        if (!Libc.IsOpen(address.Fd))
+        {
+            throw new ProcmanException(
+                $"cannot use {address}: fd {address.Fd} is not open in procman; pass the fd from the process that starts procman (for example systemd socket activation)",
+                ExitCodes.BindFailure);
+        }
+        Socket socket;
+        try
+        {
+            socket = new Socket(new SafeSocketHandle(address.Fd, ownsHandle: true));
+        }
+        catch (SocketException)
+        {
+            throw new ProcmanException($"cannot use {address}: fd {address.Fd} is not a socket", ExitCodes.BindFailure);
+        }
+        var listening = socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.AcceptConnection) is int accepting && accepting != 0;
+        if (socket.SocketType != SocketType.Stream || !listening)
+        {
+            throw new ProcmanException($"cannot use {address}: fd {address.Fd} is not a listening stream socket", ExitCodes.BindFailure);
+        }
+        var display = socket.LocalEndPoint switch
+        {
+            IPEndPoint ip => $"{ip} ({address})",
+            var other => $"{other} ({address})",
+        };
+        return new Listener(address, socket, display);
+    }
+
+    private static string BindError(string address, SocketException ex) => ex.SocketErrorCode switch
+    {
+        SocketError.AddressAlreadyInUse => $"cannot bind {address}: address already in use; stop the process listening there or choose another address with -b",
+        SocketError.AccessDenied => $"cannot bind {address}: permission denied; ports below 1024 need root or CAP_NET_BIND_SERVICE, unix sockets need a writable directory",
+        SocketError.AddressNotAvailable => $"cannot bind {address}: not an address of this host; use 0.0.0.0 for every interface or 127.0.0.1 for loopback",
+        _ => $"cannot bind {address}: {ex.Message}",
+    };
+}

@@ -1,0 +1,63 @@
+using System.Runtime.InteropServices;
+
+namespace Procman.Native;
+
+/// <summary>The few libc calls .NET does not expose.</summary>
+internal static partial class Libc
+{
+    public const int AfUnix = 1;
+    public const int SockStream = 1;
+    public const int SockCloexec = 0x80000;
+
+    private const int GetFdFlags = 1;
+    private const int SetFdFlags = 2;
+    private const int CloseOnExecFlag = 1;
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int fd, int command, int argument);
+
+    [LibraryImport("libc", EntryPoint = "socketpair", SetLastError = true)]
+    private static unsafe partial int SocketPair(int domain, int type, int protocol, int* fds);
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int KillNative(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int CloseNative(int fd);
+
+    [LibraryImport("libc", EntryPoint = "umask")]
+    public static partial uint Umask(uint mask);
+
+    /// <summary>Sets or clears FD_CLOEXEC: a cleared fd is inherited, under the same number, by every child started afterwards.</summary>
+    public static void SetInheritable(int fd, bool inheritable)
+    {
+        var flags = Fcntl(fd, GetFdFlags, 0);
+        if (flags < 0)
+        {
+            throw new IOException($"fcntl(F_GETFD) on fd {fd} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+        var updated = inheritable ? flags & ~CloseOnExecFlag : flags | CloseOnExecFlag;
+        if (Fcntl(fd, SetFdFlags, updated) < 0)
+        {
+            throw new IOException($"fcntl(F_SETFD) on fd {fd} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    public static bool IsOpen(int fd) => Fcntl(fd, GetFdFlags, 0) >= 0;
+
+    /// <summary>Creates a connected pair of AF_UNIX stream sockets, both close-on-exec.</summary>
+    public static unsafe (int First, int Second) CreateSocketPair()
+    {
+        var fds = stackalloc int[2];
+        if (SocketPair(AfUnix, SockStream | SockCloexec, 0, fds) != 0)
+        {
+            throw new IOException($"socketpair failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+        return (fds[0], fds[1]);
+    }
+
+    /// <summary>Sends a signal; returns false when the process no longer exists.</summary>
+    public static bool Kill(int pid, int signal) => KillNative(pid, signal) == 0;
+
+    public static void Close(int fd) => CloseNative(fd);
+}

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Procman.Arbitration;
+using Procman.Configuration;
+using Procman.Listeners;
+using Procman.Native;
+using Procman.Worker.Hosting;
+using Procman.Worker.Protocol;
+
+namespace Procman.Workers;
+
+/// <summary>Starts worker processes running the app, with procman's startup hook and sockets.</summary>
+/// <remarks>
+/// Only the arbiter loop calls <see cref="Launch"/>, one launch at a time. That matters: a worker's end of
+/// its channel is inheritable only between the two lines around <see cref="Process.Start()"/>, and no other
+/// process may be started in that window, or it would inherit that channel too.
+/// </remarks>
+internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
+{
+    /// <summary>Variables through which an app chooses its own addresses; workers must use procman's sockets only.</summary>
+    private static readonly string[] AddressVariables =
+        ["ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_HTTP_PORTS", "DOTNET_HTTPS_PORTS"];
+
+    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
+
+    private readonly ProcmanOptions _options;
+    private readonly ListenerSet _listeners;
+    private readonly ChannelWriter<ArbiterEvent> _events;
+    private readonly ILogger<ProcessWorkerLauncher> _logger;
+    private readonly string _fileName;
+    private readonly IReadOnlyList<string> _arguments;
+    private readonly Dictionary<string, string> _environment;
+
+    public ProcessWorkerLauncher(ProcmanOptions options, ListenerSet listeners, ChannelWriter<ArbiterEvent> events, IEnvironment environment, ILogger<ProcessWorkerLauncher> logger)
+    {
+        _options = options;
+        _listeners = listeners;
+        _events = events;
+        _logger = logger;
+        var appPath = Path.GetFullPath(options.App.Path);
+        _fileName = options.App.IsDll ? DotnetHost.Find() : appPath;
+        _arguments = options.App.IsDll ? [appPath, .. options.App.Arguments] : options.App.Arguments;
+        _environment = BuildEnvironment(environment.All());
+    }
+
+    public IWorkerHandle Launch(long key, int slot)
+    {
+        var (masterEnd, workerEnd) = Libc.CreateSocketPair();
+        try
+        {
+            var start = new ProcessStartInfo(_fileName)
+            {
+                UseShellExecute = false,
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = Environment.CurrentDirectory,
+            };
+            foreach (var argument in _arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+            start.Environment.Clear();
+            foreach (var (name, value) in _environment)
+            {
+                start.Environment[name] = value;
+            }
+            start.Environment[WorkerEnvironment.WorkerId] = slot.ToString(CultureInfo.InvariantCulture);
+            start.Environment[WorkerEnvironment.ChannelFd] = workerEnd.ToString(CultureInfo.InvariantCulture);
+
+            Libc.SetInheritable(workerEnd, inheritable: true);
+            var process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned null");
+            process.StandardInput.Close();
+            return new WorkerProcess(key, slot, process, new Socket(new SafeSocketHandle(masterEnd, ownsHandle: true)), _events);
+        }
+        catch
+        {
+            Libc.Close(masterEnd);
+            throw;
+        }
+        finally
+        {
+            // The worker has its copy now; the master must not hold this end, or it would never see EOF.
+            Libc.Close(workerEnd);
+        }
+    }
+
+    private Dictionary<string, string> BuildEnvironment(IReadOnlyDictionary<string, string> inherited)
+    {
+        var environment = new Dictionary<string, string>(inherited, StringComparer.Ordinal);
+        foreach (var (name, value) in _options.Environment)
+        {
+            environment[name] = value;
+        }
+
+        var ignored = AddressVariables.Where(name => environment.TryGetValue(name, out var value) && value.Length > 0)
+            .Select(name => $"{name}={environment[name]}")
+            .ToArray();
+        if (ignored.Length > 0)
+        {
+            LogAddressVariablesIgnored(string.Join(", ", ignored), string.Join(", ", _listeners.Listeners.Select(l => l.Display)));
+        }
+        foreach (var name in AddressVariables)
+        {
+            environment.Remove(name);
+        }
+        environment["ASPNETCORE_URLS"] = WorkerAgent.UnattachedUrl;
+
+        var hook = Path.Combine(AppContext.BaseDirectory, "Procman.Worker.dll");
+        environment[WorkerEnvironment.StartupHooks] = environment.TryGetValue(WorkerEnvironment.StartupHooks, out var hooks) && hooks.Length > 0
+            ? hook + Path.PathSeparator + hooks
+            : hook;
+        environment[WorkerEnvironment.ListenFds] = string.Join(',', _listeners.Listeners.Select(l => l.Fd.ToString(CultureInfo.InvariantCulture)));
+        environment[WorkerEnvironment.Backlog] = _options.Backlog.ToString(CultureInfo.InvariantCulture);
+        environment[WorkerEnvironment.HeartbeatMilliseconds] = ((int)HeartbeatInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        // The host's own shutdown timeout (5 s by default) would cut requests short of the graceful timeout.
+        environment.TryAdd("DOTNET_shutdownTimeoutSeconds", ((int)Math.Ceiling(_options.GracefulTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+        return environment;
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Ignoring {Variables} for the workers: they listen only on {Listeners}")]
+    private partial void LogAddressVariablesIgnored(string variables, string listeners);
+}

@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Channels;
+using Procman.Arbitration;
+using Procman.Native;
+using Procman.Worker.Protocol;
+
+namespace Procman.Workers;
+
+/// <summary>
+/// A running worker: its process, the master's end of its channel, and the pumps that copy its output
+/// to procman's own stdout/stderr with the worker's name in front of every line.
+/// </summary>
+internal sealed class WorkerProcess : IWorkerHandle
+{
+    private static readonly TimeSpan OutputDrainBound = TimeSpan.FromSeconds(1);
+
+    private readonly Process _process;
+    private readonly Socket _channel;
+    private readonly object _sendLock = new();
+    private readonly OutputTail _tail = new(40);
+
+    public WorkerProcess(long key, int slot, Process process, Socket channel, ChannelWriter<ArbiterEvent> events)
+    {
+        _process = process;
+        _channel = channel;
+        Pid = process.Id;
+        var prefix = $"[worker {slot} pid {Pid}] ";
+        var stdout = Pump(process.StandardOutput, Console.Out, prefix);
+        var stderr = Pump(process.StandardError, Console.Error, prefix);
+        _ = ReadChannelAsync(key, events);
+        _ = WatchExitAsync(key, events, stdout, stderr);
+    }
+
+    public int Pid { get; }
+
+    public bool Send(string verb, string? argument = null)
+    {
+        var bytes = Encoding.ASCII.GetBytes(ChannelMessage.Format(verb, argument));
+        lock (_sendLock)
+        {
+            try
+            {
+                _channel.Send(bytes);
+                return true;
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
+
+    public bool Signal(int signal) => Libc.Kill(Pid, signal);
+
+    public void Dispose()
+    {
+        _channel.Dispose();
+        _process.Dispose();
+    }
+
+    private Task Pump(StreamReader source, TextWriter target, string prefix) => Task.Run(async () =>
+    {
+        while (await source.ReadLineAsync().ConfigureAwait(false) is { } line)
+        {
+            _tail.Add(line);
+            target.WriteLine(prefix + line);
+        }
+    });
+
+    private async Task ReadChannelAsync(long key, ChannelWriter<ArbiterEvent> events)
+    {
+        var buffer = new byte[512];
+        var pending = new StringBuilder();
+        try
+        {
+            while (true)
+            {
+                var read = await _channel.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return;
+                }
+                pending.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                var text = pending.ToString();
+                var lastNewline = text.LastIndexOf('\n');
+                if (lastNewline < 0)
+                {
+                    continue;
+                }
+                foreach (var line in text[..lastNewline].Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                {
+                    events.TryWrite(new ArbiterEvent.WorkerMessage(key, ChannelMessage.Parse(line).Verb));
+                }
+                pending.Clear().Append(text[(lastNewline + 1)..]);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The channel closes when the worker exits or is disposed; its exit is reported by WatchExitAsync.
+        }
+    }
+
+    private async Task WatchExitAsync(long key, ChannelWriter<ArbiterEvent> events, Task stdout, Task stderr)
+    {
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        try
+        {
+            // Let the pumps copy the worker's last words before the exit is reported. Bounded: a child
+            // the app started may hold the pipes open long after the worker itself is gone.
+            await Task.WhenAll(stdout, stderr).WaitAsync(OutputDrainBound).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+        events.TryWrite(new ArbiterEvent.WorkerExited(key, new WorkerExit(_process.ExitCode), _tail.Snapshot()));
+    }
+}
