@@ -8,12 +8,13 @@ using Procman.Listeners;
 using Procman.Logging;
 using Procman.Signals;
 using Procman.Workers;
+using ILogger = Microsoft.Extensions.Logging.ILogger;
 using Serilog;
 
 namespace Procman.Cli;
 
 /// <summary>Carries out <c>procman run</c>: resolve the settings, bind, and hand over to the arbiter.</summary>
-internal sealed class RunCommandHandler(IEnvironment environment)
+internal sealed partial class RunCommandHandler(IEnvironment environment)
 {
     public async Task<int> InvokeAsync(RunRequest request, CancellationToken cancellationToken)
     {
@@ -72,7 +73,7 @@ internal sealed class RunCommandHandler(IEnvironment environment)
         var logger = host.Services.GetRequiredService<ILogger<RunCommandHandler>>();
         foreach (var listener in listeners.Listeners)
         {
-            logger.LogInformation("Listening at {Address} (master pid {Pid})", listener.Display, Environment.ProcessId);
+            LogListening(logger, listener.Display, Environment.ProcessId);
         }
 
         var arbiter = host.Services.GetRequiredService<Arbiter>();
@@ -82,7 +83,7 @@ internal sealed class RunCommandHandler(IEnvironment environment)
         {
             throw new ProcmanException(error, exitCode);
         }
-        logger.LogInformation("Stopped");
+        LogStopped(logger);
         return exitCode;
     }
 
@@ -117,4 +118,10 @@ internal sealed class RunCommandHandler(IEnvironment environment)
             Console.Out.WriteLine($"{name.PadRight(width)} = {SettingDefinition.Format(value)}");
         }
     }
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Listening at {Address} (master pid {MasterPid})")]
+    private static partial void LogListening(ILogger logger, string address, int masterPid);
+
+    [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Stopped")]
+    private static partial void LogStopped(ILogger logger);
 }

@@ -62,7 +62,9 @@ internal sealed class WorkerProcess : IWorkerHandle
 
     private Task Pump(StreamReader source, TextWriter target, string prefix) => Task.Run(async () =>
     {
-        while (await source.ReadLineAsync().ConfigureAwait(false) is { } line)
+        // Process.Dispose leaves streams the caller has read alone: the pump owns and closes its pipe.
+        using var reader = source;
+        while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
             _tail.Add(line);
             target.WriteLine(prefix + line);

@@ -1,0 +1,42 @@
+using System.Text.Json;
+
+namespace Procman.FunctionalTests.Infrastructure;
+
+/// <summary>One event the master logged, read from its compact-JSON log (--log-format json).</summary>
+internal sealed record MasterEvent(int Id, string Template, JsonElement Properties)
+{
+    // The master's stable event ids (see docs/logging.md).
+    public const int WorkerStarted = 2;
+    public const int WorkerReady = 3;
+    public const int WorkerExited = 4;
+    public const int WorkerCrashed = 5;
+    public const int WorkerFailed = 6;
+    public const int WorkerKilled = 9;
+    public const int Stopping = 22;
+    public const int ReloadComplete = 31;
+    public const int ReloadFailed = 32;
+    public const int Listening = 50;
+
+    public int Int(string property) => Properties.GetProperty(property).GetInt32();
+
+    public string Text(string property) => Properties.GetProperty(property).ToString();
+
+    public static MasterEvent? TryParse(string line)
+    {
+        if (!line.StartsWith('{'))
+        {
+            return null;
+        }
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement.Clone();
+            var id = root.TryGetProperty("EventId", out var eventId) && eventId.TryGetProperty("Id", out var value) ? value.GetInt32() : 0;
+            return new MasterEvent(id, root.GetProperty("@mt").GetString() ?? "", root);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,20 @@
+namespace Procman.FunctionalTests.Infrastructure;
+
+/// <summary>Where the built procman and test apps are, next to this test assembly under artifacts/.</summary>
+internal static class Paths
+{
+    // This assembly runs from artifacts/bin/Procman.FunctionalTests/<configuration>/.
+    private static readonly DirectoryInfo OutputDirectory = new(AppContext.BaseDirectory);
+
+    private static string Configuration => OutputDirectory.Name;
+
+    private static string BinRoot => OutputDirectory.Parent!.Parent!.FullName;
+
+    public static string Procman => Path.Combine(BinRoot, "Procman", Configuration, "procman.dll");
+
+    public static string TestApp => Path.Combine(BinRoot, "Procman.TestApp", Configuration, "Procman.TestApp.dll");
+
+    public static string HelloApi => Path.Combine(BinRoot, "HelloApi", Configuration, "HelloApi.dll");
+
+    public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
+}

@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+
+namespace Procman.FunctionalTests.Infrastructure;
+
+/// <summary>
+/// A real procman master started by a test, with its output captured. Disposing it kills the master
+/// and every worker it ever reported, pass or fail.
+/// </summary>
+internal sealed class ProcmanHost : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly List<string> _lines = [];
+    private readonly List<MasterEvent> _events = [];
+    private readonly HashSet<int> _workerPids = [];
+    private readonly object _lock = new();
+    private readonly Task _stdout;
+    private readonly Task _stderr;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ProcmanHost(Process process)
+    {
+        _process = process;
+        _stdout = PumpAsync(process.StandardOutput);
+        _stderr = PumpAsync(process.StandardError);
+    }
+
+    public int Pid => _process.Id;
+
+    public int Port { get; private set; }
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>Starts procman with <c>--log-format json</c>; without a bind in <paramref name="arguments"/>, it listens on 127.0.0.1:0.</summary>
+    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(Paths.DotnetHost)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(app) ?? Environment.CurrentDirectory,
+        };
+        start.ArgumentList.Add(Paths.Procman);
+        start.ArgumentList.Add("run");
+        start.ArgumentList.Add(app);
+        var list = arguments.ToList();
+        if (!list.Contains("-b") && !list.Contains("--bind"))
+        {
+            start.ArgumentList.Add("-b");
+            start.ArgumentList.Add("127.0.0.1:0");
+        }
+        foreach (var argument in list)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.ArgumentList.Add("--log-format");
+        start.ArgumentList.Add("json");
+        start.Environment.Remove("PROCMAN_CMD_ARGS");
+        start.Environment.Remove("WEB_CONCURRENCY");
+        start.Environment.Remove("PORT");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+        var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        return new ProcmanHost(process);
+    }
+
+    /// <summary>Starts procman and waits until it listens and <paramref name="workers"/> workers are ready.</summary>
+    public static async Task<ProcmanHost> StartReadyAsync(string app, int workers, params string[] arguments)
+    {
+        var host = Start(app, ["-w", workers.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments]);
+        try
+        {
+            await host.WaitForEventsAsync(MasterEvent.WorkerReady, workers, StartTimeout);
+            return host;
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return string.Join('\n', _lines);
+            }
+        }
+    }
+
+    public IReadOnlyList<MasterEvent> Events
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    /// <summary>Pids of the workers that are ready and have not exited, per the master's own events.</summary>
+    public IReadOnlyList<int> ReadyWorkers()
+    {
+        var events = Events;
+        var gone = events.Where(e => e.Id is MasterEvent.WorkerExited or MasterEvent.WorkerCrashed or MasterEvent.WorkerFailed).Select(e => e.Int("Pid")).ToHashSet();
+        return events.Where(e => e.Id == MasterEvent.WorkerReady).Select(e => e.Int("Pid")).Where(pid => !gone.Contains(pid)).Distinct().ToArray();
+    }
+
+    public bool Signal(int signal) => Native.Kill(Pid, signal);
+
+    /// <summary>Waits until the master has logged <paramref name="count"/> events with this id in all.</summary>
+    public Task<IReadOnlyList<MasterEvent>> WaitForEventsAsync(int id, int count, TimeSpan timeout)
+        => WaitForAsync<IReadOnlyList<MasterEvent>>(() =>
+        {
+            var matching = Events.Where(e => e.Id == id).ToArray();
+            return matching.Length >= count ? matching : null;
+        }, timeout, $"{count} event(s) with id {id}");
+
+    public Task<MasterEvent> WaitForEventAsync(Func<MasterEvent, bool> predicate, TimeSpan timeout, string what)
+        => WaitForAsync(() => Events.FirstOrDefault(predicate), timeout, what);
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"procman did not exit within {timeout.TotalSeconds} s. Output:\n{Output}");
+        }
+        await Task.WhenAll(_stdout, _stderr).WaitAsync(TimeSpan.FromSeconds(5));
+        return _process.ExitCode;
+    }
+
+    public HttpClient CreateClient(bool keepAlive = true)
+    {
+        var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = keepAlive ? Timeout.InfiniteTimeSpan : TimeSpan.Zero })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+        if (!keepAlive)
+        {
+            client.DefaultRequestHeaders.ConnectionClose = true;
+        }
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        int[] workers;
+        lock (_lock)
+        {
+            workers = [.. _workerPids];
+        }
+        var children = _process.HasExited ? [] : ProcessTable.ChildrenOf(Pid);
+        if (!_process.HasExited)
+        {
+            Native.Kill(Pid, Native.SigKill);
+        }
+        foreach (var pid in workers.Concat(children).Distinct())
+        {
+            if (ProcessTable.IsAlive(pid))
+            {
+                Native.Kill(pid, Native.SigKill);
+            }
+        }
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+        }
+        _process.Dispose();
+    }
+
+    private async Task<T> WaitForAsync<T>(Func<T?> probe, TimeSpan timeout, string what)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            Task changed;
+            lock (_lock)
+            {
+                changed = _changed.Task;
+            }
+            if (probe() is { } result)
+            {
+                return result;
+            }
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero || _process.HasExited && changed.IsCompleted)
+            {
+                throw new TimeoutException($"waited {timeout.TotalSeconds} s for {what}. procman output:\n{Output}");
+            }
+            // Wake on new output, on exit, or at the deadline.
+            await Task.WhenAny(changed, Task.Delay(remaining), _process.WaitForExitAsync());
+        }
+    }
+
+    private Task PumpAsync(StreamReader reader) => Task.Run(async () =>
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            var parsed = MasterEvent.TryParse(line);
+            TaskCompletionSource changed;
+            lock (_lock)
+            {
+                _lines.Add(parsed is null ? line : $"[{parsed.Id}] {Render(parsed)}");
+                if (parsed is not null)
+                {
+                    _events.Add(parsed);
+                    if (parsed.Id == MasterEvent.WorkerStarted)
+                    {
+                        _workerPids.Add(parsed.Int("Pid"));
+                    }
+                    if (parsed.Id == MasterEvent.Listening && Port == 0)
+                    {
+                        Port = IPEndPoint.TryParse(parsed.Text("Address"), out var endpoint) ? endpoint.Port : 0;
+                    }
+                }
+                changed = _changed;
+                _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+            changed.TrySetResult();
+        }
+    });
+
+    private static string Render(MasterEvent e)
+    {
+        var text = new StringBuilder(e.Template);
+        foreach (var property in e.Properties.EnumerateObject())
+        {
+            text.Replace("{" + property.Name + "}", property.Value.ToString());
+        }
+        return text.ToString();
+    }
+}

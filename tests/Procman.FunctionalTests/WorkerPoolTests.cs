@@ -1,0 +1,105 @@
+using System.Net.Sockets;
+using Procman.FunctionalTests.Infrastructure;
+
+namespace Procman.FunctionalTests;
+
+public sealed class WorkerPoolTests
+{
+    [Fact]
+    public async Task Run_WithFourWorkers_ServesFromFourDistinctChildrenOfTheMaster()
+    {
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, workers: 4);
+        using var client = procman.CreateClient(keepAlive: false);
+
+        var seen = new HashSet<int>();
+        for (var attempt = 0; attempt < 2000 && seen.Count < 4; attempt++)
+        {
+            seen.Add(int.Parse(await client.GetStringAsync("/pid")));
+        }
+
+        Assert.Equal(4, seen.Count);
+        Assert.All(seen, pid => Assert.Equal(procman.Pid, ProcessTable.ParentOf(pid)));
+        Assert.Equal(seen.Order(), procman.ReadyWorkers().Order());
+    }
+
+    [Fact]
+    public async Task KillWorker_IsReplaced_AndThePortNeverRefusesAConnection()
+    {
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, workers: 2);
+        var victim = procman.ReadyWorkers()[0];
+        using var probing = new CancellationTokenSource();
+        var refused = 0;
+        var connections = 0;
+        var probe = Task.Run(async () =>
+        {
+            while (!probing.IsCancellationRequested)
+            {
+                using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    await socket.ConnectAsync(procman.BaseAddress.Host, procman.Port);
+                    Interlocked.Increment(ref connections);
+                }
+                catch (SocketException)
+                {
+                    Interlocked.Increment(ref refused);
+                }
+            }
+        });
+
+        Assert.True(Native.Kill(victim, Native.SigKill));
+        var replacement = await procman.WaitForEventAsync(
+            e => e.Id == MasterEvent.WorkerReady && e.Int("Pid") != victim && e.Int("Slot") == SlotOf(procman, victim),
+            TimeSpan.FromSeconds(30), "the replacement worker to be ready");
+        await probing.CancelAsync();
+        await probe;
+
+        Assert.Equal(0, refused);
+        Assert.True(connections > 0);
+        Assert.Contains(procman.Events, e => e.Id == MasterEvent.WorkerCrashed && e.Int("Pid") == victim && e.Text("Exit").Contains("SIGKILL"));
+        Assert.Equal(procman.Pid, ProcessTable.ParentOf(replacement.Int("Pid")));
+        Assert.Equal(2, procman.ReadyWorkers().Count);
+    }
+
+    [Fact]
+    public async Task CrashOnRequest_OtherWorkerKeepsServing_AndTheCrashIsReplaced()
+    {
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, workers: 2);
+        using var client = procman.CreateClient(keepAlive: false);
+
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetStringAsync("/crash"));
+        var crash = await procman.WaitForEventAsync(e => e.Id == MasterEvent.WorkerCrashed, TimeSpan.FromSeconds(30), "the crash to be logged");
+        Assert.Contains("exit code 42", crash.Text("Exit"));
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal("ok\n", await client.GetStringAsync("/"));
+        }
+        await procman.WaitForEventAsync(e => e.Id == MasterEvent.WorkerReady && e.Int("Slot") == crash.Int("Slot") && e.Int("Pid") != crash.Int("Pid"),
+            TimeSpan.FromSeconds(30), "the crashed worker's replacement");
+    }
+
+    [Fact]
+    public async Task UnixSocket_ServesRequests_AndItsFileIsRemovedOnStop()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"procman-test-{Guid.NewGuid():N}.sock");
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "-b", $"unix:{path}");
+        using var client = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        });
+
+        Assert.Equal("ok\n", await client.GetStringAsync("http://localhost/"));
+        procman.Signal(Native.SigTerm);
+        Assert.Equal(0, await procman.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(File.Exists(path));
+    }
+
+    private static int SlotOf(ProcmanHost procman, int pid)
+        => procman.Events.First(e => e.Id == MasterEvent.WorkerStarted && e.Int("Pid") == pid).Int("Slot");
+}
