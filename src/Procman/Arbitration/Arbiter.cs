@@ -64,11 +64,7 @@ internal sealed partial class Arbiter
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         using var ticks = _time.CreateTimer(_ => _events.Writer.TryWrite(new ArbiterEvent.Tick()), null, TickInterval, TickInterval);
-        LogStarting(_target, _options.App.Path);
-        for (var slot = 1; slot <= _target; slot++)
-        {
-            Spawn(slot, _currentGeneration);
-        }
+        Start();
 
         while (!IsFinished && await _events.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -79,7 +75,17 @@ internal sealed partial class Arbiter
         }
     }
 
-    /// <summary>Handles one event. Public for unit tests, which drive the arbiter event by event.</summary>
+    /// <summary>Starts the first workers. Public, with <see cref="Handle"/>, for unit tests, which drive the arbiter event by event.</summary>
+    public void Start()
+    {
+        LogStarting(_target, _options.App.Path);
+        for (var slot = 1; slot <= _target; slot++)
+        {
+            Spawn(slot, _currentGeneration);
+        }
+    }
+
+    /// <summary>Handles one event.</summary>
     public void Handle(ArbiterEvent next)
     {
         switch (next)
@@ -205,7 +211,7 @@ internal sealed partial class Arbiter
         ? $"worker {worker.Slot} {why} ({exit}); fix the app (its output is above) and start procman again"
         : $"worker {worker.Slot} {why} ({exit}) before procman could attach to the app's host; " +
           $"is '{_options.App.Path}' an ASP.NET Core app built with WebApplication.CreateBuilder or Host.CreateDefaultBuilder? " +
-          "The legacy WebHostBuilder is not supported; an app that builds its host otherwise can call UseProcman()";
+          "the legacy WebHostBuilder is not supported";
 
     private static string Describe(Worker worker, WorkerState previous) => worker.KilledBecause switch
     {

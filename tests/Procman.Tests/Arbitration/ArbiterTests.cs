@@ -1,0 +1,259 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Procman.Arbitration;
+using Procman.Configuration;
+using Procman.Worker.Protocol;
+
+namespace Procman.Tests.Arbitration;
+
+public sealed class ArbiterTests
+{
+    private const int SigKill = 9;
+    private const int SigTerm = 15;
+    private const int SigHup = 1;
+    private const int SigInt = 2;
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly FakeWorkerLauncher _launcher = new();
+
+    [Fact]
+    public void Start_LaunchesOneWorkerPerSlot()
+    {
+        Create(workers: 3).Start();
+
+        Assert.Equal([1, 2, 3], _launcher.Launched.Select(w => w.Slot));
+    }
+
+    [Fact]
+    public void CrashOfAReadyWorker_IsReplacedAtOnce_ThenWithBackoff()
+    {
+        var arbiter = Create(workers: 1);
+        arbiter.Start();
+        var first = Ready(arbiter, _launcher.Launched[0]);
+
+        Exit(arbiter, first, 137);
+        var second = Assert.Single(_launcher.Launched.Skip(1));
+        Ready(arbiter, second);
+        Exit(arbiter, second, 137);
+
+        Assert.Equal(2, _launcher.Launched.Count);
+        _time.Advance(TimeSpan.FromMilliseconds(900));
+        arbiter.Handle(new ArbiterEvent.Tick());
+        Assert.Equal(2, _launcher.Launched.Count);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        arbiter.Handle(new ArbiterEvent.Tick());
+        Assert.Equal(3, _launcher.Launched.Count);
+        Assert.Equal(1, _launcher.Launched[2].Slot);
+    }
+
+    [Fact]
+    public void WorkerFailingBeforeReady_AtStartUp_StopsEverythingWithTheBootFailureCode()
+    {
+        var arbiter = Create(workers: 2);
+        arbiter.Start();
+        var (failing, other) = (_launcher.Launched[0], _launcher.Launched[1]);
+        arbiter.Handle(new ArbiterEvent.WorkerMessage(failing.Key, ChannelMessage.Attached));
+
+        arbiter.Handle(new ArbiterEvent.WorkerExited(failing.Key, new WorkerExit(1), ["Unhandled exception: boom"]));
+
+        Assert.Contains(SigTerm, other.Signals);
+        Exit(arbiter, other, 143);
+        Assert.True(arbiter.IsFinished);
+        Assert.Equal(ExitCodes.BootFailure, arbiter.Outcome.ExitCode);
+        Assert.Contains("exited before it was ready", arbiter.Outcome.Error);
+        Assert.Equal(2, _launcher.Launched.Count);
+    }
+
+    [Fact]
+    public void WorkerExitingBeforeAttaching_IsReportedAsAnAppProcmanCannotAttachTo()
+    {
+        var arbiter = Create(workers: 1);
+        arbiter.Start();
+
+        Exit(arbiter, _launcher.Launched[0], 1);
+
+        Assert.Contains("before procman could attach to the app's host", arbiter.Outcome.Error);
+        Assert.Contains("legacy WebHostBuilder", arbiter.Outcome.Error);
+    }
+
+    [Fact]
+    public void Reload_RetiresOldWorkersOnlyOnceEveryNewOneIsReady()
+    {
+        var arbiter = Create(workers: 2);
+        arbiter.Start();
+        var old = _launcher.Launched.ToArray();
+        Array.ForEach(old, w => Ready(arbiter, w));
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
+        var fresh = _launcher.Launched.Skip(2).ToArray();
+        Assert.Equal(2, fresh.Length);
+        Ready(arbiter, fresh[0]);
+        Assert.All(old, w => Assert.Empty(w.Sent));
+
+        Ready(arbiter, fresh[1]);
+        Assert.All(old, w => Assert.Equal($"{ChannelMessage.Drain} 30000", Assert.Single(w.Sent)));
+        Assert.All(old, w => Assert.Equal(WorkerState.Draining, arbiter.Workers.Single(x => x.Pid == w.Pid).State));
+
+        Array.ForEach(old, w => Exit(arbiter, w, 0));
+        Assert.Equal(4, _launcher.Launched.Count);
+        Assert.Equal(fresh.Select(w => w.Pid).Order(), arbiter.Workers.Select(w => w.Pid).Order());
+    }
+
+    [Fact]
+    public void Reload_WhenANewWorkerFailsToBoot_KeepsTheOldOnesAndDropsTheRest()
+    {
+        var arbiter = Create(workers: 2);
+        arbiter.Start();
+        var old = _launcher.Launched.ToArray();
+        Array.ForEach(old, w => Ready(arbiter, w));
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
+        var fresh = _launcher.Launched.Skip(2).ToArray();
+        Ready(arbiter, fresh[0]);
+        Exit(arbiter, fresh[1], 1);
+
+        Assert.All(old, w => Assert.Empty(w.Sent));
+        Assert.Contains($"{ChannelMessage.Drain} 30000", fresh[0].Sent);
+        Exit(arbiter, fresh[0], 0);
+        Assert.Equal(old.Select(w => w.Pid).Order(), arbiter.Workers.Select(w => w.Pid).Order());
+        Assert.All(arbiter.Workers, w => Assert.Equal(WorkerState.Ready, w.State));
+        Assert.False(arbiter.IsFinished);
+    }
+
+    [Fact]
+    public void HupDuringAReload_RunsAnotherReloadAfterIt()
+    {
+        var arbiter = Create(workers: 1);
+        arbiter.Start();
+        Ready(arbiter, _launcher.Launched[0]);
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
+        Assert.Equal(2, _launcher.Launched.Count);
+        Ready(arbiter, _launcher.Launched[1]);
+
+        Assert.Equal(3, _launcher.Launched.Count);
+    }
+
+    [Fact]
+    public void WorkerWithoutHeartbeat_IsKilledAfterTheTimeout_AndReplaced()
+    {
+        var arbiter = Create(workers: 1, timeout: TimeSpan.FromSeconds(10));
+        arbiter.Start();
+        var worker = Ready(arbiter, _launcher.Launched[0]);
+
+        _time.Advance(TimeSpan.FromSeconds(9));
+        arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Heartbeat));
+        _time.Advance(TimeSpan.FromSeconds(9.9));
+        arbiter.Handle(new ArbiterEvent.Tick());
+        Assert.Empty(worker.Signals);
+
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        arbiter.Handle(new ArbiterEvent.Tick());
+        Assert.Equal([SigKill], worker.Signals);
+
+        Exit(arbiter, worker, 137);
+        Assert.Equal(2, _launcher.Launched.Count);
+    }
+
+    [Fact]
+    public void WorkerNotReadyWithinBootTimeout_IsKilled()
+    {
+        var arbiter = Create(workers: 1, bootTimeout: TimeSpan.FromSeconds(60));
+        arbiter.Start();
+        var worker = _launcher.Launched[0];
+
+        _time.Advance(TimeSpan.FromSeconds(59));
+        arbiter.Handle(new ArbiterEvent.Tick());
+        Assert.Empty(worker.Signals);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        arbiter.Handle(new ArbiterEvent.Tick());
+
+        Assert.Equal([SigKill], worker.Signals);
+        Exit(arbiter, worker, 137);
+        Assert.Contains("boot_timeout", arbiter.Outcome.Error);
+    }
+
+    [Fact]
+    public void GracefulStop_TermsEveryWorker_KillsThoseLeftAfterTheGracefulTimeout_AndExitsZero()
+    {
+        var arbiter = Create(workers: 2);
+        arbiter.Start();
+        var (slow, quick) = (Ready(arbiter, _launcher.Launched[0]), Ready(arbiter, _launcher.Launched[1]));
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigTerm));
+        Assert.Equal([SigTerm], slow.Signals);
+        Exit(arbiter, quick, 0);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        arbiter.Handle(new ArbiterEvent.Tick());
+
+        Assert.Equal([SigTerm, SigKill], slow.Signals);
+        Assert.False(arbiter.IsFinished);
+        Exit(arbiter, slow, 137);
+        Assert.True(arbiter.IsFinished);
+        Assert.Equal((0, null), arbiter.Outcome);
+        Assert.Equal(2, _launcher.Launched.Count);
+    }
+
+    [Fact]
+    public void QuickStop_KillsAfterOneSecond()
+    {
+        var arbiter = Create(workers: 1);
+        arbiter.Start();
+        var worker = Ready(arbiter, _launcher.Launched[0]);
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigInt));
+        _time.Advance(TimeSpan.FromSeconds(1));
+        arbiter.Handle(new ArbiterEvent.Tick());
+
+        Assert.Equal([SigTerm, SigKill], worker.Signals);
+    }
+
+    [Fact]
+    public void FiveBootFailuresInARow_WithNoWorkerServing_GiveUp()
+    {
+        var arbiter = Create(workers: 1);
+        arbiter.Start();
+        Exit(arbiter, Ready(arbiter, _launcher.Launched[0]), 137);
+
+        for (var failure = 1; failure <= 5; failure++)
+        {
+            var worker = _launcher.Launched[^1];
+            Exit(arbiter, worker, 1);
+            _time.Advance(RestartPolicy.MaxDelay);
+            arbiter.Handle(new ArbiterEvent.Tick());
+        }
+
+        Assert.Equal(ExitCodes.BootFailure, arbiter.Outcome.ExitCode);
+        Assert.Contains("5 times in a row", arbiter.Outcome.Error);
+    }
+
+    private Arbiter Create(int workers, TimeSpan? timeout = null, TimeSpan? bootTimeout = null)
+    {
+        var options = new ProcmanOptions
+        {
+            App = new AppCommand("/srv/app/App.dll", []),
+            Binds = [new BindAddress.Tcp("127.0.0.1", 0)],
+            Workers = workers,
+            Backlog = 2048,
+            GracefulTimeout = TimeSpan.FromSeconds(30),
+            Timeout = timeout ?? TimeSpan.FromSeconds(30),
+            BootTimeout = bootTimeout ?? TimeSpan.FromSeconds(120),
+            Environment = [],
+            LogLevel = "info",
+            LogFormat = "text",
+        };
+        return new Arbiter(options, _launcher, Channel.CreateUnbounded<ArbiterEvent>(), _time, NullLogger<Arbiter>.Instance);
+    }
+
+    private static FakeWorkerLauncher.FakeWorker Ready(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker)
+    {
+        arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Attached));
+        arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Ready));
+        return worker;
+    }
+
+    private static void Exit(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, int code)
+        => arbiter.Handle(new ArbiterEvent.WorkerExited(worker.Key, new WorkerExit(code), []));
+}
