@@ -80,9 +80,10 @@ public sealed class WorkerPoolTests
     }
 
     [Fact]
-    public async Task UnixSocket_ServesRequests_AndItsFileIsRemovedOnStop()
+    public async Task UnixSocket_ReplacesAStaleFile_ServesRequests_AndItsFileIsRemovedOnStop()
     {
         var path = Path.Combine(Path.GetTempPath(), $"procman-test-{Guid.NewGuid():N}.sock");
+        CreateStaleSocketFile(path);
         await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "-b", $"unix:{path}");
         using var client = new HttpClient(new SocketsHttpHandler
         {
@@ -98,6 +99,32 @@ public sealed class WorkerPoolTests
         procman.Signal(Native.SigTerm);
         Assert.Equal(0, await procman.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.False(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task UnixSocket_WithALiveListener_IsRefusedWithExitFive()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"procman-test-{Guid.NewGuid():N}.sock");
+        using var squatter = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        squatter.Bind(new UnixDomainSocketEndPoint(path));
+        squatter.Listen();
+
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-b", $"unix:{path}"]);
+
+        Assert.Equal(5, await procman.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("another process is listening on it", procman.Output);
+        Assert.True(File.Exists(path));
+    }
+
+    /// <summary>Leaves a socket file nobody listens on, as a process that died would.</summary>
+    private static void CreateStaleSocketFile(string path)
+    {
+        var bound = path + ".bound";
+        using var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        socket.Bind(new UnixDomainSocketEndPoint(bound));
+        socket.Listen();
+        // Disposing deletes the file the socket was bound to; moved away first, it survives the socket.
+        File.Move(bound, path);
     }
 
     private static int SlotOf(ProcmanHost procman, int pid)

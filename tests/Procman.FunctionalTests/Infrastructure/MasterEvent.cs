@@ -16,6 +16,7 @@ internal sealed record MasterEvent(int Id, string Template, JsonElement Properti
     public const int ReloadComplete = 31;
     public const int ReloadFailed = 32;
     public const int Listening = 50;
+    public const int AddressVariablesIgnored = 100;
 
     public int Int(string property) => Properties.GetProperty(property).GetInt32();
 

@@ -35,7 +35,7 @@ internal sealed class ProcmanHost : IAsyncDisposable
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
     /// <summary>Starts procman with <c>--log-format json</c>; without a bind in <paramref name="arguments"/>, it listens on 127.0.0.1:0.</summary>
-    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null)
     {
         var start = new ProcessStartInfo(Paths.DotnetHost)
         {
@@ -60,6 +60,14 @@ internal sealed class ProcmanHost : IAsyncDisposable
         }
         start.ArgumentList.Add("--log-format");
         start.ArgumentList.Add("json");
+        if (appArguments is not null)
+        {
+            start.ArgumentList.Add("--");
+            foreach (var argument in appArguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
         start.Environment.Remove("PROCMAN_CMD_ARGS");
         start.Environment.Remove("WEB_CONCURRENCY");
         start.Environment.Remove("PORT");

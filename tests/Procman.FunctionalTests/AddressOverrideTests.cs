@@ -1,0 +1,38 @@
+using System.Net.Sockets;
+using Procman.FunctionalTests.Infrastructure;
+
+namespace Procman.FunctionalTests;
+
+/// <summary>Workers listen on procman's sockets and nowhere else, whatever the app asks for.</summary>
+public sealed class AddressOverrideTests
+{
+    [Fact]
+    public async Task AppAddresses_FromEnvironmentArgumentsAndAppSettings_AreIgnored_WithOneLineEach()
+    {
+        // The test app's appsettings.json has Kestrel:Endpoints:Http:Url = http://127.0.0.1:5999.
+        await using var procman = ProcmanHost.Start(
+            Paths.TestApp,
+            ["-w", "2"],
+            environment: new Dictionary<string, string> { ["ASPNETCORE_URLS"] = "http://127.0.0.1:5998", ["ASPNETCORE_HTTP_PORTS"] = "5996" },
+            appArguments: ["--urls", "http://127.0.0.1:5997"]);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
+
+        using var client = procman.CreateClient();
+        Assert.Equal("ok\n", await client.GetStringAsync("/"));
+        foreach (var port in new[] { 5996, 5997, 5998, 5999 })
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await Assert.ThrowsAsync<SocketException>(() => socket.ConnectAsync("127.0.0.1", port));
+        }
+
+        var output = procman.Output;
+        var ignoredVariables = Assert.Single(procman.Events, e => e.Id == MasterEvent.AddressVariablesIgnored);
+        Assert.Contains("ASPNETCORE_URLS=http://127.0.0.1:5998", ignoredVariables.Text("Variables"));
+        Assert.Contains("ASPNETCORE_HTTP_PORTS=5996", ignoredVariables.Text("Variables"));
+        Assert.Equal(2, CountLines(output, "ignoring the app's Kestrel:Endpoints (Http)"));
+        Assert.Equal(2, CountLines(output, "ignoring the app's own addresses (http://127.0.0.1:5997)"));
+        Assert.DoesNotContain("Overriding address", output);
+    }
+
+    private static int CountLines(string output, string text) => output.Split('\n').Count(line => line.Contains(text));
+}
