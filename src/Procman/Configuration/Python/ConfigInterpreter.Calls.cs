@@ -43,7 +43,7 @@ internal sealed partial class ConfigInterpreter
             case "abs":
                 Arity(function, args, 1, 1);
                 return args[0] is double d ? Math.Abs(d) : PythonValues.TryInteger(args[0], out var l)
-                    ? checked(Math.Abs(l))
+                    ? (object)checked(Math.Abs(l))
                     : throw new PythonValueException($"TypeError: bad operand type for abs(): '{PythonValues.TypeName(args[0])}'");
             case "min" or "max":
                 return Extreme(function.Name, args);

@@ -126,7 +126,10 @@ internal sealed partial class ConfigInterpreter
                         return false;
                     }
                     break;
-                case "," or ":" or ";" or ":=" when depth == 0:
+                case ":=" when depth == 0:
+                    // Found here so the error wins over evaluating the target name as an undefined variable.
+                    throw ErrorAtLine(token, "assignment expressions (`:=`) are not supported", SupportedExpressions);
+                case "," or ":" or ";" when depth == 0:
                     return false;
                 default:
                     if (depth == 0 && token.Text.EndsWith('=') && token.Text is not ("==" or "!=" or "<=" or ">="))
@@ -393,9 +396,9 @@ internal sealed partial class ConfigInterpreter
             }
             else
             {
+                RejectComprehension();
                 arguments.Add(ParseTest());
             }
-            RejectComprehension();
             if (!AcceptOperator(","))
             {
                 break;
@@ -405,11 +408,32 @@ internal sealed partial class ConfigInterpreter
         return (arguments, keywords);
     }
 
+    /// <summary>
+    /// Rejects a comprehension before its element is evaluated, which would otherwise fail first on the
+    /// loop variable being undefined.
+    /// </summary>
     private void RejectComprehension()
     {
-        if (Current.IsKeyword("for") || Current.IsKeyword("async"))
+        var depth = 0;
+        for (var i = _index; i < _tokens.Count; i++)
         {
-            throw ErrorAtLine(Current, "comprehensions and generator expressions are not supported", SupportedExpressions);
+            var token = _tokens[i];
+            if (token.Kind is TokenKind.Newline or TokenKind.EndOfFile || (depth == 0 && token.IsOperator(",")))
+            {
+                return;
+            }
+            if (depth == 0 && (token.IsKeyword("for") || token.IsKeyword("async")))
+            {
+                throw ErrorAtLine(token, "comprehensions and generator expressions are not supported", SupportedExpressions);
+            }
+            if (token.Kind == TokenKind.Operator)
+            {
+                depth += token.Text is "(" or "[" or "{" ? 1 : token.Text is ")" or "]" or "}" ? -1 : 0;
+                if (depth < 0)
+                {
+                    return;
+                }
+            }
         }
     }
 
@@ -507,8 +531,8 @@ internal sealed partial class ConfigInterpreter
         {
             throw ErrorAtLine(Current, "`yield` is not supported", SupportedExpressions);
         }
-        var first = ParseTest();
         RejectComprehension();
+        var first = ParseTest();
         if (AcceptOperator(")"))
         {
             return first;
@@ -528,8 +552,8 @@ internal sealed partial class ConfigInterpreter
         var items = new List<object?>();
         while (!Current.IsOperator("]"))
         {
-            items.Add(ParseTest());
             RejectComprehension();
+            items.Add(ParseTest());
             if (!AcceptOperator(","))
             {
                 break;
@@ -550,15 +574,14 @@ internal sealed partial class ConfigInterpreter
                 throw ErrorAtLine(Current, "`**` unpacking in dict literals is not supported", SupportedExpressions);
             }
             var keyStart = Current;
+            RejectComprehension();
             var key = ParseTest();
             if (!Current.IsOperator(":"))
             {
-                RejectComprehension();
-                throw _source.Error(open.Start, Current.End, "set literals are not supported", "dict literals look like {\"key\": value}");
+                throw ErrorAtLine(open, "set literals are not supported", "dict literals look like {\"key\": value}");
             }
             Advance();
             var value = ParseTest();
-            RejectComprehension();
             if (_executing)
             {
                 if (key is not (long or string or bool or double))
