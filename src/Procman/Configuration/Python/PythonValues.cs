@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text;
+
+namespace Procman.Configuration.Python;
+
+/// <summary>
+/// Python semantics over the CLR values the evaluator uses: <see cref="long"/>, <see cref="double"/>,
+/// <see cref="string"/>, <see cref="bool"/>, null, <see cref="List{T}"/> (list), <c>object?[]</c> (tuple)
+/// and <see cref="Dictionary{TKey, TValue}"/> (dict).
+/// </summary>
+internal static partial class PythonValues
+{
+    public static bool Truthy(object? value) => value switch
+    {
+        null => false,
+        bool b => b,
+        long l => l != 0,
+        double d => d != 0,
+        string s => s.Length > 0,
+        IReadOnlyList<object?> list => list.Count > 0,
+        IReadOnlyDictionary<object, object?> dict => dict.Count > 0,
+        _ => true,
+    };
+
+    public static string TypeName(object? value) => value switch
+    {
+        null => "NoneType",
+        bool => "bool",
+        long => "int",
+        double => "float",
+        string => "str",
+        object?[] => "tuple",
+        IReadOnlyList<object?> => "list",
+        IReadOnlyDictionary<object, object?> => "dict",
+        PythonNamespace => "module",
+        PythonFunction => "builtin_function_or_method",
+        _ => "function",
+    };
+
+    public static bool IsData(object? value) => value is null or bool or long or double or string
+        || (value is IReadOnlyList<object?> list && list.All(IsData))
+        || (value is IReadOnlyDictionary<object, object?> dict && dict.Values.All(IsData));
+
+    public static string Str(object? value) => value as string ?? Repr(value);
+
+    public static string Repr(object? value) => value switch
+    {
+        null => "None",
+        bool b => b ? "True" : "False",
+        long l => l.ToString(CultureInfo.InvariantCulture),
+        double d => FormatFloat(d),
+        string s => ReprString(s),
+        object?[] tuple => tuple.Length == 1 ? $"({Repr(tuple[0])},)" : $"({string.Join(", ", tuple.Select(Repr))})",
+        IReadOnlyList<object?> list => $"[{string.Join(", ", list.Select(Repr))}]",
+        IReadOnlyDictionary<object, object?> dict => $"{{{string.Join(", ", dict.Select(pair => $"{Repr(pair.Key)}: {Repr(pair.Value)}"))}}}",
+        PythonNamespace ns => $"<module '{ns.Name}'>",
+        PythonFunction function => $"<built-in function {function.Name}>",
+        _ => $"<function {value}>",
+    };
+
+    /// <summary>Formats like Python's <c>repr(float)</c>: shortest round-trip digits, exponent only outside 1e-4..1e16.</summary>
+    public static string FormatFloat(double value)
+    {
+        if (double.IsNaN(value))
+        {
+            return "nan";
+        }
+        if (double.IsInfinity(value))
+        {
+            return value > 0 ? "inf" : "-inf";
+        }
+        var roundTrip = value.ToString("E16", CultureInfo.InvariantCulture);
+        var shortest = value.ToString("R", CultureInfo.InvariantCulture);
+        var exponent = int.Parse(roundTrip[(roundTrip.IndexOf('E', StringComparison.Ordinal) + 1)..], CultureInfo.InvariantCulture);
+        var sign = value < 0 || (value == 0 && double.IsNegative(value)) ? "-" : "";
+        var mantissa = shortest.TrimStart('-');
+        var e = mantissa.IndexOf('E', StringComparison.Ordinal);
+        if (e >= 0)
+        {
+            mantissa = mantissa[..e];
+        }
+        var digits = mantissa.Replace(".", "", StringComparison.Ordinal).TrimStart('0').TrimEnd('0');
+        if (digits.Length == 0)
+        {
+            return sign + "0.0";
+        }
+        if (exponent is < -4 or >= 16)
+        {
+            var fraction = digits.Length > 1 ? "." + digits[1..] : "";
+            return $"{sign}{digits[0]}{fraction}e{(exponent < 0 ? "-" : "+")}{Math.Abs(exponent):00}";
+        }
+        if (exponent < 0)
+        {
+            return $"{sign}0.{new string('0', -exponent - 1)}{digits}";
+        }
+        if (digits.Length <= exponent + 1)
+        {
+            return $"{sign}{digits}{new string('0', exponent + 1 - digits.Length)}.0";
+        }
+        return $"{sign}{digits[..(exponent + 1)]}.{digits[(exponent + 1)..]}";
+    }
+
+    private static string ReprString(string value)
+    {
+        var quote = value.Contains('\'', StringComparison.Ordinal) && !value.Contains('"', StringComparison.Ordinal) ? '"' : '\'';
+        var builder = new StringBuilder().Append(quote);
+        foreach (var c in value)
+        {
+            _ = c switch
+            {
+                '\\' => builder.Append(@"\\"),
+                '\n' => builder.Append(@"\n"),
+                '\r' => builder.Append(@"\r"),
+                '\t' => builder.Append(@"\t"),
+                _ when c == quote => builder.Append('\\').Append(c),
+                _ when char.IsControl(c) => builder.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:x2}"),
+                _ => builder.Append(c),
+            };
+        }
+        return builder.Append(quote).ToString();
+    }
+
+    public static bool Equal(object? left, object? right)
+    {
+        if (IsNumber(left) && IsNumber(right))
+        {
+            return TryInteger(left, out var a) && TryInteger(right, out var b) ? a == b : ToDouble(left) == ToDouble(right);
+        }
+        return (left, right) switch
+        {
+            (null, null) => true,
+            (string a, string b) => a == b,
+            (object?[] a, object?[] b) => SequenceEqual(a, b),
+            (List<object?> a, List<object?> b) => SequenceEqual(a, b),
+            (IReadOnlyDictionary<object, object?> a, IReadOnlyDictionary<object, object?> b) =>
+                a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var other) && Equal(pair.Value, other)),
+            _ => Equals(left, right),
+        };
+    }
+
+    private static bool SequenceEqual(IReadOnlyList<object?> a, IReadOnlyList<object?> b) =>
+        a.Count == b.Count && a.Zip(b).All(pair => Equal(pair.First, pair.Second));
+
+    /// <summary>Python's ordering: -1, 0 or 1; TypeError for values that have none.</summary>
+    public static int Compare(object? left, object? right, string op)
+    {
+        if (IsNumber(left) && IsNumber(right))
+        {
+            return TryInteger(left, out var a) && TryInteger(right, out var b) ? a.CompareTo(b) : ToDouble(left).CompareTo(ToDouble(right));
+        }
+        switch (left, right)
+        {
+            case (string a, string b):
+                return Math.Sign(string.CompareOrdinal(a, b));
+            case (object?[] a, object?[] b):
+                return CompareSequences(a, b, op);
+            case (List<object?> a, List<object?> b):
+                return CompareSequences(a, b, op);
+            default:
+                throw new PythonValueException($"TypeError: '{op}' not supported between instances of '{TypeName(left)}' and '{TypeName(right)}'");
+        }
+    }
+
+    private static int CompareSequences(IReadOnlyList<object?> a, IReadOnlyList<object?> b, string op)
+    {
+        for (var i = 0; i < Math.Min(a.Count, b.Count); i++)
+        {
+            if (!Equal(a[i], b[i]))
+            {
+                return Compare(a[i], b[i], op);
+            }
+        }
+        return a.Count.CompareTo(b.Count);
+    }
+
+    public static bool Contains(object? container, object? item) => container switch
+    {
+        string s when item is string part => s.Contains(part, StringComparison.Ordinal),
+        string => throw new PythonValueException($"TypeError: 'in <string>' requires string as left operand, not {TypeName(item)}"),
+        IReadOnlyList<object?> list => list.Any(element => Equal(element, item)),
+        IReadOnlyDictionary<object, object?> dict => item is not null && dict.ContainsKey(item),
+        _ => throw new PythonValueException($"TypeError: argument of type '{TypeName(container)}' is not iterable"),
+    };
+
+    public static bool IsNumber(object? value) => value is long or double or bool;
+
+    public static bool TryInteger(object? value, out long result)
+    {
+        switch (value)
+        {
+            case long l:
+                result = l;
+                return true;
+            case bool b:
+                result = b ? 1 : 0;
+                return true;
+            default:
+                result = 0;
+                return false;
+        }
+    }
+
+    public static double ToDouble(object? value) => value switch
+    {
+        double d => d,
+        long l => l,
+        bool b => b ? 1 : 0,
+        _ => throw new PythonValueException($"TypeError: must be real number, not {TypeName(value)}"),
+    };
+}
