@@ -21,7 +21,10 @@ internal static class ExitCodes
     /// <summary>A listen address could not be bound (in use, not permitted, not an address of this host).</summary>
     public const int BindFailure = 5;
 
+    /// <summary>The pidfile names a live process: procman is probably running already.</summary>
+    public const int AlreadyRunning = 6;
+
     public const string HelpText =
         "Exit codes: 0 stopped as asked; 1 internal error; 2 invalid command line or configuration; " +
-        "3 workers failed to boot; 4 app not found or not runnable; 5 a listen address could not be bound.";
+        "3 workers failed to boot; 4 app not found or not runnable; 5 a listen address could not be bound; 6 the pidfile names a running process.";
 }

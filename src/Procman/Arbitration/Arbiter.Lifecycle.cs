@@ -40,8 +40,12 @@ internal sealed partial class Arbiter
         }
         _stop = new Stop(quick, exitCode, error);
         _pendingRespawns.Clear();
-        _reload = null;
-        var bound = quick ? QuickStopBound : _options.GracefulTimeout;
+        if (_reload is not null)
+        {
+            _plans.Abandon(_reload.Plan);
+            _reload = null;
+        }
+        var bound = quick ? QuickStopBound : Options.GracefulTimeout;
         LogStopping(quick ? "quick" : "graceful", _workers.Count, bound.TotalSeconds);
         SignalAll(Signal.Term, bound);
     }
@@ -71,12 +75,18 @@ internal sealed partial class Arbiter
             LogReloadQueued();
             return;
         }
-        _reload = new Reload(++_lastGeneration, _time.GetUtcNow());
-        _pendingRespawns.Clear();
-        LogReloadStarting(_reload.Generation, _target);
-        for (var slot = 1; slot <= _target && _reload is not null; slot++)
+        var plan = _plans.Prepare(out var error);
+        if (plan is null)
         {
-            Spawn(slot, _reload.Generation);
+            LogConfigurationInvalid(error ?? "unknown error");
+            return;
+        }
+        var reload = new Reload(++_lastGeneration, _time.GetUtcNow(), plan);
+        _reload = reload;
+        LogReloadStarting(reload.Generation, plan.Options.Workers);
+        for (var slot = 1; slot <= plan.Options.Workers && _reload == reload; slot++)
+        {
+            Spawn(slot, reload.Generation, plan);
         }
     }
 
@@ -84,7 +94,7 @@ internal sealed partial class Arbiter
     {
         var reload = _reload!;
         var fresh = _workers.Values.Where(w => w.Generation == reload.Generation).ToArray();
-        if (fresh.Length < _target || fresh.Any(w => w.State != WorkerState.Ready))
+        if (fresh.Length < reload.Plan.Options.Workers || fresh.Any(w => w.State != WorkerState.Ready))
         {
             return;
         }
@@ -92,6 +102,9 @@ internal sealed partial class Arbiter
         // Every new worker is listening: only now do the old ones stop accepting, so capacity never dips.
         _currentGeneration = reload.Generation;
         _reload = null;
+        _plans.Commit(reload.Plan);
+        _target = reload.Plan.Options.Workers;
+        _pendingRespawns.Clear();
         var retiring = _workers.Values.Where(w => w.Generation != _currentGeneration && w.State is WorkerState.Starting or WorkerState.Ready).ToArray();
         LogReloadComplete(reload.Generation, fresh.Length, retiring.Length, (_time.GetUtcNow() - reload.StartedAt).TotalSeconds);
         foreach (var worker in retiring)
@@ -108,6 +121,7 @@ internal sealed partial class Arbiter
     {
         var reload = _reload!;
         _reload = null;
+        _plans.Abandon(reload.Plan);
         var serving = _workers.Values.Count(w => w.Generation == _currentGeneration && w.State == WorkerState.Ready);
         LogReloadFailed(reason, serving);
         foreach (var worker in _workers.Values.Where(w => w.Generation == reload.Generation).ToArray())

@@ -55,6 +55,9 @@ internal sealed partial class Arbiter
     [LoggerMessage(EventId = 32, Level = LogLevel.Error, Message = "Reload failed: {Reason}; the {Serving} running worker(s) keep serving")]
     private partial void LogReloadFailed(string reason, int serving);
 
+    [LoggerMessage(EventId = 34, Level = LogLevel.Error, Message = "Reload refused: {Reason}; the running configuration and workers stay as they are")]
+    private partial void LogConfigurationInvalid(string reason);
+
     [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Reload already in progress; another one follows it")]
     private partial void LogReloadQueued();
 }

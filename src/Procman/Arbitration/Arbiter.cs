@@ -25,8 +25,7 @@ internal sealed partial class Arbiter
     // broken deploy, not a transient failure: procman gives up rather than loop forever.
     private const int MaxBootFailuresWhileDown = 5;
 
-    private readonly ProcmanOptions _options;
-    private readonly IWorkerLauncher _launcher;
+    private readonly IWorkerPlans _plans;
     private readonly Channel<ArbiterEvent> _events;
     private readonly TimeProvider _time;
     private readonly RestartPolicy _restarts;
@@ -37,22 +36,24 @@ internal sealed partial class Arbiter
     private long _lastKey;
     private int _lastGeneration;
     private int _currentGeneration;
-    private readonly int _target;
+    private int _target;
     private Reload? _reload;
     private Stop? _stop;
     private bool _everReady;
     private int _bootFailuresWhileDown;
 
-    public Arbiter(ProcmanOptions options, IWorkerLauncher launcher, Channel<ArbiterEvent> events, TimeProvider time, ILogger<Arbiter> logger)
+    public Arbiter(IWorkerPlans plans, Channel<ArbiterEvent> events, TimeProvider time, ILogger<Arbiter> logger)
     {
-        _options = options;
-        _launcher = launcher;
+        _plans = plans;
         _events = events;
         _time = time;
         _logger = logger;
         _restarts = new RestartPolicy(time);
-        _target = options.Workers;
+        _target = plans.Current.Options.Workers;
     }
+
+    /// <summary>The settings in force: those of the current plan (a reload in progress has its own).</summary>
+    private ProcmanOptions Options => _plans.Current.Options;
 
     /// <summary>The exit code and, for a failure, the one-line reason, once <see cref="RunAsync"/> has returned.</summary>
     public (int ExitCode, string? Error) Outcome => (_stop?.ExitCode ?? ExitCodes.Success, _stop?.Error);
@@ -78,10 +79,10 @@ internal sealed partial class Arbiter
     /// <summary>Starts the first workers. Public, with <see cref="Handle"/>, for unit tests, which drive the arbiter event by event.</summary>
     public void Start()
     {
-        LogStarting(_target, _options.App.Path);
+        LogStarting(_target, Options.App.Path);
         for (var slot = 1; slot <= _target; slot++)
         {
-            Spawn(slot, _currentGeneration);
+            Spawn(slot, _currentGeneration, _plans.Current);
         }
     }
 
@@ -210,7 +211,7 @@ internal sealed partial class Arbiter
     private string BootFailureMessage(Worker worker, WorkerExit exit, string why) => worker.Attached
         ? $"worker {worker.Slot} {why} ({exit}); fix the app (its output is above) and start procman again"
         : $"worker {worker.Slot} {why} ({exit}) before procman could attach to the app's host; " +
-          $"is '{_options.App.Path}' an ASP.NET Core app built with WebApplication.CreateBuilder or Host.CreateDefaultBuilder? " +
+          $"is '{Options.App.Path}' an ASP.NET Core app built with WebApplication.CreateBuilder or Host.CreateDefaultBuilder? " +
           "the legacy WebHostBuilder is not supported";
 
     private static string Describe(Worker worker, WorkerState previous) => worker.KilledBecause switch
@@ -231,7 +232,7 @@ internal sealed partial class Arbiter
             _pendingRespawns.Remove(slot);
             if (_stop is null && slot <= _target)
             {
-                Spawn(slot, _currentGeneration);
+                Spawn(slot, _currentGeneration, _plans.Current);
             }
         }
 
@@ -243,14 +244,14 @@ internal sealed partial class Arbiter
                 LogKillingAfterDeadline(worker.Slot, worker.Pid, worker.State.ToString());
                 worker.Handle.Signal(Native.Signal.Kill);
             }
-            else if (worker.State == WorkerState.Starting && worker.KilledBecause is null && now - worker.StartedAt >= _options.BootTimeout)
+            else if (worker.State == WorkerState.Starting && worker.KilledBecause is null && now - worker.StartedAt >= Options.BootTimeout)
             {
-                Kill(worker, $"not ready within boot_timeout ({_options.BootTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)");
+                Kill(worker, $"not ready within boot_timeout ({Options.BootTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)");
             }
-            else if (worker.State == WorkerState.Ready && _options.Timeout > TimeSpan.Zero && worker.KilledBecause is null
-                && now - worker.LastHeartbeat >= _options.Timeout)
+            else if (worker.State == WorkerState.Ready && Options.Timeout > TimeSpan.Zero && worker.KilledBecause is null
+                && now - worker.LastHeartbeat >= Options.Timeout)
             {
-                Kill(worker, $"hung: no heartbeat for {(now - worker.LastHeartbeat).TotalSeconds:0.#} s (timeout {_options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)");
+                Kill(worker, $"hung: no heartbeat for {(now - worker.LastHeartbeat).TotalSeconds:0.#} s (timeout {Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)");
             }
         }
     }
@@ -262,13 +263,13 @@ internal sealed partial class Arbiter
         worker.Handle.Signal(Native.Signal.Kill);
     }
 
-    private void Spawn(int slot, int generation)
+    private void Spawn(int slot, int generation, WorkerPlan plan)
     {
         var key = ++_lastKey;
         IWorkerHandle handle;
         try
         {
-            handle = _launcher.Launch(key, slot);
+            handle = plan.Launcher.Launch(key, slot);
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
@@ -301,7 +302,7 @@ internal sealed partial class Arbiter
         }
         if (delay <= TimeSpan.Zero)
         {
-            Spawn(slot, _currentGeneration);
+            Spawn(slot, _currentGeneration, _plans.Current);
             return;
         }
         _pendingRespawns[slot] = _time.GetUtcNow() + delay;
@@ -311,16 +312,16 @@ internal sealed partial class Arbiter
     private void Retire(Worker worker, string reason)
     {
         worker.State = WorkerState.Draining;
-        worker.KillAt = _time.GetUtcNow() + _options.GracefulTimeout + KillMargin;
+        worker.KillAt = _time.GetUtcNow() + Options.GracefulTimeout + KillMargin;
         LogRetiringWorker(worker.Slot, worker.Pid, reason);
-        var bound = ((long)_options.GracefulTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        var bound = ((long)Options.GracefulTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         if (!worker.Handle.Send(ChannelMessage.Drain, bound))
         {
             worker.Handle.Signal(Native.Signal.Term);
         }
     }
 
-    private sealed record Reload(int Generation, DateTimeOffset StartedAt)
+    private sealed record Reload(int Generation, DateTimeOffset StartedAt, WorkerPlan Plan)
     {
         /// <summary>Another SIGHUP arrived during this reload: start a fresh one when this one ends.</summary>
         public bool Again { get; set; }

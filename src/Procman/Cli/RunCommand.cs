@@ -4,45 +4,79 @@ using Procman.Configuration;
 namespace Procman.Cli;
 
 /// <summary><c>procman run APP [options] [-- APP-ARGS]</c>: its options are generated from <see cref="Settings.All"/>.</summary>
-internal static class RunCommand
+internal sealed class RunCommand
 {
-    public static Command Create(IEnvironment environment, string[] appArgs)
-    {
-        var command = new Command("run", "Run an ASP.NET Core app as N worker processes behind a master that owns the listening sockets.\n\n"
-            + "APP is the app's .dll (run with the dotnet host) or its executable; arguments after -- are passed to the app.\n\n"
-            + "Signals: TERM graceful stop; INT, QUIT quick stop; HUP zero-downtime reload.\n\n"
-            + ExitCodes.HelpText);
+    private readonly List<(SettingDefinition Setting, Option Option)> _settingOptions = [];
 
-        var app = new Argument<string?>("APP")
+    private RunCommand()
+    {
+        Command = new Command("run", "Run an ASP.NET Core app as N worker processes behind a master that owns the listening sockets.\n\n"
+            + "APP is the app's .dll (run with the dotnet host) or its executable; arguments after -- are passed to the app. "
+            + "Settings come from, in rising precedence: defaults, the config file, PROCMAN_CMD_ARGS, the command line.\n\n"
+            + "Signals: TERM graceful stop; INT, QUIT quick stop; HUP reload the config and the workers without downtime.\n\n"
+            + ExitCodes.HelpText);
+        App = new Argument<string?>("APP")
         {
             Description = "The app to run: its main .dll, or its executable.",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        command.Arguments.Add(app);
-
-        var settingOptions = new List<(SettingDefinition Setting, Option Option)>();
-        foreach (var setting in Settings.All)
+        Command.Arguments.Add(App);
+        foreach (var setting in Settings.All.Where(setting => setting.Flags.Count > 0))
         {
             var option = CreateOption(setting);
-            command.Options.Add(option);
-            settingOptions.Add((setting, option));
+            Command.Options.Add(option);
+            _settingOptions.Add((setting, option));
         }
-
-        var printConfig = new Option<bool>("--print-config") { Description = "Print every setting as name = value and exit without starting workers." };
-        var checkConfig = new Option<bool>("--check-config") { Description = "Check the settings and the app, then exit: 0 when valid." };
-        command.Options.Add(printConfig);
-        command.Options.Add(checkConfig);
-
-        command.SetAction((result, cancellationToken) => new RunCommandHandler(environment).InvokeAsync(
-            new RunRequest(
-                AppPath: result.GetValue(app),
-                AppArguments: appArgs,
-                CommandLine: settingOptions.Select(pair => (pair.Setting, Values: RawValues(result, pair.Option))).Where(pair => pair.Values.Count > 0).ToArray(),
-                PrintConfig: result.GetValue(printConfig),
-                CheckConfig: result.GetValue(checkConfig)),
-            cancellationToken));
-        return command;
+        PrintConfig = new Option<bool>("--print-config") { Description = "Print every setting as name = value and exit without starting workers." };
+        CheckConfig = new Option<bool>("--check-config") { Description = "Check the settings and the app, then exit: 0 when valid." };
+        Command.Options.Add(PrintConfig);
+        Command.Options.Add(CheckConfig);
     }
+
+    private Command Command { get; }
+
+    private Argument<string?> App { get; }
+
+    private Option<bool> PrintConfig { get; }
+
+    private Option<bool> CheckConfig { get; }
+
+    public static Command Create(IEnvironment environment, string[] appArgs)
+    {
+        var run = new RunCommand();
+        run.Command.SetAction((result, cancellationToken) => new RunCommandHandler(environment).InvokeAsync(
+            new RunRequest(
+                AppPath: result.GetValue(run.App),
+                AppArguments: appArgs,
+                CommandLine: run.Inputs(result),
+                PrintConfig: result.GetValue(run.PrintConfig),
+                CheckConfig: result.GetValue(run.CheckConfig)),
+            cancellationToken));
+        return run.Command;
+    }
+
+    /// <summary>Parses settings given as words (PROCMAN_CMD_ARGS) with the same flags as the command line.</summary>
+    /// <exception cref="ProcmanException">The words are not valid settings flags.</exception>
+    public static IReadOnlyList<SettingInput> ParseSettingArguments(IReadOnlyList<string> words)
+    {
+        var run = new RunCommand();
+        var result = run.Command.Parse(words.ToArray());
+        if (result.Errors.Count > 0)
+        {
+            throw new ProcmanException(result.Errors[0].Message, ExitCodes.UsageError);
+        }
+        if (result.GetValue(run.App) is { } app || result.GetValue(run.PrintConfig) || result.GetValue(run.CheckConfig))
+        {
+            throw new ProcmanException("may hold settings only, not the app or --print-config/--check-config", ExitCodes.UsageError);
+        }
+        return run.Inputs(result);
+    }
+
+    private IReadOnlyList<SettingInput> Inputs(ParseResult result)
+        => _settingOptions
+            .Select(pair => new SettingInput(pair.Setting, RawValues(result, pair.Option)))
+            .Where(input => input.Values.Count > 0)
+            .ToArray();
 
     private static Option CreateOption(SettingDefinition setting)
     {
@@ -51,7 +85,7 @@ internal static class RunCommand
         var help = $"{setting.Help} [default: {setting.DefaultText}] [config: {setting.Name}]";
         return setting.Type switch
         {
-            SettingType.TextList => new Option<string[]>(name, aliases) { Description = help, HelpName = setting.ValueName, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false },
+            SettingType.TextList or SettingType.TextMap => new Option<string[]>(name, aliases) { Description = help, HelpName = setting.ValueName, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false },
             SettingType.Boolean => new Option<bool?>(name, aliases) { Description = help, Arity = ArgumentArity.ZeroOrOne },
             _ => new Option<string>(name, aliases) { Description = help, HelpName = setting.ValueName },
         };

@@ -6,10 +6,12 @@ using Procman.Arbitration;
 using Procman.Configuration;
 using Procman.Listeners;
 using Procman.Logging;
+using Procman.Master;
+using Procman.Native;
 using Procman.Signals;
 using Procman.Workers;
-using ILogger = Microsoft.Extensions.Logging.ILogger;
 using Serilog;
+using ILogger = Microsoft.Extensions.Logging.ILogger;
 
 namespace Procman.Cli;
 
@@ -31,53 +33,69 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
 
     private async Task<int> RunAsync(RunRequest request, CancellationToken cancellationToken)
     {
-        var values = ResolveSettings(request);
+        var loader = new ConfigurationLoader(environment, RunCommand.ParseSettingArguments);
+        var loaded = loader.Load(request.CommandLine);
         if (request.PrintConfig)
         {
-            PrintConfig(values);
+            PrintWarnings(loaded.Warnings);
+            PrintConfig(loaded.Values);
             return ExitCodes.Success;
         }
-
         if (string.IsNullOrWhiteSpace(request.AppPath))
         {
             throw new ProcmanException("no app given; usage: procman run MyApi.dll [options] [-- app arguments]", ExitCodes.UsageError);
         }
-        var app = new AppCommand(request.AppPath, request.AppArguments);
-        if (app.Check() is { } problem)
-        {
-            throw new ProcmanException(problem, ExitCodes.AppNotFound);
-        }
-        var options = ProcmanOptions.From(values, app);
+
+        var options = Resolve(loaded.Values, request);
         if (request.CheckConfig)
         {
-            await Console.Out.WriteLineAsync($"procman: configuration is valid; {options.Workers} worker(s) of {app.Path} on {string.Join(", ", options.Binds)}");
+            PrintWarnings(loaded.Warnings);
+            await Console.Out.WriteLineAsync($"procman: configuration is valid: {options.Workers} worker(s) of {options.App.Path} on {string.Join(", ", options.Binds)}");
             return ExitCodes.Success;
         }
 
-        using var listeners = ListenerSet.Bind(options.Binds, options.Backlog);
+        // From here on relative paths (the app, unix sockets, the pidfile) are relative to chdir, as in
+        // Gunicorn; a config file read again on SIGHUP keeps the path it was first found at.
+        var configFile = loaded.ConfigFile;
+        Directory.SetCurrentDirectory(options.Chdir);
+        using var pidFile = options.PidFile is { } pidPath ? PidFile.Create(pidPath) : null;
+        Libc.SetThreadName(options.ProcName ?? "procman");
+
+        using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask);
         var events = Channel.CreateUnbounded<ArbiterEvent>(new UnboundedChannelOptions { SingleReader = true });
         using var signals = new SignalListener(events.Writer);
 
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSerilog(MasterLogging.Create(options.LogLevel, options.LogFormat), dispose: true);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(listeners);
+        builder.Services.AddSerilog(MasterLogging.Create(options.LogLevel, options.LogFormat, options.ErrorLog), dispose: true);
         builder.Services.AddSingleton(events);
-        builder.Services.AddSingleton(events.Writer);
         builder.Services.AddSingleton(environment);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<IWorkerLauncher, ProcessWorkerLauncher>();
+        builder.Services.AddSingleton(provider => new WorkerPlans(
+            options,
+            listeners,
+            () => Reload(request, configFile),
+            events.Writer,
+            environment,
+            provider.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<IWorkerPlans>(provider => provider.GetRequiredService<WorkerPlans>());
         builder.Services.AddSingleton<Arbiter>();
         using var host = builder.Build();
 
         var logger = host.Services.GetRequiredService<ILogger<RunCommandHandler>>();
+        foreach (var warning in loaded.Warnings)
+        {
+            LogConfigurationWarning(logger, warning);
+        }
         foreach (var listener in listeners.Listeners)
         {
             LogListening(logger, listener.Display, Environment.ProcessId);
         }
 
+        var plans = host.Services.GetRequiredService<WorkerPlans>();
         var arbiter = host.Services.GetRequiredService<Arbiter>();
         await arbiter.RunAsync(cancellationToken);
+        // Listeners bound by reloads are the plans'; the first set is disposed by its using.
+        plans.CurrentListeners.DisposeExcept(listeners);
         var (exitCode, error) = arbiter.Outcome;
         if (error is not null)
         {
@@ -87,26 +105,37 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
         return exitCode;
     }
 
-    private SettingValues ResolveSettings(RunRequest request)
+    private ProcmanOptions Resolve(SettingValues values, RunRequest request)
     {
-        var values = new SettingValues(environment);
-        foreach (var (setting, raw) in request.CommandLine)
+        var options = ProcmanOptions.From(values, new AppCommand(request.AppPath!, request.AppArguments));
+        if (options.Check() is { } problem)
         {
-            var parsed = new List<object>();
-            foreach (var text in raw)
-            {
-                if (!setting.TryParse(text, out var value, out var error))
-                {
-                    throw new ProcmanException($"invalid {setting.Flags[0]} '{text}': {error}", ExitCodes.UsageError);
-                }
-                parsed.Add(value!);
-            }
-            object merged = setting.Type == SettingType.TextList
-                ? parsed.SelectMany(item => (IEnumerable<string>)item).ToArray()
-                : parsed[^1];
-            values.Set(setting.Name, merged, "command line");
+            throw new ProcmanException(problem, ExitCodes.UsageError);
         }
-        return values;
+        var app = new AppCommand(Path.GetFullPath(request.AppPath!, Path.GetFullPath(options.Chdir)), request.AppArguments);
+        if (app.Check() is { } appProblem)
+        {
+            throw new ProcmanException(appProblem, ExitCodes.AppNotFound);
+        }
+        return options with { App = app };
+    }
+
+    /// <summary>The configuration read again for a reload; the command line is the one procman started with.</summary>
+    private ProcmanOptions Reload(RunRequest request, string? configFile)
+    {
+        var commandLine = configFile is null
+            ? request.CommandLine
+            : [.. request.CommandLine.Where(input => input.Setting.Name != Settings.Config), new SettingInput(Settings.Get(Settings.Config), [configFile])];
+        var loaded = new ConfigurationLoader(environment, RunCommand.ParseSettingArguments).Load(commandLine);
+        return Resolve(loaded.Values, request);
+    }
+
+    private static void PrintWarnings(IEnumerable<string> warnings)
+    {
+        foreach (var warning in warnings)
+        {
+            Console.Error.WriteLine($"procman: warning: {warning}");
+        }
     }
 
     private static void PrintConfig(SettingValues values)
@@ -124,4 +153,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Stopped")]
     private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "{Warning}")]
+    private static partial void LogConfigurationWarning(ILogger logger, string warning);
 }

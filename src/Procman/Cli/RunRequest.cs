@@ -6,6 +6,6 @@ namespace Procman.Cli;
 internal sealed record RunRequest(
     string? AppPath,
     IReadOnlyList<string> AppArguments,
-    IReadOnlyList<(SettingDefinition Setting, IReadOnlyList<string> Values)> CommandLine,
+    IReadOnlyList<SettingInput> CommandLine,
     bool PrintConfig,
     bool CheckConfig);

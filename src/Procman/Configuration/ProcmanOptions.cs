@@ -1,6 +1,6 @@
 namespace Procman.Configuration;
 
-/// <summary>The settings of one run, typed and validated: what the master acts on.</summary>
+/// <summary>The settings of one run (or of one reload), typed and validated: what the master acts on.</summary>
 internal sealed record ProcmanOptions
 {
     public required AppCommand App { get; init; }
@@ -9,20 +9,60 @@ internal sealed record ProcmanOptions
 
     public required int Workers { get; init; }
 
-    public required int Backlog { get; init; }
+    public int Backlog { get; init; } = 2048;
 
-    public required TimeSpan GracefulTimeout { get; init; }
+    public TimeSpan GracefulTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Heartbeat timeout; <see cref="TimeSpan.Zero"/> means off.</summary>
-    public required TimeSpan Timeout { get; init; }
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    public required TimeSpan BootTimeout { get; init; }
+    public TimeSpan BootTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
-    public required IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; }
+    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
 
-    public required string LogLevel { get; init; }
+    public string LogLevel { get; init; } = "info";
 
-    public required string LogFormat { get; init; }
+    public string LogFormat { get; init; } = "text";
+
+    public string ErrorLog { get; init; } = "-";
+
+    public string? AccessLog { get; init; }
+
+    public string AccessLogFormat { get; init; } = Settings.DefaultAccessLogFormat;
+
+    public bool CaptureOutput { get; init; }
+
+    public TimeSpan KeepAlive { get; init; } = TimeSpan.FromSeconds(130);
+
+    public int? WorkerConnections { get; init; }
+
+    public int LimitRequestLine { get; init; } = 8192;
+
+    public int LimitRequestFields { get; init; } = 100;
+
+    public int LimitRequestFieldSize { get; init; }
+
+    public string? CertFile { get; init; }
+
+    public string? KeyFile { get; init; }
+
+    public string ForwardedAllowIps { get; init; } = "127.0.0.1,::1";
+
+    public IReadOnlyDictionary<string, string> SecureSchemeHeaders { get; init; } = new Dictionary<string, string>();
+
+    public string RootPath { get; init; } = "";
+
+    public string Chdir { get; init; } = System.Environment.CurrentDirectory;
+
+    public string? PidFile { get; init; }
+
+    public int Umask { get; init; }
+
+    public string? ProcName { get; init; }
+
+    public bool Reload { get; init; }
+
+    public IReadOnlyList<string> ReloadExtraFiles { get; init; } = [];
 
     public static ProcmanOptions From(SettingValues values, AppCommand app) => new()
     {
@@ -34,9 +74,9 @@ internal sealed record ProcmanOptions
         }).Distinct().ToArray(),
         Workers = values.Get<int>(Settings.Workers),
         Backlog = values.Get<int>(Settings.Backlog),
-        GracefulTimeout = TimeSpan.FromSeconds(values.Get<double>(Settings.GracefulTimeout)),
-        Timeout = TimeSpan.FromSeconds(values.Get<double>(Settings.Timeout)),
-        BootTimeout = TimeSpan.FromSeconds(values.Get<double>(Settings.BootTimeout)),
+        GracefulTimeout = Seconds(values, Settings.GracefulTimeout),
+        Timeout = Seconds(values, Settings.Timeout),
+        BootTimeout = Seconds(values, Settings.BootTimeout),
         Environment = values.Get<IReadOnlyList<string>>(Settings.RawEnv).Select(item =>
         {
             var equals = item.IndexOf('=');
@@ -44,5 +84,49 @@ internal sealed record ProcmanOptions
         }).ToArray(),
         LogLevel = values.Get<string>(Settings.LogLevel).ToLowerInvariant(),
         LogFormat = values.Get<string>(Settings.LogFormat).ToLowerInvariant(),
+        ErrorLog = values.Get<string>(Settings.ErrorLog),
+        AccessLog = (string?)values[Settings.AccessLog],
+        AccessLogFormat = values.Get<string>(Settings.AccessLogFormat),
+        CaptureOutput = values.Get<bool>(Settings.CaptureOutput),
+        KeepAlive = Seconds(values, Settings.KeepAlive),
+        WorkerConnections = (int?)values[Settings.WorkerConnections],
+        LimitRequestLine = values.Get<int>(Settings.LimitRequestLine),
+        LimitRequestFields = values.Get<int>(Settings.LimitRequestFields),
+        LimitRequestFieldSize = values.Get<int>(Settings.LimitRequestFieldSize),
+        CertFile = (string?)values[Settings.CertFile],
+        KeyFile = (string?)values[Settings.KeyFile],
+        ForwardedAllowIps = values.Get<string>(Settings.ForwardedAllowIps),
+        SecureSchemeHeaders = values.Get<IReadOnlyDictionary<string, string>>(Settings.SecureSchemeHeaders),
+        RootPath = values.Get<string>(Settings.RootPath),
+        Chdir = values.Get<string>(Settings.Chdir),
+        PidFile = (string?)values[Settings.PidFile],
+        Umask = values.Get<int>(Settings.Umask),
+        ProcName = (string?)values[Settings.ProcName],
+        Reload = values.Get<bool>(Settings.Reload),
+        ReloadExtraFiles = values.Get<IReadOnlyList<string>>(Settings.ReloadExtraFiles),
     };
+
+    /// <summary>Checks what no single setting can: files that must exist, settings that need each other. The app is checked by <see cref="AppCommand.Check"/>.</summary>
+    public string? Check()
+    {
+        if (KeyFile is not null && CertFile is null)
+        {
+            return "keyfile is set but certfile is not; set certfile to the certificate that goes with the key";
+        }
+        if (CertFile is not null && !File.Exists(CertFile))
+        {
+            return $"certfile '{CertFile}' does not exist";
+        }
+        if (KeyFile is not null && !File.Exists(KeyFile))
+        {
+            return $"keyfile '{KeyFile}' does not exist";
+        }
+        if (!Directory.Exists(Chdir))
+        {
+            return $"chdir '{Chdir}' is not a directory";
+        }
+        return null;
+    }
+
+    private static TimeSpan Seconds(SettingValues values, string name) => TimeSpan.FromSeconds(values.Get<double>(name));
 }

@@ -25,17 +25,50 @@ internal sealed class SettingDefinition
     /// <summary>The placeholder in <c>--help</c>, such as <c>INT</c> or <c>ADDRESS</c>.</summary>
     public string? ValueName { get; init; }
 
-    /// <summary>The default; may depend on the environment (as <c>workers</c> does on <c>WEB_CONCURRENCY</c>).</summary>
-    public required Func<IEnvironment, object> Default { get; init; }
+    /// <summary>The default; may depend on the environment (as <c>workers</c> does on <c>WEB_CONCURRENCY</c>). Null is Python's None.</summary>
+    public required Func<IEnvironment, object?> Default { get; init; }
+
+    /// <summary>Whether None (null) is a valid value, meaning "not set".</summary>
+    public bool AllowsNone { get; init; }
 
     /// <summary>How the default is described in the docs.</summary>
     public required string DefaultText { get; init; }
+
+    /// <summary>A text syntax of this setting's own, replacing the type's (as for <c>umask</c>'s octal).</summary>
+    public Func<string, (object? Value, string? Error)>? ParseText { get; init; }
 
     /// <summary>Checks a typed value; returns the problem and how to fix it, or null when the value is fine.</summary>
     public Func<object, string?>? Validate { get; init; }
 
     /// <summary>Converts a text value (from the CLI or the environment) to this setting's type.</summary>
     public bool TryParse(string text, out object? value, out string? error)
+    {
+        value = null;
+        error = null;
+        if (AllowsNone && text.Trim() is "None" or "none")
+        {
+            return true;
+        }
+        if (ParseText is not null)
+        {
+            (value, error) = ParseText(text);
+        }
+        else
+        {
+            ParseByType(text, out value, out error);
+        }
+        if (value is not null)
+        {
+            error = Validate?.Invoke(value);
+            if (error is not null)
+            {
+                value = null;
+            }
+        }
+        return error is null;
+    }
+
+    private void ParseByType(string text, out object? value, out string? error)
     {
         value = null;
         error = null;
@@ -78,20 +111,99 @@ internal sealed class SettingDefinition
             case SettingType.TextList:
                 value = new[] { text };
                 break;
+            case SettingType.TextMap:
+                var equals = text.IndexOf('=');
+                if (equals > 0)
+                {
+                    value = new Dictionary<string, string> { [text[..equals]] = text[(equals + 1)..] };
+                }
+                else
+                {
+                    error = $"'{text}' is not KEY=VALUE";
+                }
+                break;
             default:
                 value = text;
                 break;
         }
-        if (value is not null)
+    }
+
+    /// <summary>
+    /// Converts a value from a config file (long, double, string,
+    /// bool, null, lists and dicts) to this setting's type, with the same validation as the CLI.
+    /// </summary>
+    public bool TryConvert(object? python, out object? value, out string? error)
+    {
+        value = null;
+        error = null;
+        if (python is null)
         {
-            error = Validate?.Invoke(value);
-            if (error is not null)
+            if (!AllowsNone)
             {
-                value = null;
+                error = $"expected {Expected}, got None";
             }
+            return error is null;
+        }
+        switch (Type, python)
+        {
+            case (SettingType.Integer, long integer) when integer is >= int.MinValue and <= int.MaxValue:
+                value = (int)integer;
+                break;
+            case (SettingType.Number, long integer):
+                value = (double)integer;
+                break;
+            case (SettingType.Number, double number):
+                value = number;
+                break;
+            case (SettingType.Text, string text):
+                value = text;
+                break;
+            case (SettingType.Boolean, bool flag):
+                value = flag;
+                break;
+            case (SettingType.TextList, string single):
+                value = new[] { single };
+                break;
+            case (SettingType.TextList, IReadOnlyList<object?> list) when list.All(item => item is string):
+                value = list.Cast<string>().ToArray();
+                break;
+            case (SettingType.TextMap, IReadOnlyDictionary<object, object?> map) when map.All(pair => pair.Key is string && pair.Value is string):
+                value = map.ToDictionary(pair => (string)pair.Key, pair => (string)pair.Value!, StringComparer.Ordinal);
+                break;
+            default:
+                error = $"expected {Expected}, got {PythonTypeName(python)} {Format(python)}";
+                return false;
+        }
+        error = Validate?.Invoke(value);
+        if (error is not null)
+        {
+            value = null;
         }
         return error is null;
     }
+
+    /// <summary>The type in words, as error messages and the docs name it.</summary>
+    public string Expected => Type switch
+    {
+        SettingType.Integer => "an integer",
+        SettingType.Number => "a number",
+        SettingType.Text => "a string",
+        SettingType.Boolean => "True or False",
+        SettingType.TextList => "a string or a list of strings",
+        SettingType.TextMap => "a dict of strings",
+        _ => Type.ToString(),
+    } + (AllowsNone ? " or None" : "");
+
+    private static string PythonTypeName(object value) => value switch
+    {
+        long => "int",
+        double => "float",
+        string => "str",
+        bool => "bool",
+        IReadOnlyDictionary<object, object?> => "dict",
+        IReadOnlyList<object?> => "list",
+        _ => value.GetType().Name,
+    };
 
     /// <summary>Formats a value the way <c>--print-config</c> and the docs show it.</summary>
     public static string Format(object? value) => value switch
@@ -100,7 +212,10 @@ internal sealed class SettingDefinition
         string text => $"'{text}'",
         bool flag => flag ? "True" : "False",
         double number => number.ToString("0.###", CultureInfo.InvariantCulture),
+        IReadOnlyDictionary<string, string> map => "{" + string.Join(", ", map.Select(pair => $"'{pair.Key}': '{pair.Value}'")) + "}",
         IEnumerable<string> list => "[" + string.Join(", ", list.Select(item => $"'{item}'")) + "]",
+        IReadOnlyDictionary<object, object?> map => "{" + string.Join(", ", map.Select(pair => $"{Format(pair.Key)}: {Format(pair.Value)}")) + "}",
+        IEnumerable<object?> list => "[" + string.Join(", ", list.Select(Format)) + "]",
         IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

@@ -17,4 +17,7 @@ internal enum SettingType
 
     /// <summary>An on/off switch (<see cref="bool"/>).</summary>
     Boolean,
+
+    /// <summary>Pairs of strings (<see cref="IReadOnlyDictionary{TKey, TValue}"/>), a dict in a config file and KEY=VALUE on the CLI.</summary>
+    TextMap,
 }

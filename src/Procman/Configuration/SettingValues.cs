@@ -6,7 +6,7 @@ namespace Procman.Configuration;
 /// </summary>
 internal sealed class SettingValues
 {
-    private readonly Dictionary<string, object> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
 
     public SettingValues(IEnvironment environment)
@@ -18,15 +18,17 @@ internal sealed class SettingValues
         }
     }
 
-    public void Set(string name, object value, string source)
+    public void Set(string name, object? value, string source)
     {
         _values[name] = value;
         _sources[name] = source;
     }
 
-    public T Get<T>(string name) => (T)_values[name];
+    public T Get<T>(string name) => (T)_values[name]!;
+
+    public object? this[string name] => _values[name];
 
     public string SourceOf(string name) => _sources[name];
 
-    public IEnumerable<KeyValuePair<string, object>> All => _values.OrderBy(pair => pair.Key, StringComparer.Ordinal);
+    public IEnumerable<KeyValuePair<string, object?>> All => _values.OrderBy(pair => pair.Key, StringComparer.Ordinal);
 }

@@ -18,21 +18,38 @@ internal sealed class ListenerSet : IDisposable
     public IReadOnlyList<Listener> Listeners => _listeners;
 
     /// <summary>Binds every address, or none: on failure the ones already bound are closed again.</summary>
+    /// <param name="umask">Applied while unix socket files are created, so that it sets their permissions.</param>
     /// <exception cref="ProcmanException">An address could not be bound; the message says which and why.</exception>
-    public static ListenerSet Bind(IEnumerable<BindAddress> addresses, int backlog)
+    public static ListenerSet Bind(IEnumerable<BindAddress> addresses, int backlog, int umask)
+        => new ListenerSet([]).Rebind(addresses, backlog, umask);
+
+    /// <summary>
+    /// The listeners for a new set of addresses (a reload): those this set already has are shared, not bound
+    /// again, so their queued connections and their port survive; the others are bound now.
+    /// </summary>
+    /// <exception cref="ProcmanException">An address could not be bound; nothing new stays bound.</exception>
+    public ListenerSet Rebind(IEnumerable<BindAddress> addresses, int backlog, int umask)
     {
         var listeners = new List<Listener>();
+        var fresh = new List<Listener>();
         try
         {
             foreach (var address in addresses)
             {
+                if (_listeners.FirstOrDefault(existing => existing.Address == address) is { } kept)
+                {
+                    kept.Socket.Listen(backlog);
+                    listeners.Add(kept);
+                    continue;
+                }
                 var listener = address switch
                 {
                     BindAddress.Tcp tcp => BindTcp(tcp, backlog),
-                    BindAddress.Unix unix => BindUnix(unix, backlog),
+                    BindAddress.Unix unix => BindUnix(unix, backlog, umask),
                     BindAddress.FileDescriptor fd => Adopt(fd),
                     _ => throw new ArgumentOutOfRangeException(nameof(addresses)),
                 };
+                fresh.Add(listener);
                 listeners.Add(listener);
                 // .NET creates every socket with SOCK_CLOEXEC; clearing it is what lets workers inherit it.
                 Libc.SetInheritable(listener.Fd, inheritable: true);
@@ -41,8 +58,17 @@ internal sealed class ListenerSet : IDisposable
         }
         catch
         {
-            listeners.ForEach(listener => listener.Dispose());
+            fresh.ForEach(listener => listener.Dispose());
             throw;
+        }
+    }
+
+    /// <summary>Closes the listeners of this set that <paramref name="successor"/> does not share.</summary>
+    public void DisposeExcept(ListenerSet successor)
+    {
+        foreach (var listener in _listeners.Where(listener => !successor._listeners.Contains(listener)))
+        {
+            listener.Dispose();
         }
     }
 
@@ -96,10 +122,11 @@ internal sealed class ListenerSet : IDisposable
         }
     }
 
-    private static Listener BindUnix(BindAddress.Unix address, int backlog)
+    private static Listener BindUnix(BindAddress.Unix address, int backlog, int umask)
     {
         RemoveStaleSocketFile(address);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        var previousUmask = Libc.Umask((uint)umask);
         try
         {
             socket.Bind(new UnixDomainSocketEndPoint(address.Path));
@@ -109,6 +136,10 @@ internal sealed class ListenerSet : IDisposable
         {
             socket.Dispose();
             throw new ProcmanException(BindError(address.ToString(), ex), ExitCodes.BindFailure);
+        }
+        finally
+        {
+            Libc.Umask(previousUmask);
         }
         return new Listener(address, socket, address.ToString());
     }

@@ -1,6 +1,7 @@
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 
 namespace Procman.Logging;
 
@@ -9,15 +10,19 @@ internal static class MasterLogging
 {
     private const string TextTemplate = "[{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz}] [{ProcessId}] [{Level:u4}] {Message:lj}{NewLine}{Exception}";
 
-    public static Serilog.ILogger Create(string level, string format)
+    /// <param name="errorLog">- for stderr, or a file path.</param>
+    public static Serilog.ILogger Create(string level, string format, string errorLog)
     {
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(ToSerilog(level))
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .Enrich.WithProperty("ProcessId", Environment.ProcessId);
-        configuration = format == "json"
-            ? configuration.WriteTo.Console(new CompactJsonFormatter(), standardErrorFromLevel: LogEventLevel.Verbose)
-            : configuration.WriteTo.Console(outputTemplate: TextTemplate, standardErrorFromLevel: LogEventLevel.Verbose, formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        var formatter = format == "json"
+            ? (Serilog.Formatting.ITextFormatter)new CompactJsonFormatter()
+            : new MessageTemplateTextFormatter(TextTemplate, System.Globalization.CultureInfo.InvariantCulture);
+        configuration = errorLog == "-"
+            ? configuration.WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose)
+            : configuration.WriteTo.File(formatter, errorLog, shared: true, flushToDiskInterval: TimeSpan.FromSeconds(1));
         return configuration.CreateLogger();
     }
 

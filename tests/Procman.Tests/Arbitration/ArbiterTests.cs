@@ -16,6 +16,7 @@ public sealed class ArbiterTests
 
     private readonly FakeTimeProvider _time = new();
     private readonly FakeWorkerLauncher _launcher = new();
+    private FakeWorkerPlans _plans = null!;
 
     [Fact]
     public void Start_LaunchesOneWorkerPerSlot()
@@ -119,6 +120,51 @@ public sealed class ArbiterTests
         Assert.Equal(old.Select(w => w.Pid).Order(), arbiter.Workers.Select(w => w.Pid).Order());
         Assert.All(arbiter.Workers, w => Assert.Equal(WorkerState.Ready, w.State));
         Assert.False(arbiter.IsFinished);
+    }
+
+    [Fact]
+    public void Reload_WithAnInvalidConfiguration_StartsNothing_AndKeepsTheWorkers()
+    {
+        var arbiter = Create(workers: 2);
+        arbiter.Start();
+        Array.ForEach(_launcher.Launched.ToArray(), w => Ready(arbiter, w));
+        _plans.NextError = "procman.conf.py:3: invalid workers: expected an integer, got str 'many'";
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
+
+        Assert.Equal(2, _launcher.Launched.Count);
+        Assert.All(_launcher.Launched, w => Assert.Empty(w.Sent));
+    }
+
+    [Fact]
+    public void Reload_WithMoreWorkersConfigured_StartsTheNewCount_AndRetiresTheOld()
+    {
+        var arbiter = Create(workers: 1);
+        arbiter.Start();
+        var old = Ready(arbiter, _launcher.Launched[0]);
+        _plans.NextOptions = _plans.Current.Options with { Workers = 3 };
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
+        var fresh = _launcher.Launched.Skip(1).ToArray();
+        Array.ForEach(fresh, w => Ready(arbiter, w));
+
+        Assert.Equal([1, 2, 3], fresh.Select(w => w.Slot));
+        Assert.Single(old.Sent);
+        Assert.Equal(3, _plans.Current.Options.Workers);
+    }
+
+    [Fact]
+    public void Reload_ThatFails_AbandonsItsPlan()
+    {
+        var arbiter = Create(workers: 1);
+        arbiter.Start();
+        Ready(arbiter, _launcher.Launched[0]);
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
+        Exit(arbiter, _launcher.Launched[1], 1);
+
+        Assert.Single(_plans.Abandoned);
+        Assert.Equal(1, _plans.Current.Options.Workers);
     }
 
     [Fact]
@@ -244,7 +290,8 @@ public sealed class ArbiterTests
             LogLevel = "info",
             LogFormat = "text",
         };
-        return new Arbiter(options, _launcher, Channel.CreateUnbounded<ArbiterEvent>(), _time, NullLogger<Arbiter>.Instance);
+        _plans = new FakeWorkerPlans(options, _launcher);
+        return new Arbiter(_plans, Channel.CreateUnbounded<ArbiterEvent>(), _time, NullLogger<Arbiter>.Instance);
     }
 
     private static FakeWorkerLauncher.FakeWorker Ready(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker)

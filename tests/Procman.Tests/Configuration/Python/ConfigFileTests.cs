@@ -1,10 +1,8 @@
-using System.Runtime.Versioning;
 using Procman.Configuration.Python;
 
 namespace Procman.Tests.Configuration.Python;
 
 /// <summary>Realistic gunicorn.conf.py files, read from the test output directory.</summary>
-[SupportedOSPlatform("linux")]
 public sealed class ConfigFileTests
 {
     [Fact]

@@ -1,9 +1,7 @@
-using System.Runtime.Versioning;
 
 namespace Procman.Tests.Configuration.Python;
 
 /// <summary>Every kind of rejected construct: the message must carry file:line:col and the offending text.</summary>
-[SupportedOSPlatform("linux")]
 public sealed class ErrorTests
 {
     [Theory]

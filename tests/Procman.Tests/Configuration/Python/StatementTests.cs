@@ -1,9 +1,7 @@
-using System.Runtime.Versioning;
 using Procman.Configuration.Python;
 
 namespace Procman.Tests.Configuration.Python;
 
-[SupportedOSPlatform("linux")]
 public sealed class StatementTests
 {
     [Theory]

@@ -1,0 +1,157 @@
+using System.Globalization;
+
+namespace Procman.Configuration;
+
+internal static partial class Settings
+{
+    public const string Chdir = "chdir";
+    public const string RawEnv = "raw_env";
+    public const string PidFile = "pidfile";
+    public const string Umask = "umask";
+    public const string ProcName = "proc_name";
+    public const string User = "user";
+    public const string Group = "group";
+    public const string Reload = "reload";
+    public const string ReloadExtraFiles = "reload_extra_files";
+
+    private const string MechanicsSection = "Server mechanics";
+
+    private static SettingDefinition[] ServerMechanics =>
+    [
+        new()
+        {
+            Name = Chdir,
+            Type = SettingType.Text,
+            Section = MechanicsSection,
+            Flags = ["--chdir"],
+            ValueName = "DIR",
+            Help = "Change to this directory before starting workers; a relative APP path and the app's content root are resolved from it.",
+            Default = _ => Environment.CurrentDirectory,
+            DefaultText = "the current directory",
+        },
+        new()
+        {
+            Name = RawEnv,
+            Type = SettingType.TextList,
+            Section = MechanicsSection,
+            Flags = ["--env", "-e"],
+            ValueName = "KEY=VALUE",
+            Help = "Set an environment variable for the workers. Repeat for several.",
+            Default = _ => Array.Empty<string>(),
+            DefaultText = "[]",
+            Validate = value => ((IEnumerable<string>)value)
+                .Where(item => item.IndexOf('=') <= 0)
+                .Select(item => $"environment entry '{item}' is not KEY=VALUE")
+                .FirstOrDefault(),
+        },
+        new()
+        {
+            Name = PidFile,
+            Type = SettingType.Text,
+            Section = MechanicsSection,
+            Flags = ["--pid", "-p"],
+            ValueName = "FILE",
+            AllowsNone = true,
+            Help = "Write the master's pid to this file; refuse to start while it names a live process; remove it on exit.",
+            Default = _ => null,
+            DefaultText = "None",
+        },
+        new()
+        {
+            Name = Umask,
+            Type = SettingType.Integer,
+            Section = MechanicsSection,
+            Flags = ["--umask", "-m"],
+            ValueName = "INT",
+            Help = "The file mode creation mask of the master and workers (affects unix socket files); octal with a leading 0 or 0o.",
+            Default = _ => 0,
+            DefaultText = "0",
+            ParseText = ParseUmask,
+            Validate = value => Between((int)value, 0, 511 /* 0o777 */, Umask),
+        },
+        new()
+        {
+            Name = ProcName,
+            Type = SettingType.Text,
+            Section = MechanicsSection,
+            Flags = ["--name", "-n"],
+            ValueName = "STRING",
+            AllowsNone = true,
+            Help = "A name for ps and top: the master shows as 'procman: master NAME', workers as 'procman: worker NAME'.",
+            Default = _ => null,
+            DefaultText = "None (the app's name)",
+        },
+        new()
+        {
+            Name = User,
+            Type = SettingType.Text,
+            Section = MechanicsSection,
+            Flags = ["--user", "-u"],
+            ValueName = "USER",
+            AllowsNone = true,
+            Help = "Run workers as this user. Not supported yet: run procman itself as that user (systemd User=, docker --user).",
+            Default = _ => null,
+            DefaultText = "None",
+            Validate = _ => "user switching is not supported yet; run procman as the target user instead (systemd User=, docker --user)",
+        },
+        new()
+        {
+            Name = Group,
+            Type = SettingType.Text,
+            Section = MechanicsSection,
+            Flags = ["--group", "-g"],
+            ValueName = "GROUP",
+            AllowsNone = true,
+            Help = "Run workers as this group. Not supported yet: run procman itself as that group (systemd Group=, docker --user).",
+            Default = _ => null,
+            DefaultText = "None",
+            Validate = _ => "group switching is not supported yet; run procman as the target group instead (systemd Group=, docker --user)",
+        },
+        new()
+        {
+            Name = Reload,
+            Type = SettingType.Boolean,
+            Section = MechanicsSection,
+            Flags = ["--reload"],
+            Help = "Development mode: reload the workers gracefully whenever the app's files (*.dll, *.json next to it) or reload_extra_files change.",
+            Default = _ => false,
+            DefaultText = "False",
+        },
+        new()
+        {
+            Name = ReloadExtraFiles,
+            Type = SettingType.TextList,
+            Section = MechanicsSection,
+            Flags = ["--reload-extra-file"],
+            ValueName = "FILE",
+            Help = "More files to watch with reload. Repeat for several.",
+            Default = _ => Array.Empty<string>(),
+            DefaultText = "[]",
+        },
+    ];
+
+    private static (object? Value, string? Error) ParseUmask(string text)
+    {
+        var trimmed = text.Trim();
+        try
+        {
+            if (trimmed.StartsWith("0o", StringComparison.OrdinalIgnoreCase))
+            {
+                return (Convert.ToInt32(trimmed[2..], 8), null);
+            }
+            if (trimmed.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            {
+                return (Convert.ToInt32(trimmed[2..], 16), null);
+            }
+            if (trimmed.Length > 1 && trimmed[0] == '0')
+            {
+                return (Convert.ToInt32(trimmed[1..], 8), null);
+            }
+            return (int.Parse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture), null);
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
+        {
+            return (null, $"'{text}' is not a umask; use octal such as 022 or 0o022");
+        }
+    }
+}

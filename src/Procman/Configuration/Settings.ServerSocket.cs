@@ -1,0 +1,38 @@
+namespace Procman.Configuration;
+
+internal static partial class Settings
+{
+    public const string Bind = "bind";
+    public const string Backlog = "backlog";
+
+    private static SettingDefinition[] ServerSocket =>
+    [
+        new()
+        {
+            Name = Bind,
+            Type = SettingType.TextList,
+            Section = "Server socket",
+            Flags = ["--bind", "-b"],
+            ValueName = "ADDRESS",
+            Help = "Address to listen on: HOST:PORT, [IPv6]:PORT, unix:PATH or fd://N. Repeat to listen on several.",
+            Default = env => new[] { env.Get("PORT") is { Length: > 0 } port ? $"0.0.0.0:{port}" : $"127.0.0.1:{BindAddress.DefaultPort}" },
+            DefaultText = "['127.0.0.1:8000'], or ['0.0.0.0:$PORT'] when PORT is set",
+            Validate = value => ((IEnumerable<string>)value)
+                .Select(text => BindAddress.TryParse(text, out _, out var error) ? null : error)
+                .FirstOrDefault(error => error is not null)
+                ?? (((IReadOnlyList<string>)value).Count == 0 ? "bind needs at least one address" : null),
+        },
+        new()
+        {
+            Name = Backlog,
+            Type = SettingType.Integer,
+            Section = "Server socket",
+            Flags = ["--backlog"],
+            ValueName = "INT",
+            Help = "The maximum number of pending connections on each listening socket.",
+            Default = _ => 2048,
+            DefaultText = "2048",
+            Validate = value => Between((int)value, 1, 65535, Backlog),
+        },
+    ];
+}
