@@ -12,6 +12,14 @@ internal static partial class Native
     [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
     private static partial int Fcntl(int fd, int command, int argument);
 
+    private const int PrSetName = 15;
+
+    [LibraryImport("libc", EntryPoint = "prctl", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Prctl(int option, string argument, nint unused1, nint unused2, nint unused3);
+
+    /// <summary>Names the calling thread (15 bytes at most are kept).</summary>
+    public static void SetThreadName(string name) => Prctl(PrSetName, name, 0, 0, 0);
+
     public static void SetCloseOnExec(int fd)
     {
         var flags = Fcntl(fd, GetFdFlags, 0);

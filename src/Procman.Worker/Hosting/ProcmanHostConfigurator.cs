@@ -17,6 +17,7 @@ namespace Procman.Worker.Hosting;
 internal static class ProcmanHostConfigurator
 {
     private const string KestrelSection = "Kestrel";
+    private const string DefaultAccessLogFormat = "%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\"";
     private const string EndpointsSection = "Endpoints";
 
     public static void Apply(IHostBuilder builder, WorkerAgent agent)
@@ -27,7 +28,11 @@ internal static class ProcmanHostConfigurator
             services.AddSingleton(agent.Connections);
             Decorate<IConnectionListenerFactory>(services, (inner, _) => new DrainingListenerFactory(inner, agent));
             Decorate<IServer>(services, (inner, provider) => new ProcmanServer(inner, provider.GetRequiredService<ILogger<ProcmanServer>>(), agent));
-            services.AddTransient<IStartupFilter, DrainStartupFilter>();
+            var accessLog = agent.Settings.AccessLog is { } destination
+                ? new AccessLog(destination, agent.Settings.AccessLogFormat ?? DefaultAccessLogFormat)
+                : null;
+            agent.AccessLog = accessLog;
+            services.AddTransient<IStartupFilter>(_ => new ProcmanStartupFilter(agent, accessLog));
             services.Configure<SocketTransportOptions>(options => options.Backlog = agent.Settings.Backlog);
             services.AddOptions<KestrelServerOptions>().PostConfigure<IConfiguration, ILoggerFactory>((options, configuration, loggers) =>
                 ListenOnInheritedSockets(options, configuration, loggers.CreateLogger("Procman.Worker"), agent));
@@ -84,20 +89,46 @@ internal static class ProcmanHostConfigurator
                 string.Join(", ", endpoints), agent.Settings.WorkerId);
         }
 
-        foreach (var fd in agent.Settings.ListenFds)
+        var settings = agent.Settings;
+        if (settings.KeepAlive is { } keepAlive)
         {
-            options.ListenHandle((ulong)fd, listen => listen.Use(next => async connection =>
+            options.Limits.KeepAliveTimeout = keepAlive;
+        }
+        if (settings.MaxConnections is { } maxConnections)
+        {
+            options.Limits.MaxConcurrentConnections = maxConnections;
+        }
+        if (settings.LimitRequestLine is { } requestLine)
+        {
+            options.Limits.MaxRequestLineSize = requestLine == 0 ? int.MaxValue : requestLine;
+        }
+        if (settings.LimitRequestFields is { } fields)
+        {
+            options.Limits.MaxRequestHeaderCount = fields;
+        }
+        var certificate = settings.CertFile is { } certFile ? Certificates.Load(certFile, settings.KeyFile) : null;
+
+        foreach (var fd in settings.ListenFds)
+        {
+            options.ListenHandle((ulong)fd, listen =>
             {
-                agent.Connections.Opened();
-                try
+                listen.Use(next => async connection =>
                 {
-                    await next(connection).ConfigureAwait(false);
-                }
-                finally
+                    agent.Connections.Opened();
+                    try
+                    {
+                        await next(connection).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        agent.Connections.Closed();
+                    }
+                });
+                if (certificate is not null)
                 {
-                    agent.Connections.Closed();
+                    listen.UseHttps(certificate);
                 }
-            }));
+            });
         }
     }
 }

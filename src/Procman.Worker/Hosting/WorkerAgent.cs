@@ -52,6 +52,9 @@ internal sealed partial class WorkerAgent
 
     public ConnectionTracker Connections { get; } = new();
 
+    /// <summary>The access log, once the host is configured with one; reopened on SIGUSR1.</summary>
+    public AccessLog? AccessLog { get; set; }
+
     /// <summary>Called by the startup hook. Does nothing in a process procman did not start.</summary>
     public static void AttachFromEnvironment()
     {
@@ -67,9 +70,17 @@ internal sealed partial class WorkerAgent
     {
         // SIGHUP, SIGUSR1 and SIGUSR2 terminate a .NET process that installs no handler. They are the
         // master's signals: a terminal hangup or a stray kill must not take the worker down.
-        foreach (var signal in new[] { PosixSignal.SIGHUP, (PosixSignal)10, (PosixSignal)12 })
+        _signals.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, static context => context.Cancel = true));
+        _signals.Add(PosixSignalRegistration.Create((PosixSignal)12, static context => context.Cancel = true));
+        _signals.Add(PosixSignalRegistration.Create((PosixSignal)10, context =>
         {
-            _signals.Add(PosixSignalRegistration.Create(signal, static context => context.Cancel = true));
+            context.Cancel = true;
+            AccessLog?.Reopen();
+        }));
+        if (_settings.ProcName is { } name)
+        {
+            // Initialize runs on the main thread, whose name is the one ps and top show.
+            Native.SetThreadName(name);
         }
 
         var reader = new Thread(ReadChannel) { IsBackground = true, Name = "procman channel" };

@@ -58,6 +58,9 @@ internal sealed partial class Arbiter
     [LoggerMessage(EventId = 34, Level = LogLevel.Error, Message = "Reload refused: {Reason}; the running configuration and workers stay as they are")]
     private partial void LogConfigurationInvalid(string reason);
 
+    [LoggerMessage(EventId = 35, Level = LogLevel.Information, Message = "{Reason}: reload")]
+    private partial void LogReloadRequested(string reason);
+
     [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Reload already in progress; another one follows it")]
     private partial void LogReloadQueued();
 }

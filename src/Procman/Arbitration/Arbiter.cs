@@ -103,6 +103,10 @@ internal sealed partial class Arbiter
             case ArbiterEvent.Tick:
                 OnTick();
                 break;
+            case ArbiterEvent.ReloadRequested reload:
+                LogReloadRequested(reload.Reason);
+                BeginReload();
+                break;
         }
     }
 

@@ -14,6 +14,9 @@ internal abstract record ArbiterEvent
     /// <summary>A worker process ended; <paramref name="OutputTail"/> holds its last lines of output.</summary>
     public sealed record WorkerExited(long Key, WorkerExit Exit, IReadOnlyList<string> OutputTail) : ArbiterEvent;
 
+    /// <summary>Something other than SIGHUP asks for a reload, such as a changed app file in reload mode.</summary>
+    public sealed record ReloadRequested(string Reason) : ArbiterEvent;
+
     /// <summary>The periodic timer: deadlines, backoff and heartbeats are checked on it.</summary>
     public sealed record Tick : ArbiterEvent;
 }

@@ -65,9 +65,13 @@ internal sealed class RunCommand
         {
             throw new ProcmanException(result.Errors[0].Message, ExitCodes.UsageError);
         }
-        if (result.GetValue(run.App) is { } app || result.GetValue(run.PrintConfig) || result.GetValue(run.CheckConfig))
+        if (result.GetValue(run.App) is { } app)
         {
-            throw new ProcmanException("may hold settings only, not the app or --print-config/--check-config", ExitCodes.UsageError);
+            throw new ProcmanException($"unrecognized argument '{app}'; it may hold settings flags only, such as -w 4 --bind 0.0.0.0:8000", ExitCodes.UsageError);
+        }
+        if (result.GetValue(run.PrintConfig) || result.GetValue(run.CheckConfig))
+        {
+            throw new ProcmanException("--print-config and --check-config belong on the command line", ExitCodes.UsageError);
         }
         return run.Inputs(result);
     }

@@ -91,6 +91,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
             LogListening(logger, listener.Display, Environment.ProcessId);
         }
 
+        using var watcher = options.Reload ? new ReloadWatcher(options.App.Path, options.ReloadExtraFiles, events.Writer, TimeProvider.System) : null;
         var plans = host.Services.GetRequiredService<WorkerPlans>();
         var arbiter = host.Services.GetRequiredService<Arbiter>();
         await arbiter.RunAsync(cancellationToken);

@@ -73,7 +73,8 @@ internal sealed class ConfigurationLoader(IEnvironment environment, Func<IReadOn
                 if (!setting.TryParse(text, out var value, out var error))
                 {
                     var flag = setting.Flags.Count > 0 ? setting.Flags[0] : setting.Name;
-                    throw new ProcmanException($"invalid {flag} '{text}': {error}", ExitCodes.UsageError);
+                    var where = source == CommandArgumentsVariable ? $"{CommandArgumentsVariable}: " : "";
+                    throw new ProcmanException($"{where}invalid {flag} '{text}': {error}", ExitCodes.UsageError);
                 }
                 parsed.Add(value);
             }

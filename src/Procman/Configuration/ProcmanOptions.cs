@@ -121,6 +121,17 @@ internal sealed record ProcmanOptions
         {
             return $"keyfile '{KeyFile}' does not exist";
         }
+        if (CertFile is not null)
+        {
+            try
+            {
+                using var certificate = Worker.Hosting.Certificates.Load(CertFile, KeyFile);
+            }
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException or IOException)
+            {
+                return $"certfile '{CertFile}' cannot be loaded: {ex.Message.TrimEnd('.')}; give a PEM certificate with its key (keyfile), or a .pfx without a password";
+            }
+        }
         if (!Directory.Exists(Chdir))
         {
             return $"chdir '{Chdir}' is not a directory";

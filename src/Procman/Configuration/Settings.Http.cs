@@ -49,7 +49,7 @@ internal static partial class Settings
             Section = HttpSection,
             Flags = ["--limit-request-line"],
             ValueName = "BYTES",
-            Help = "The maximum size of the request line (method, target, version); a longer one gets 414. 0 means Kestrel's maximum.",
+            Help = "The maximum size of the request line (method, target, version); a longer one gets 414. 0 means no limit.",
             Default = _ => 8192,
             DefaultText = "8192 (Kestrel's default)",
             Validate = value => Between((int)value, 0, 1 << 20, LimitRequestLine),

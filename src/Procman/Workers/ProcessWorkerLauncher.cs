@@ -30,15 +30,17 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
     private readonly ListenerSet _listeners;
     private readonly ChannelWriter<ArbiterEvent> _events;
     private readonly ILogger<ProcessWorkerLauncher> _logger;
+    private readonly WorkerOutput _output;
     private readonly string _fileName;
     private readonly IReadOnlyList<string> _arguments;
     private readonly Dictionary<string, string> _environment;
 
-    public ProcessWorkerLauncher(ProcmanOptions options, ListenerSet listeners, ChannelWriter<ArbiterEvent> events, IEnvironment environment, ILogger<ProcessWorkerLauncher> logger)
+    public ProcessWorkerLauncher(ProcmanOptions options, ListenerSet listeners, ChannelWriter<ArbiterEvent> events, IEnvironment environment, WorkerOutput output, ILogger<ProcessWorkerLauncher> logger)
     {
         _options = options;
         _listeners = listeners;
         _events = events;
+        _output = output;
         _logger = logger;
         var appPath = Path.GetFullPath(options.App.Path);
         _fileName = options.App.IsDll ? DotnetHost.Find() : appPath;
@@ -74,7 +76,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
             Libc.SetInheritable(workerEnd, inheritable: true);
             var process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned null");
             process.StandardInput.Close();
-            return new WorkerProcess(key, slot, process, new Socket(new SafeSocketHandle(masterEnd, ownsHandle: true)), _events);
+            return new WorkerProcess(key, slot, process, new Socket(new SafeSocketHandle(masterEnd, ownsHandle: true)), _events, _output);
         }
         catch
         {
@@ -116,9 +118,42 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         environment[WorkerEnvironment.ListenFds] = string.Join(',', _listeners.Listeners.Select(l => l.Fd.ToString(CultureInfo.InvariantCulture)));
         environment[WorkerEnvironment.Backlog] = _options.Backlog.ToString(CultureInfo.InvariantCulture);
         environment[WorkerEnvironment.HeartbeatMilliseconds] = ((int)HeartbeatInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+        SetWorkerSettings(environment);
         // The host's own shutdown timeout (5 s by default) would cut requests short of the graceful timeout.
         environment.TryAdd("DOTNET_shutdownTimeoutSeconds", ((int)Math.Ceiling(_options.GracefulTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
         return environment;
+    }
+
+    /// <summary>The settings Kestrel applies inside each worker.</summary>
+    private void SetWorkerSettings(Dictionary<string, string> environment)
+    {
+        static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
+        var options = _options;
+        environment[WorkerEnvironment.KeepAliveMilliseconds] = Text((int)options.KeepAlive.TotalMilliseconds);
+        environment[WorkerEnvironment.LimitRequestLine] = Text(options.LimitRequestLine);
+        environment[WorkerEnvironment.LimitRequestFields] = Text(options.LimitRequestFields);
+        environment[WorkerEnvironment.LimitRequestFieldSize] = Text(options.LimitRequestFieldSize);
+        environment[WorkerEnvironment.ForwardedAllowIps] = options.ForwardedAllowIps;
+        environment[WorkerEnvironment.SecureSchemeHeaders] = string.Join('\n', options.SecureSchemeHeaders.Select(pair => $"{pair.Key}={pair.Value}"));
+        environment[WorkerEnvironment.AccessLogFormat] = options.AccessLogFormat;
+        SetOrRemove(environment, WorkerEnvironment.MaxConnections, options.WorkerConnections is int max ? Text(max) : null);
+        SetOrRemove(environment, WorkerEnvironment.CertFile, options.CertFile is { } cert ? Path.GetFullPath(cert) : null);
+        SetOrRemove(environment, WorkerEnvironment.KeyFile, options.KeyFile is { } key ? Path.GetFullPath(key) : null);
+        SetOrRemove(environment, WorkerEnvironment.RootPath, options.RootPath is { Length: > 0 } root ? root : null);
+        SetOrRemove(environment, WorkerEnvironment.AccessLog, options.AccessLog is { } log ? log == "-" ? log : Path.GetFullPath(log) : null);
+        SetOrRemove(environment, WorkerEnvironment.ProcName, options.ProcName);
+    }
+
+    private static void SetOrRemove(Dictionary<string, string> environment, string name, string? value)
+    {
+        if (value is null)
+        {
+            environment.Remove(name);
+        }
+        else
+        {
+            environment[name] = value;
+        }
     }
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Ignoring {Variables} for the workers: they listen only on {Listeners}")]

@@ -14,12 +14,14 @@ internal sealed class WorkerPlans : IWorkerPlans, IDisposable
     private readonly ChannelWriter<ArbiterEvent> _events;
     private readonly IEnvironment _environment;
     private readonly ILoggerFactory _loggers;
+    private readonly WorkerOutput _output;
     private readonly Dictionary<WorkerPlan, ListenerSet> _listeners = [];
 
     /// <param name="load">Reads the configuration again; throws <see cref="ProcmanException"/> when it is invalid.</param>
     public WorkerPlans(ProcmanOptions initial, ListenerSet listeners, Func<ProcmanOptions> load, ChannelWriter<ArbiterEvent> events, IEnvironment environment, ILoggerFactory loggers)
     {
         _load = load;
+        _output = new WorkerOutput(initial.CaptureOutput, loggers.CreateLogger<WorkerOutput>());
         _events = events;
         _environment = environment;
         _loggers = loggers;
@@ -72,7 +74,7 @@ internal sealed class WorkerPlans : IWorkerPlans, IDisposable
 
     private WorkerPlan CreatePlan(ProcmanOptions options, ListenerSet listeners)
     {
-        var launcher = new ProcessWorkerLauncher(options, listeners, _events, _environment, _loggers.CreateLogger<ProcessWorkerLauncher>());
+        var launcher = new ProcessWorkerLauncher(options, listeners, _events, _environment, _output, _loggers.CreateLogger<ProcessWorkerLauncher>());
         var plan = new WorkerPlan(options, launcher);
         _listeners[plan] = listeners;
         return plan;

@@ -21,14 +21,13 @@ internal sealed class WorkerProcess : IWorkerHandle
     private readonly object _sendLock = new();
     private readonly OutputTail _tail = new(40);
 
-    public WorkerProcess(long key, int slot, Process process, Socket channel, ChannelWriter<ArbiterEvent> events)
+    public WorkerProcess(long key, int slot, Process process, Socket channel, ChannelWriter<ArbiterEvent> events, WorkerOutput output)
     {
         _process = process;
         _channel = channel;
         Pid = process.Id;
-        var prefix = $"[worker {slot} pid {Pid}] ";
-        var stdout = Pump(process.StandardOutput, Console.Out, prefix);
-        var stderr = Pump(process.StandardError, Console.Error, prefix);
+        var stdout = Pump(process.StandardOutput, line => output.Write(slot, Pid, isError: false, line));
+        var stderr = Pump(process.StandardError, line => output.Write(slot, Pid, isError: true, line));
         _ = ReadChannelAsync(key, events);
         _ = WatchExitAsync(key, events, stdout, stderr);
     }
@@ -60,14 +59,14 @@ internal sealed class WorkerProcess : IWorkerHandle
         _process.Dispose();
     }
 
-    private Task Pump(StreamReader source, TextWriter target, string prefix) => Task.Run(async () =>
+    private Task Pump(StreamReader source, Action<string> write) => Task.Run(async () =>
     {
         // Process.Dispose leaves streams the caller has read alone: the pump owns and closes its pipe.
         using var reader = source;
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
             _tail.Add(line);
-            target.WriteLine(prefix + line);
+            write(line);
         }
     });
 

@@ -2,6 +2,8 @@ using Procman.Configuration;
 
 namespace Procman.Tests.Configuration;
 
+// Reads or changes the process-wide current directory: never in parallel with each other.
+[Collection("Current directory")]
 public sealed class BindAddressTests
 {
     [Theory]

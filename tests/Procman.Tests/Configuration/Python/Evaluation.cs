@@ -3,7 +3,6 @@ using Procman.Configuration.Python;
 namespace Procman.Tests.Configuration.Python;
 
 /// <summary>Shorthands for running the evaluator in tests with a fixed CPU count of 4.</summary>
-// procman (and so everything the tests touch) is Linux-only.
 internal static class Evaluation
 {
     public const int CpuCount = 4;

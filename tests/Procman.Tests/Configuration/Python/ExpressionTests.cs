@@ -3,7 +3,6 @@ using Procman.Configuration.Python;
 namespace Procman.Tests.Configuration.Python;
 
 /// <summary>Each row evaluates <c>x = EXPRESSION</c> and compares Python's repr of the result.</summary>
-// procman (and so everything the tests touch) is Linux-only.
 public sealed class ExpressionTests
 {
     [Theory]

@@ -1,6 +1,6 @@
 using Procman.Configuration;
 
-namespace Procman.Tests.Configuration.Python;
+namespace Procman.Tests.Configuration;
 
 internal sealed class FakeEnvironment : IEnvironment
 {

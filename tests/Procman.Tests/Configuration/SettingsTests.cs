@@ -1,0 +1,108 @@
+using Procman.Configuration;
+
+namespace Procman.Tests.Configuration;
+
+public sealed class SettingsTests
+{
+    public static TheoryData<string, string, object?> ValidText => new()
+    {
+        { Settings.Workers, "4", 4 },
+        { Settings.Backlog, "64", 64 },
+        { Settings.GracefulTimeout, "2.5", 2.5 },
+        { Settings.Timeout, "0", 0.0 },
+        { Settings.KeepAlive, "75", 75.0 },
+        { Settings.WorkerConnections, "None", null },
+        { Settings.WorkerConnections, "500", 500 },
+        { Settings.LimitRequestLine, "0", 0 },
+        { Settings.LimitRequestFields, "32768", 32768 },
+        { Settings.Umask, "022", 18 },
+        { Settings.Umask, "0o077", 63 },
+        { Settings.Umask, "7", 7 },
+        { Settings.Reload, "true", true },
+        { Settings.CaptureOutput, "off", false },
+        { Settings.LogLevel, "DEBUG", "DEBUG" },
+        { Settings.ForwardedAllowIps, "*", "*" },
+        { Settings.ForwardedAllowIps, "10.0.0.0/8, 192.168.1.1", "10.0.0.0/8, 192.168.1.1" },
+        { Settings.RootPath, "/api", "/api" },
+        { Settings.PidFile, "/run/procman.pid", "/run/procman.pid" },
+    };
+
+    public static TheoryData<string, string, string> InvalidText => new()
+    {
+        { Settings.Workers, "0", "workers must be between 1 and 1024, not 0" },
+        { Settings.Workers, "2.5", "'2.5' is not a whole number" },
+        { Settings.Backlog, "0", "backlog must be between 1 and 65535, not 0" },
+        { Settings.GracefulTimeout, "-1", "graceful_timeout must be greater than 0 seconds" },
+        { Settings.Timeout, "-1", "timeout must be at least 0 seconds, not -1" },
+        { Settings.BootTimeout, "soon", "'soon' is not a number" },
+        { Settings.KeepAlive, "0", "keepalive must be greater than 0 seconds" },
+        { Settings.WorkerConnections, "0", "worker_connections must be between 1" },
+        { Settings.LimitRequestFields, "40000", "limit_request_fields must be between 1 and 32768, not 40000" },
+        { Settings.Umask, "0999", "'0999' is not a umask; use octal such as 022 or 0o022" },
+        { Settings.Umask, "01000", "umask must be between 0 and 511, not 512" },
+        { Settings.Reload, "maybe", "'maybe' is not true or false" },
+        { Settings.LogFormat, "xml", "log_format must be one of text, json, not 'xml'" },
+        { Settings.RootPath, "api", "root_path must start with '/', not 'api'" },
+        { Settings.RawEnv, "NOVALUE", "environment entry 'NOVALUE' is not KEY=VALUE" },
+        { Settings.Bind, "[::1", "unclosed '['" },
+        { Settings.Group, "www-data", "group switching is not supported yet" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ValidText))]
+    public void TryParse_AcceptsValidText(string name, string text, object? expected)
+    {
+        Assert.True(Settings.Get(name).TryParse(text, out var value, out var error), error);
+        Assert.Equal(expected, value);
+    }
+
+    [Theory]
+    [MemberData(nameof(InvalidText))]
+    public void TryParse_RejectsInvalidText_SayingWhy(string name, string text, string expected)
+    {
+        Assert.False(Settings.Get(name).TryParse(text, out var value, out var error));
+        Assert.Null(value);
+        Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void EverySetting_HasAUniqueNameHelpDefaultAndValidDefault()
+    {
+        var environment = new FakeEnvironment();
+        Assert.Equal(Settings.All.Count, Settings.All.Select(s => s.Name).Distinct().Count());
+        Assert.Equal(Settings.All.Sum(s => s.Flags.Count), Settings.All.SelectMany(s => s.Flags).Distinct().Count());
+        foreach (var setting in Settings.All.Where(s => s.Name is not Settings.User and not Settings.Group))
+        {
+            Assert.False(string.IsNullOrWhiteSpace(setting.Help), setting.Name);
+            var value = setting.Default(environment);
+            Assert.True(value is null ? setting.AllowsNone : setting.Validate?.Invoke(value) is null, $"{setting.Name}'s default is invalid");
+        }
+    }
+
+    [Fact]
+    public void PythonOnlySettings_AreNotAlsoProcmanSettings()
+        => Assert.All(GunicornCompatibility.IgnoredSettings.Keys, name => Assert.False(Settings.TryGet(name, out _), name));
+
+    [Fact]
+    public void SettingsReference_InTheDocs_IsUpToDate()
+    {
+        var path = Path.Combine(RepositoryRoot(), "docs", "settings.md");
+        var expected = SettingsReference.Render();
+        if (Environment.GetEnvironmentVariable("UPDATE_DOCS") == "1")
+        {
+            File.WriteAllText(path, expected);
+        }
+        Assert.True(File.Exists(path) && File.ReadAllText(path) == expected,
+            "docs/settings.md is out of date; regenerate it with: UPDATE_DOCS=1 dotnet test tests/Procman.Tests --filter SettingsReference");
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Procman.sln")))
+        {
+            directory = directory.Parent;
+        }
+        return directory?.FullName ?? throw new InvalidOperationException("Procman.sln not found above the test output");
+    }
+}
