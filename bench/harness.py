@@ -37,6 +37,10 @@ class BenchError(Exception):
     pass
 
 
+class NoResponse(ConnectionError):
+    """The server closed the connection without sending a status line."""
+
+
 def log(msg):
     print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
 
@@ -95,7 +99,7 @@ def http_get(port, path="/healthz", timeout=5.0):
             data += chunk
     m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
     if not m:
-        raise ConnectionError("no HTTP status line in the response")
+        raise NoResponse("closed without a response")
     return int(m.group(1))
 
 
@@ -251,6 +255,7 @@ class Procman(Server):
     def wait_ready(self):
         _, ev = self.wait_event(lambda e: e["EventId"]["Id"] == 50, READY_TIMEOUT, what="'Listening at' (event 50)")
         self.port = int(ev["Address"].rsplit(":", 1)[1])
+        self.startup_listening = parse_ts(ev["@t"]) - self.t_start
         ready = {}
         since = 0
         while len(ready) < self.workers:
@@ -575,6 +580,7 @@ class ConnectLoop(threading.Thread):
         self.port = port
         self.stop_flag = threading.Event()
         self.ok = self.refused = self.failed = 0
+        self.kinds = {}
         self.max_latency = 0.0
 
     def run(self):
@@ -586,10 +592,13 @@ class ConnectLoop(threading.Thread):
                     self.ok += 1
                 else:
                     self.failed += 1
+                    self.kinds[f"HTTP {status}"] = self.kinds.get(f"HTTP {status}", 0) + 1
             except ConnectionRefusedError:
                 self.refused += 1
-            except OSError:
+            except OSError as e:
                 self.failed += 1
+                kind = "closed without response" if isinstance(e, NoResponse) else type(e).__name__
+                self.kinds[kind] = self.kinds.get(kind, 0) + 1
             self.max_latency = max(self.max_latency, time.time() - t)
 
 
@@ -597,7 +606,7 @@ def scenario_crash(cfg, table):
     """4. SIGKILL one worker, time to its replacement's ready event, refused connections meanwhile."""
     log("scenario 4: crash recovery (SIGKILL one worker), procman -w 1 and -w 2")
     for n in (1, 2):
-        recov, refused, failed, ok, maxlat = [], 0, 0, 0, []
+        recov, refused, failed, ok, maxlat, kinds = [], 0, 0, 0, [], {}
         for rep in range(cfg.reps_crash):
             pm = Procman(f"s4-procman-w{n}-{rep + 1}", n)  # a fresh master: the first crash of a slot is replaced at once
             try:
@@ -619,6 +628,8 @@ def scenario_crash(cfg, table):
                 refused += loop.refused
                 failed += loop.failed
                 ok += loop.ok
+                for k, v in loop.kinds.items():
+                    kinds[k] = kinds.get(k, 0) + v
                 maxlat.append(loop.max_latency)
                 log(f"  -w {n} kill {rep + 1}: replaced after {recov[-1]:.3f} s; loop ok {loop.ok}, "
                     f"refused {loop.refused}, failed {loop.failed}, slowest {loop.max_latency * 1000:.0f} ms")
@@ -627,14 +638,15 @@ def scenario_crash(cfg, table):
         sc = f"4 -w {n}, SIGKILL worker 1, connect loop"
         table.add(sc, "kill → replacement ready (event 3), s", "–", f"{med(recov):.2f} (max {max(recov):.2f})")
         table.add(sc, f"connections refused (sum of {cfg.reps_crash}; must be 0)", "–", f"**{refused}**")
-        table.add(sc, "requests failed (reset/timeout) / ok", "–", f"{failed} / {ok:,}")
+        detail = ", ".join(f"{v} {k}" for k, v in sorted(kinds.items()))
+        table.add(sc, "requests failed / ok (all kills)", "–", f"{failed} / {ok:,}" + (f" ({detail})" if detail else ""))
         table.add(sc, "slowest request in the loop (ms, median of kills)", "–", fmt(1000 * med(maxlat)))
 
 
 def scenario_startup(cfg, table):
     """6. start-up: procman run → all N workers ready; bare app → first 200."""
     log("scenario 6: start-up time")
-    bare_t, all_ready = [], {n: [] for n in (1, 2, 4)}
+    bare_t, all_ready, listening = [], {n: [] for n in (1, 2, 4)}, {n: [] for n in (1, 2, 4)}
     first200 = {n: [] for n in (1, 2, 4)}
     for rep in range(cfg.reps_startup):
         b = Bare(f"s6-bare-{rep + 1}")
@@ -655,6 +667,7 @@ def scenario_startup(cfg, table):
                 pm.wait_ready()
                 poller.join(READY_TIMEOUT)
                 all_ready[n].append(pm.startup_all_ready)
+                listening[n].append(pm.startup_listening)
                 if t200 and t200[0] is not None:
                     first200[n].append(t200[0] - pm.t_start)
             finally:
@@ -665,6 +678,7 @@ def scenario_startup(cfg, table):
         a = med(all_ready[n])
         table.add(sc, "bare: start → first 200; procman: start → all workers ready (s)", f"{bb:.2f}", f"{a:.2f}",
                   ratio(a, bb))
+        table.add(sc, "procman: start → master listening (event 50), s", "–", f"{med(listening[n]):.2f}")
         f = med(first200[n])
         table.add(sc, "start → first 200 (s)", f"{bb:.2f}", f"{f:.2f}", ratio(f, bb))
 
@@ -713,7 +727,7 @@ def main():
         cfg.duration, cfg.warm, cfg.reps, cfg.idle = 2, 1, 2, 3
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 6, 1, 2, 2
     else:
-        cfg.duration, cfg.warm, cfg.reps, cfg.idle = 5, 3, 5, 10
+        cfg.duration, cfg.warm, cfg.reps, cfg.idle = 5, 3, 4, 10
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 10, 3, 3, 5
     only = set(cfg.only.replace(" ", "").split(","))
     for f in (PROCMAN, APP):
