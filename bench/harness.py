@@ -378,7 +378,7 @@ class Table:
     def markdown(self):
         out = ["| # | configuration | metric | bare app | procman | procman / bare |",
                "| --- | --- | --- | ---: | ---: | ---: |"]
-        for i, (s, m, b, p, r) in enumerate(self.rows):
+        for s, m, b, p, r in sorted(self.rows, key=lambda row: int(row[0].split(" ", 1)[0])):
             num = s.split(" ", 1)[0]
             rest = s.split(" ", 1)[1] if " " in s else ""
             out.append(f"| {num} | {rest} | {m} | {b} | {p} | {r} |")
@@ -724,7 +724,7 @@ def main():
     ap.add_argument("--command", default=None, help=argparse.SUPPRESS)
     cfg = ap.parse_args()
     if cfg.quick:
-        cfg.duration, cfg.warm, cfg.reps, cfg.idle = 2, 1, 2, 3
+        cfg.duration, cfg.warm, cfg.reps, cfg.idle = 2, 1, 2, 5
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 6, 1, 2, 2
     else:
         cfg.duration, cfg.warm, cfg.reps, cfg.idle = 5, 3, 4, 10
@@ -736,6 +736,8 @@ def main():
     os.makedirs(RESULTS, exist_ok=True)
 
     started = datetime.datetime.now().astimezone()
+    with open("/proc/loadavg") as f:
+        loadavg = " ".join(f.read().split()[:3])
     t0 = time.time()
     table = Table()
     if "1" in only:
@@ -757,6 +759,7 @@ def main():
         f"- date: {started.strftime('%Y-%m-%d %H:%M %Z')}, took {time.time() - t0:.0f} s",
         f"- machine: {machine()}",
         f"- command: `{command}`",
+        f"- load average when the run started: {loadavg} (other processes on the machine add noise)",
         f"- load: `wrk -t2 -c50 --latency` on loopback, {cfg.duration} s per measurement, {cfg.reps} alternating "
         f"repetitions (scenarios 1-2), medians; app `samples/HelloApi` in Release with "
         f"`Logging__LogLevel__Default=Warning`; wrk runs on the same machine as the servers",
