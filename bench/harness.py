@@ -1,0 +1,794 @@
+#!/usr/bin/env python3
+"""procman benchmark harness. Run it through bench/run, which builds and installs what it needs.
+
+Every configuration runs on a free loopback port; procman and the bare app are measured side by side in the
+same run, alternating A/B/A/B, and the medians of the repetitions are compared. Everything this script
+starts runs in its own session (process group); the groups are written to $BENCH_PIDFILE so that bench/run
+can kill them even if this script dies, and this script kills them itself on any exit.
+"""
+import argparse
+import datetime
+import json
+import os
+import re
+import shlex
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "bench")
+PROCMAN = os.path.join(ROOT, "artifacts/bin/Procman/release/procman.dll")
+APP = os.path.join(ROOT, "artifacts/bin/HelloApi/release/HelloApi.dll")
+LUA = os.path.join(BENCH, "whoami.lua")
+RESULTS = os.path.join(BENCH, "results")
+LOGS = os.path.join(RESULTS, "logs")
+APP_ENV = {"Logging__LogLevel__Default": "Warning"}
+READY_TIMEOUT = 60.0
+STOP_TIMEOUT = 40.0
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+class BenchError(Exception):
+    pass
+
+
+class NoResponse(ConnectionError):
+    """The server closed the connection without sending a status line."""
+
+
+def log(msg):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------- processes
+
+_groups = []  # (pgid, Popen) of everything started
+
+
+def _register(proc):
+    _groups.append((proc.pid, proc))
+    pidfile = os.environ.get("BENCH_PIDFILE")
+    if pidfile:
+        with open(pidfile, "a") as f:
+            f.write(f"{proc.pid}\n")
+
+
+def kill_all():
+    for pgid, proc in _groups:
+        if proc.poll() is None:
+            try:
+                os.killpg(pgid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def parse_ts(value):
+    """'2026-11-24T22:31:30.5534343Z' (Serilog, 7 fraction digits) -> epoch seconds."""
+    m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?$", value)
+    if not m:
+        raise BenchError(f"unexpected timestamp {value!r} in procman's log")
+    base = datetime.datetime.fromisoformat(m.group(1) + (m.group(3) or "Z").replace("Z", "+00:00"))
+    frac = float("0." + m.group(2)) if m.group(2) else 0.0
+    return base.timestamp() + frac
+
+
+def http_get(port, path="/healthz", timeout=5.0):
+    """One request on a fresh connection. Returns the status code; raises OSError on failure."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+    m = re.match(rb"HTTP/1\.[01] (\d{3})", data)
+    if not m:
+        raise NoResponse("closed without a response")
+    return int(m.group(1))
+
+
+def wait_first_200(port, deadline, proc, what):
+    """Polls GET /healthz until it returns 200; returns the time it did."""
+    while True:
+        if proc.poll() is not None:
+            raise BenchError(f"{what} exited with code {proc.returncode} before answering on port {port}")
+        left = deadline - time.time()
+        if left <= 0:
+            raise BenchError(f"{what}: port {port} never answered GET /healthz with 200 within {READY_TIMEOUT:.0f} s")
+        try:
+            if http_get(port, timeout=min(left, 5.0)) == 200:
+                return time.time()
+        except OSError:
+            pass
+        time.sleep(0.01)
+
+
+def proc_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime (fields 14 and 15)
+
+
+def proc_rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+class Server:
+    label = "?"
+
+    def __init__(self, name):
+        self.name = name
+        self.proc = None
+        self.port = None
+        self.t_start = None
+        os.makedirs(LOGS, exist_ok=True)
+        self.logpath = os.path.join(LOGS, f"{name}.log")
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def tail(self, n=15):
+        try:
+            with open(self.logpath, errors="replace") as f:
+                return "".join(f.readlines()[-n:])
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            log(f"{self.name} did not stop within {STOP_TIMEOUT:.0f} s of SIGTERM; killing its process group")
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+
+class Bare(Server):
+    """The sample app run directly by dotnet, no procman."""
+
+    def start(self):
+        self.port = free_port()
+        env = dict(os.environ, **APP_ENV)
+        self._logf = open(self.logpath, "w")
+        cmd = ["dotnet", APP, "--urls", f"http://127.0.0.1:{self.port}"]
+        self.t_start = time.time()
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self._logf, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True)
+        _register(self.proc)
+        return self
+
+    def wait_ready(self):
+        try:
+            t = wait_first_200(self.port, self.t_start + READY_TIMEOUT, self.proc, f"bare app ({self.name})")
+        except BenchError as e:
+            raise BenchError(f"{e}\n--- last lines of {self.logpath}:\n{self.tail()}")
+        self.startup = t - self.t_start
+        return self
+
+
+class Procman(Server):
+    """procman run HelloApi.dll -w N on 127.0.0.1:0; the port is read from its JSON log (event 50)."""
+
+    def __init__(self, name, workers):
+        super().__init__(name)
+        self.workers = workers
+        self.events = []  # (arrival time, event dict)
+        self.cond = threading.Condition()
+
+    @property
+    def master_pid(self):
+        return self.proc.pid
+
+    def start(self):
+        cmd = ["dotnet", PROCMAN, "run", APP, "-w", str(self.workers), "-b", "127.0.0.1:0", "--log-format", "json"]
+        for k, v in APP_ENV.items():
+            cmd += ["-e", f"{k}={v}"]
+        self.cmd = cmd
+        self.t_start = time.time()
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                     start_new_session=True, text=True, errors="replace")
+        _register(self.proc)
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        return self
+
+    def _read(self):
+        with open(self.logpath, "w") as logf:
+            for line in self.proc.stdout:
+                now = time.time()
+                logf.write(line)
+                logf.flush()
+                if not line.startswith("{"):
+                    continue
+                try:
+                    ev = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(ev, dict) and isinstance(ev.get("EventId"), dict):
+                    with self.cond:
+                        self.events.append((now, ev))
+                        self.cond.notify_all()
+        with self.cond:
+            self.cond.notify_all()
+
+    def wait_event(self, pred, timeout, since=0, what="an event"):
+        """Waits for the first event at index >= since that satisfies pred; returns (index, event)."""
+        deadline = time.time() + timeout
+        with self.cond:
+            while True:
+                for i in range(since, len(self.events)):
+                    if pred(self.events[i][1]):
+                        return i, self.events[i][1]
+                if self.proc.poll() is not None and not self._reader.is_alive():
+                    raise BenchError(f"procman ({self.name}) exited with code {self.proc.returncode} while waiting for "
+                                     f"{what}\n--- last lines of {self.logpath}:\n{self.tail()}")
+                left = deadline - time.time()
+                if left <= 0:
+                    raise BenchError(f"procman ({self.name}): no {what} within {timeout:.0f} s\n"
+                                     f"--- last lines of {self.logpath}:\n{self.tail()}")
+                self.cond.wait(min(left, 0.5))
+
+    def wait_ready(self):
+        _, ev = self.wait_event(lambda e: e["EventId"]["Id"] == 50, READY_TIMEOUT, what="'Listening at' (event 50)")
+        self.port = int(ev["Address"].rsplit(":", 1)[1])
+        self.startup_listening = parse_ts(ev["@t"]) - self.t_start
+        ready = {}
+        since = 0
+        while len(ready) < self.workers:
+            left = self.t_start + READY_TIMEOUT - time.time()
+            since, ev = self.wait_event(lambda e: e["EventId"]["Id"] == 3, max(left, 0.1), since,
+                                        what=f"ready event (id 3) for all {self.workers} worker(s)")
+            ready[ev["Slot"]] = ev
+            since += 1
+        self.startup_all_ready = max(parse_ts(e["@t"]) for e in ready.values()) - self.t_start
+        return self
+
+    def current_workers(self):
+        """slot -> pid of the latest ready worker per slot."""
+        with self.cond:
+            slots = {}
+            for _, ev in self.events:
+                if ev["EventId"]["Id"] == 3:
+                    slots[ev["Slot"]] = ev["Pid"]
+            return slots
+
+    def event_count(self):
+        with self.cond:
+            return len(self.events)
+
+    def worker_pids(self):
+        try:
+            with open(f"/proc/{self.master_pid}/task/{self.master_pid}/children") as f:
+                return [int(p) for p in f.read().split()]
+        except OSError:
+            return []
+
+
+# ---------------------------------------------------------------------------------------------- wrk
+
+_UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}
+
+
+def _ms(text):
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", text)
+    return float(m.group(1)) * _UNIT[m.group(2)] if m else float("nan")
+
+
+def wrk_cmd(url, duration, close=False, lua=None, threads=2, conns=50):
+    cmd = ["wrk", f"-t{threads}", f"-c{conns}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    if close:
+        cmd += ["-H", "Connection: close"]
+    if lua:
+        cmd += ["-s", lua]
+    return cmd + [url]
+
+
+def parse_wrk(out):
+    r = {"rps": float("nan"), "p50": float("nan"), "p99": float("nan"), "requests": 0,
+         "errors": 0, "non2xx": 0, "pids": {}}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if not m:
+        raise BenchError(f"cannot read wrk's output:\n{out}")
+    r["rps"] = float(m.group(1))
+    for pct, key in (("50", "p50"), ("99", "p99")):
+        m = re.search(rf"^\s+{pct}%\s+(\S+)", out, re.M)
+        if m:
+            r[key] = _ms(m.group(1))
+    m = re.search(r"(\d+) requests in", out)
+    r["requests"] = int(m.group(1)) if m else 0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if m:
+        r["errors"] = sum(int(x) for x in m.groups())
+        r["error_detail"] = m.group(0)
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    r["non2xx"] = int(m.group(1)) if m else 0
+    for pid, n in re.findall(r"^total pid (\S+) (\d+)$", out, re.M):
+        r["pids"][pid] = int(n)
+    return r
+
+
+def wrk(url, duration, **kw):
+    cmd = wrk_cmd(url, duration, **kw)
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 30)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"wrk did not finish within {duration + 30} s: {shlex.join(cmd)}")
+    if p.returncode != 0:
+        raise BenchError(f"wrk failed ({p.returncode}): {shlex.join(cmd)}\n{p.stdout}{p.stderr}")
+    return parse_wrk(p.stdout)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+def med(values):
+    values = [v for v in values if v == v]
+    return statistics.median(values) if values else float("nan")
+
+
+def fmt(v, digits=0):
+    if v is None or v != v:
+        return "–"
+    return f"{v:,.{digits}f}"
+
+
+def ratio(b, a, digits=2):
+    if not a or a != a or b != b:
+        return "–"
+    return f"{b / a:.{digits}f}"
+
+
+def share(counts):
+    total = sum(counts.values())
+    if not total:
+        return "–"
+    return " / ".join(f"{100.0 * n / total:.0f}%" for n in sorted(counts.values(), reverse=True))
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, scenario, metric, bare, pm, r=""):
+        self.rows.append((scenario, metric, bare, pm, r))
+
+    def markdown(self):
+        out = ["| # | configuration | metric | bare app | procman | procman / bare |",
+               "| --- | --- | --- | ---: | ---: | ---: |"]
+        for s, m, b, p, r in sorted(self.rows, key=lambda row: int(row[0].split(" ", 1)[0])):
+            num = s.split(" ", 1)[0]
+            rest = s.split(" ", 1)[1] if " " in s else ""
+            out.append(f"| {num} | {rest} | {m} | {b} | {p} | {r} |")
+        return "\n".join(out)
+
+
+def start_all(servers):
+    for s in servers:
+        s.start()
+    for s in servers:
+        s.wait_ready()
+
+
+def stop_all(servers):
+    for s in servers:
+        try:
+            s.stop()
+        except Exception as e:  # keep stopping the others; kill_all() is the backstop
+            log(f"stopping {s.name}: {e}")
+
+
+def warm(servers, seconds, path="/", lua=None, close_too=False):
+    for s in servers:
+        wrk(s.url + path, seconds, lua=lua)
+        if close_too:
+            wrk(s.url + path, seconds, lua=lua, close=True)
+
+
+# ---------------------------------------------------------------------------------------------- scenarios
+
+def scenario_overhead(cfg, table):
+    """1. procman -w 1 vs bare app, keep-alive, GET /."""
+    log("scenario 1: procman -w 1 vs bare app, keep-alive GET /")
+    bare, pm = Bare("s1-bare"), Procman("s1-procman-w1", 1)
+    servers = [bare, pm]
+    try:
+        start_all(servers)
+        warm(servers, cfg.warm)
+        res = {bare: [], pm: []}
+        for rep in range(cfg.reps):
+            for s in servers:  # A/B/A/B
+                res[s].append(wrk(s.url + "/", cfg.duration))
+        b = {k: med([r[k] for r in res[bare]]) for k in ("rps", "p50", "p99")}
+        p = {k: med([r[k] for r in res[pm]]) for k in ("rps", "p50", "p99")}
+        rr = p["rps"] / b["rps"]
+        verdict = "meets ≥ 0.97" if rr >= 0.97 else "below 0.97 target"
+        sc = "1 -w 1, keep-alive, GET /"
+        table.add(sc, "req/s", fmt(b["rps"]), fmt(p["rps"]), f"**{rr:.3f}** ({verdict})")
+        table.add(sc, "p50 latency (ms)", fmt(b["p50"], 2), fmt(p["p50"], 2), ratio(p["p50"], b["p50"]))
+        table.add(sc, "p99 latency (ms)", fmt(b["p99"], 2), fmt(p["p99"], 2), ratio(p["p99"], b["p99"]))
+        errs = sum(r["errors"] + r["non2xx"] for s in servers for r in res[s])
+        if errs:
+            table.add(sc, "socket errors + non-2xx (all runs)",
+                      str(sum(r["errors"] + r["non2xx"] for r in res[bare])),
+                      str(sum(r["errors"] + r["non2xx"] for r in res[pm])))
+    finally:
+        stop_all(servers)
+
+
+def scenario_workers(cfg, table):
+    """2. procman -w 1/2/4 vs bare app, keep-alive and Connection: close, GET /whoami, balance per pid.
+       5. master footprint: idle window and during the load runs of 2."""
+    log("scenario 2+5: procman -w 1, 2, 4 vs bare app (keep-alive and connection-per-request), master footprint")
+    bare = Bare("s2-bare")
+    pms = [Procman(f"s2-procman-w{n}", n) for n in (1, 2, 4)]
+    servers = [bare] + pms
+    try:
+        start_all(servers)
+        warm(servers, cfg.warm, "/whoami", LUA, close_too=True)
+
+        # 5, idle: everything started and warmed, nothing running.
+        idle0 = {pm: proc_cpu_seconds(pm.master_pid) for pm in pms}
+        t0 = time.time()
+        time.sleep(cfg.idle)
+        idle_dt = time.time() - t0
+        idle_cpu = {pm: (proc_cpu_seconds(pm.master_pid) - idle0[pm]) / idle_dt for pm in pms}
+        idle_rss = {pm: proc_rss_mb(pm.master_pid) for pm in pms}
+        worker_rss = {pm: sum(proc_rss_mb(w) for w in pm.worker_pids()) for pm in pms}
+        bare_rss = proc_rss_mb(bare.proc.pid)
+
+        modes = (("keep-alive", False), ("Connection: close", True))
+        res = {(s, m): [] for s in servers for m, _ in modes}
+        load_cpu = {(pm, m): 0.0 for pm in pms for m, _ in modes}
+        load_wall = {(pm, m): 0.0 for pm in pms for m, _ in modes}
+        max_rss = {pm: idle_rss[pm] for pm in pms}
+        for rep in range(cfg.reps):
+            for mode, close in modes:
+                for s in servers:  # bare, w1, w2, w4, bare, w1, ... : each procman run next to a bare run
+                    if isinstance(s, Procman):
+                        c0, w0 = proc_cpu_seconds(s.master_pid), time.time()
+                    r = wrk(s.url + "/whoami", cfg.duration, close=close, lua=LUA)
+                    res[(s, mode)].append(r)
+                    if isinstance(s, Procman):
+                        load_cpu[(s, mode)] += proc_cpu_seconds(s.master_pid) - c0
+                        load_wall[(s, mode)] += time.time() - w0
+                        max_rss[s] = max(max_rss[s], proc_rss_mb(s.master_pid))
+
+        for mode, _ in modes:
+            b = med([r["rps"] for r in res[(bare, mode)]])
+            bp99 = med([r["p99"] for r in res[(bare, mode)]])
+            for pm in pms:
+                rs = res[(pm, mode)]
+                p = med([r["rps"] for r in rs])
+                sc = f"2 -w {pm.workers}, {mode}, GET /whoami"
+                table.add(sc, "req/s", fmt(b), fmt(p), ratio(p, b))
+                table.add(sc, "p99 latency (ms)", fmt(bp99, 2), fmt(med([r['p99'] for r in rs]), 2),
+                          ratio(med([r['p99'] for r in rs]), bp99))
+                if pm.workers > 1:
+                    counts = {}
+                    for r in rs:
+                        for pid, n in r["pids"].items():
+                            counts[pid] = counts.get(pid, 0) + n
+                    table.add(sc, f"requests per worker ({len(counts)} pids seen, all runs)", "–", share(counts))
+                errs_b = sum(r["errors"] + r["non2xx"] for r in res[(bare, mode)])
+                errs_p = sum(r["errors"] + r["non2xx"] for r in rs)
+                if errs_b or errs_p:
+                    table.add(sc, "socket errors + non-2xx (all runs)", str(errs_b), str(errs_p))
+
+        for pm in pms:
+            sc = f"5 master of -w {pm.workers}"
+            table.add(sc, "RSS idle / max under load (MB)", "–", f"{idle_rss[pm]:.1f} / {max_rss[pm]:.1f}")
+            table.add(sc, "CPU idle (ms per s)", "–", fmt(1000 * idle_cpu[pm], 1))
+            for mode, _ in modes:
+                table.add(sc, f"CPU under load, {mode} (ms per s)", "–",
+                          fmt(1000 * load_cpu[(pm, mode)] / max(load_wall[(pm, mode)], 1e-9), 1))
+            table.add(sc, "RSS of app processes, idle after load (MB)", fmt(bare_rss, 1),
+                      f"{worker_rss[pm]:.1f} ({pm.workers} worker(s)) + {idle_rss[pm]:.1f} master",
+                      ratio(worker_rss[pm] + idle_rss[pm], bare_rss))
+    finally:
+        stop_all(servers)
+
+
+def scenario_reload(cfg, table):
+    """3. SIGHUP to the master under keep-alive load."""
+    log("scenario 3: reload (SIGHUP) under keep-alive load, procman -w 2")
+    bare, pm = Bare("s3-bare"), Procman("s3-procman-w2", 2)
+    servers = [bare, pm]
+    try:
+        start_all(servers)
+        warm(servers, cfg.warm, "/whoami", LUA)
+        d = cfg.reload_duration
+        bare_res, pm_res, t_ready, t_retired, new_served = [], [], [], [], []
+        for rep in range(cfg.reps_reload):
+            bare_res.append(wrk(bare.url + "/whoami", d, lua=LUA))
+            old = set(pm.current_workers().values())
+            since = pm.event_count()
+            cmd = wrk_cmd(pm.url + "/whoami", d, lua=LUA)
+            w = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                 start_new_session=True)
+            _register(w)
+            time.sleep(d / 3.0)
+            t_hup = time.time()
+            os.kill(pm.master_pid, signal.SIGHUP)
+            try:
+                out, _ = w.communicate(timeout=d + 30)
+            except subprocess.TimeoutExpired:
+                raise BenchError(f"wrk did not finish: {shlex.join(cmd)}")
+            r = parse_wrk(out)
+            pm_res.append(r)
+            _, ev31 = pm.wait_event(lambda e: e["EventId"]["Id"] == 31, 60, since,
+                                    what="'Reload ... ready, retiring' (event 31)")
+            t_ready.append(parse_ts(ev31["@t"]) - t_hup)
+            exits = {}
+            idx = since
+            while len(exits) < len(old):
+                idx, ev = pm.wait_event(lambda e: e["EventId"]["Id"] in (4, 5, 10) and e.get("Pid") in old,
+                                        60, idx, what="exit events (id 4) of all old workers")
+                exits[ev["Pid"]] = parse_ts(ev["@t"])
+                idx += 1
+            t_retired.append(max(exits.values()) - t_hup)
+            new = [n for pid, n in r["pids"].items() if pid.isdigit() and int(pid) not in old]
+            new_served.append(sum(new))
+            log(f"  reload {rep + 1}: errors {r['errors']} non-2xx {r['non2xx']}, new workers ready after "
+                f"{t_ready[-1]:.2f} s, old ones gone after {t_retired[-1]:.2f} s")
+        sc = f"3 -w 2, keep-alive, SIGHUP at {d / 3:.1f} s of {d} s"
+        eb = sum(r["errors"] + r["non2xx"] for r in bare_res)
+        ep = sum(r["errors"] + r["non2xx"] for r in pm_res)
+        table.add(sc, f"socket errors + non-2xx (sum of {cfg.reps_reload} runs; goal 0)", f"{eb} (no reload)", f"**{ep}**")
+        b, p = med([r["rps"] for r in bare_res]), med([r["rps"] for r in pm_res])
+        table.add(sc, "req/s over the whole run", fmt(b), fmt(p), ratio(p, b))
+        table.add(sc, "p99 latency (ms)", fmt(med([r["p99"] for r in bare_res]), 2),
+                  fmt(med([r["p99"] for r in pm_res]), 2),
+                  ratio(med([r["p99"] for r in pm_res]), med([r["p99"] for r in bare_res])))
+        table.add(sc, "SIGHUP → all new workers ready (event 31), s", "–",
+                  f"{med(t_ready):.2f} (max {max(t_ready):.2f})")
+        table.add(sc, "SIGHUP → last old worker exited (event 4), s", "–",
+                  f"{med(t_retired):.2f} (max {max(t_retired):.2f})")
+        table.add(sc, "requests served by the new workers within the run", "–",
+                  f"{fmt(med(new_served))} (median)")
+    finally:
+        stop_all(servers)
+
+
+class ConnectLoop(threading.Thread):
+    """A tight loop of one-request connections (GET /healthz, Connection: close)."""
+
+    def __init__(self, port):
+        super().__init__(daemon=True)
+        self.port = port
+        self.stop_flag = threading.Event()
+        self.ok = self.refused = self.failed = 0
+        self.kinds = {}
+        self.max_latency = 0.0
+
+    def run(self):
+        while not self.stop_flag.is_set():
+            t = time.time()
+            try:
+                status = http_get(self.port, timeout=10.0)
+                if status == 200:
+                    self.ok += 1
+                else:
+                    self.failed += 1
+                    self.kinds[f"HTTP {status}"] = self.kinds.get(f"HTTP {status}", 0) + 1
+            except ConnectionRefusedError:
+                self.refused += 1
+            except OSError as e:
+                self.failed += 1
+                kind = "closed without response" if isinstance(e, NoResponse) else type(e).__name__
+                self.kinds[kind] = self.kinds.get(kind, 0) + 1
+            self.max_latency = max(self.max_latency, time.time() - t)
+
+
+def scenario_crash(cfg, table):
+    """4. SIGKILL one worker, time to its replacement's ready event, refused connections meanwhile."""
+    log("scenario 4: crash recovery (SIGKILL one worker), procman -w 1 and -w 2")
+    for n in (1, 2):
+        recov, refused, failed, ok, maxlat, kinds = [], 0, 0, 0, [], {}
+        for rep in range(cfg.reps_crash):
+            pm = Procman(f"s4-procman-w{n}-{rep + 1}", n)  # a fresh master: the first crash of a slot is replaced at once
+            try:
+                pm.start().wait_ready()
+                time.sleep(0.5)
+                victim = pm.current_workers()[1]
+                since = pm.event_count()
+                loop = ConnectLoop(pm.port)
+                loop.start()
+                time.sleep(0.5)
+                t_kill = time.time()
+                os.kill(victim, signal.SIGKILL)
+                _, ev = pm.wait_event(lambda e: e["EventId"]["Id"] == 3 and e["Slot"] == 1 and e["Pid"] != victim,
+                                      30, since, what="a replacement for worker 1 (event 3, new pid)")
+                recov.append(parse_ts(ev["@t"]) - t_kill)
+                time.sleep(0.5)
+                loop.stop_flag.set()
+                loop.join(15)
+                refused += loop.refused
+                failed += loop.failed
+                ok += loop.ok
+                for k, v in loop.kinds.items():
+                    kinds[k] = kinds.get(k, 0) + v
+                maxlat.append(loop.max_latency)
+                log(f"  -w {n} kill {rep + 1}: replaced after {recov[-1]:.3f} s; loop ok {loop.ok}, "
+                    f"refused {loop.refused}, failed {loop.failed}, slowest {loop.max_latency * 1000:.0f} ms")
+            finally:
+                stop_all([pm])
+        sc = f"4 -w {n}, SIGKILL worker 1, connect loop"
+        table.add(sc, "kill → replacement ready (event 3), s", "–", f"{med(recov):.2f} (max {max(recov):.2f})")
+        table.add(sc, f"connections refused (sum of {cfg.reps_crash}; must be 0)", "–", f"**{refused}**")
+        detail = ", ".join(f"{v} {k}" for k, v in sorted(kinds.items()))
+        table.add(sc, "requests failed / ok (all kills)", "–", f"{failed} / {ok:,}" + (f" ({detail})" if detail else ""))
+        table.add(sc, "slowest request in the loop (ms, median of kills)", "–", fmt(1000 * med(maxlat)))
+
+
+def scenario_startup(cfg, table):
+    """6. start-up: procman run → all N workers ready; bare app → first 200."""
+    log("scenario 6: start-up time")
+    bare_t, all_ready, listening = [], {n: [] for n in (1, 2, 4)}, {n: [] for n in (1, 2, 4)}
+    first200 = {n: [] for n in (1, 2, 4)}
+    for rep in range(cfg.reps_startup):
+        b = Bare(f"s6-bare-{rep + 1}")
+        try:
+            b.start().wait_ready()
+            bare_t.append(b.startup)
+        finally:
+            stop_all([b])
+        for n in (1, 2, 4):
+            pm = Procman(f"s6-procman-w{n}-{rep + 1}", n)
+            try:
+                pm.start()
+                # first 200 is polled in parallel with the log; the master binds before any worker starts.
+                t200 = []
+                poller = threading.Thread(
+                    target=lambda: t200.append(wait_first_200_proc(pm)), daemon=True)
+                poller.start()
+                pm.wait_ready()
+                poller.join(READY_TIMEOUT)
+                all_ready[n].append(pm.startup_all_ready)
+                listening[n].append(pm.startup_listening)
+                if t200 and t200[0] is not None:
+                    first200[n].append(t200[0] - pm.t_start)
+            finally:
+                stop_all([pm])
+    bb = med(bare_t)
+    for n in (1, 2, 4):
+        sc = f"6 -w {n}, start-up"
+        a = med(all_ready[n])
+        table.add(sc, "bare: start → first 200; procman: start → all workers ready (s)", f"{bb:.2f}", f"{a:.2f}",
+                  ratio(a, bb))
+        table.add(sc, "procman: start → master listening (event 50), s", "–", f"{med(listening[n]):.2f}")
+        f = med(first200[n])
+        table.add(sc, "start → first 200 (s)", f"{bb:.2f}", f"{f:.2f}", ratio(f, bb))
+
+
+def wait_first_200_proc(pm):
+    deadline = pm.t_start + READY_TIMEOUT
+    while pm.port is None:
+        if time.time() > deadline or pm.proc.poll() is not None:
+            return None
+        time.sleep(0.005)
+    try:
+        return wait_first_200(pm.port, deadline, pm.proc, pm.name)
+    except BenchError:
+        return None
+
+
+# ---------------------------------------------------------------------------------------------- main
+
+def machine():
+    model = "?"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    mem = "?"
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    dotnet = subprocess.run(["dotnet", "--version"], capture_output=True, text=True, timeout=60).stdout.strip()
+    wrkv = subprocess.run(["wrk", "-v"], capture_output=True, text=True, timeout=10)
+    wrkv = (wrkv.stdout + wrkv.stderr).strip().splitlines()[0] if (wrkv.stdout + wrkv.stderr).strip() else "?"
+    kernel = os.uname().release
+    return (f"{os.cpu_count()} CPU(s) (nproc {len(os.sched_getaffinity(0))}), {model}, {mem} RAM, "
+            f"Linux {kernel}, .NET SDK {dotnet}, {wrkv.split(' Copyright')[0]}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description="procman benchmark harness (use bench/run)")
+    ap.add_argument("--quick", action="store_true", help="short run, about two minutes")
+    ap.add_argument("--only", default="1,2,3,4,5,6", help="comma-separated scenarios to run (5 runs with 2)")
+    ap.add_argument("--command", default=None, help=argparse.SUPPRESS)
+    cfg = ap.parse_args()
+    if cfg.quick:
+        cfg.duration, cfg.warm, cfg.reps, cfg.idle = 2, 1, 2, 5
+        cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 6, 1, 2, 2
+    else:
+        cfg.duration, cfg.warm, cfg.reps, cfg.idle = 5, 3, 4, 10
+        cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 10, 3, 3, 5
+    only = set(cfg.only.replace(" ", "").split(","))
+    for f in (PROCMAN, APP):
+        if not os.path.exists(f):
+            raise BenchError(f"{f} is missing: run 'dotnet build -c Release' in {ROOT} (bench/run does)")
+    os.makedirs(RESULTS, exist_ok=True)
+
+    started = datetime.datetime.now().astimezone()
+    with open("/proc/loadavg") as f:
+        loadavg = " ".join(f.read().split()[:3])
+    t0 = time.time()
+    table = Table()
+    if "1" in only:
+        scenario_overhead(cfg, table)
+    if only & {"2", "5"}:
+        scenario_workers(cfg, table)
+    if "3" in only:
+        scenario_reload(cfg, table)
+    if "4" in only:
+        scenario_crash(cfg, table)
+    if "6" in only:
+        scenario_startup(cfg, table)
+
+    kind = "quick" if cfg.quick else "full"
+    command = cfg.command or shlex.join(["bench/run"] + sys.argv[1:])
+    header = [
+        f"# procman benchmark ({kind} run)",
+        "",
+        f"- date: {started.strftime('%Y-%m-%d %H:%M %Z')}, took {time.time() - t0:.0f} s",
+        f"- machine: {machine()}",
+        f"- command: `{command}`",
+        f"- load average when the run started: {loadavg} (other processes on the machine add noise)",
+        f"- load: `wrk -t2 -c50 --latency` on loopback, {cfg.duration} s per measurement, {cfg.reps} alternating "
+        f"repetitions (scenarios 1-2), medians; app `samples/HelloApi` in Release with "
+        f"`Logging__LogLevel__Default=Warning`; wrk runs on the same machine as the servers",
+        "",
+    ]
+    text = "\n".join(header) + "\n" + table.markdown() + "\n"
+    print(text)
+    with open(os.path.join(RESULTS, "latest.md"), "w") as f:
+        f.write(text)
+    log(f"written to {os.path.relpath(os.path.join(RESULTS, 'latest.md'), ROOT)}; server logs in "
+        f"{os.path.relpath(LOGS, ROOT)}/")
+
+
+def _on_signal(signum, frame):
+    raise SystemExit(128 + signum)
+
+
+if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGHUP, _on_signal)
+    code = 0
+    try:
+        main()
+    except BenchError as e:
+        print(f"bench: error: {e}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        print("bench: interrupted", file=sys.stderr)
+        code = 130
+    finally:
+        kill_all()
+    sys.exit(code)
