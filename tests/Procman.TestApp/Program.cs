@@ -26,6 +26,14 @@ app.MapGet("/slow", async (int ms) =>
     return $"slept {ms} ms in {Environment.ProcessId}";
 });
 
+app.MapGet("/request", (HttpContext context) => Results.Json(new
+{
+    context.Request.Scheme,
+    RemoteIp = context.Connection.RemoteIpAddress?.ToString(),
+    PathBase = context.Request.PathBase.Value,
+    Path = context.Request.Path.Value,
+}));
+
 app.MapGet("/crash", () =>
 {
     Environment.Exit(42);

@@ -15,7 +15,10 @@ internal sealed record MasterEvent(int Id, string Template, JsonElement Properti
     public const int Stopping = 22;
     public const int ReloadComplete = 31;
     public const int ReloadFailed = 32;
+    public const int ReloadRefused = 34;
+    public const int ReloadRequested = 35;
     public const int Listening = 50;
+    public const int WorkerOutput = 60;
     public const int AddressVariablesIgnored = 100;
 
     public int Int(string property) => Properties.GetProperty(property).GetInt32();

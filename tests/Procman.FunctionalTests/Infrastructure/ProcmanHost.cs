@@ -34,7 +34,10 @@ internal sealed class ProcmanHost : IAsyncDisposable
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
 
-    /// <summary>Starts procman with <c>--log-format json</c>; without a bind in <paramref name="arguments"/>, it listens on 127.0.0.1:0.</summary>
+    /// <summary>
+    /// Starts procman with <c>--log-format json</c>; without a bind or a config file in <paramref name="arguments"/>,
+    /// it listens on 127.0.0.1:0.
+    /// </summary>
     public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null)
     {
         var start = new ProcessStartInfo(Paths.DotnetHost)
@@ -49,7 +52,7 @@ internal sealed class ProcmanHost : IAsyncDisposable
         start.ArgumentList.Add("run");
         start.ArgumentList.Add(app);
         var list = arguments.ToList();
-        if (!list.Contains("-b") && !list.Contains("--bind"))
+        if (!list.Contains("-b") && !list.Contains("--bind") && !list.Contains("-c"))
         {
             start.ArgumentList.Add("-b");
             start.ArgumentList.Add("127.0.0.1:0");

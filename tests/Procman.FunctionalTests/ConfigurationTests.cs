@@ -1,0 +1,245 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Procman.FunctionalTests.Infrastructure;
+
+namespace Procman.FunctionalTests;
+
+public sealed class ConfigurationTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task LimitRequestLine_FromTheConfigFile_AnswersAnOverlongRequestLineWith414()
+    {
+        using var files = new TempDirectory();
+        var config = files.File("procman.conf.py", "bind = '127.0.0.1:0'\nworkers = 2\nlimit_request_line = 100\n");
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-c", config]);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
+        using var client = procman.CreateClient();
+
+        using var overlong = await client.GetAsync("/" + new string('a', 200));
+        using var fine = await client.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.RequestUriTooLong, overlong.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, fine.StatusCode);
+    }
+
+    [Fact]
+    public async Task CertFileAndKeyFile_ServeHttpsOnTheSharedSocket()
+    {
+        using var files = new TempDirectory();
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var certFile = files.File("cert.pem", certificate.ExportCertificatePem());
+        var keyFile = files.File("key.pem", key.ExportPkcs8PrivateKeyPem());
+
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "--certfile", certFile, "--keyfile", keyFile);
+        using var client = new HttpClient(new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, presented, _, _) => presented?.Subject == "CN=localhost" },
+        });
+
+        var body = await client.GetStringAsync($"https://127.0.0.1:{procman.Port}/request");
+
+        Assert.Equal("https", JsonDocument.Parse(body).RootElement.GetProperty("scheme").GetString());
+    }
+
+    [Fact]
+    public async Task Hup_AfterTheConfigFileChanged_AppliesTheNewWorkerCount()
+    {
+        using var files = new TempDirectory();
+        var config = files.File("procman.conf.py", "bind = '127.0.0.1:0'\nworkers = 1\n");
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-c", config]);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 1, ProcmanHost.StartTimeout);
+
+        await File.WriteAllTextAsync(config, "bind = '127.0.0.1:0'\nworkers = 3\n");
+        procman.Signal(Native.SigHup);
+        await procman.WaitForEventsAsync(MasterEvent.ReloadComplete, 1, Timeout);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerExited, 1, Timeout);
+
+        Assert.Equal(3, procman.ReadyWorkers().Count);
+        Assert.Equal(3, ProcessTable.ChildrenOf(procman.Pid).Count);
+    }
+
+    [Fact]
+    public async Task Hup_WithABrokenConfigFile_KeepsTheWorkersServing()
+    {
+        using var files = new TempDirectory();
+        var config = files.File("procman.conf.py", "bind = '127.0.0.1:0'\nworkers = 2\n");
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-c", config]);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
+        var workers = procman.ReadyWorkers();
+
+        await File.WriteAllTextAsync(config, "bind = '127.0.0.1:0'\nworkers = 'many'\n");
+        procman.Signal(Native.SigHup);
+        var refused = await procman.WaitForEventAsync(e => e.Id == MasterEvent.ReloadRefused, Timeout, "the reload to be refused");
+
+        Assert.Contains("invalid workers: expected an integer, got str 'many'", refused.Text("Reason"));
+        using var client = procman.CreateClient(keepAlive: false);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Contains(int.Parse(await client.GetStringAsync("/pid")), workers);
+        }
+        Assert.Equal(workers.Order(), procman.ReadyWorkers().Order());
+        Assert.DoesNotContain(procman.Events, e => e.Id == MasterEvent.WorkerStarted && !workers.Contains(e.Int("Pid")));
+    }
+
+    [Fact]
+    public async Task Hup_WithANewBindInTheConfigFile_ListensThereToo()
+    {
+        using var files = new TempDirectory();
+        var socket = files.Combine("extra.sock");
+        var config = files.File("procman.conf.py", "bind = ['127.0.0.1:0']\n");
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-c", config]);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 1, ProcmanHost.StartTimeout);
+
+        await File.WriteAllTextAsync(config, $"bind = ['127.0.0.1:0', 'unix:{socket}']\n");
+        procman.Signal(Native.SigHup);
+        await procman.WaitForEventsAsync(MasterEvent.ReloadComplete, 1, Timeout);
+
+        using var client = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancellationToken) =>
+            {
+                var unix = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                await unix.ConnectAsync(new UnixDomainSocketEndPoint(socket), cancellationToken);
+                return new NetworkStream(unix, ownsSocket: true);
+            },
+        });
+        Assert.Equal("ok\n", await client.GetStringAsync("http://localhost/"));
+        using var tcp = procman.CreateClient();
+        Assert.Equal("ok\n", await tcp.GetStringAsync("/"));
+    }
+
+    [Fact]
+    public async Task PrintConfig_ShowsTheLayeredSources_AndStartsNothing()
+    {
+        using var files = new TempDirectory();
+        var config = files.File("procman.conf.py", "import os\nworkers = 2\nbacklog = int(os.environ.get('BACKLOG', '10'))\ntimeout = 3\n");
+
+        await using var procman = ProcmanHost.Start(
+            Paths.TestApp,
+            ["-c", config, "--timeout", "5", "--print-config"],
+            environment: new Dictionary<string, string> { ["PROCMAN_CMD_ARGS"] = "-w 4 --keep-alive 9", ["BACKLOG"] = "77" });
+
+        Assert.Equal(0, await procman.WaitForExitAsync(Timeout));
+        var lines = procman.Output.Split('\n');
+        Assert.Contains("workers                  = 4", lines);
+        Assert.Contains("backlog                  = 77", lines);
+        Assert.Contains("timeout                  = 5", lines);
+        Assert.Contains("keepalive                = 9", lines);
+        Assert.Empty(procman.Events);
+    }
+
+    [Fact]
+    public async Task AccessLogRootPathAndForwardedHeaders_WorkTogether()
+    {
+        using var files = new TempDirectory();
+        var accessLog = files.Combine("access.log");
+        var config = files.File("procman.conf.py", string.Join('\n',
+            "bind = '127.0.0.1:0'",
+            "workers = 2",
+            $"accesslog = '{accessLog}'",
+            "access_log_format = '%(h)s \"%(r)s\" %(s)s %({x-test}i)s'",
+            "root_path = '/api'",
+            "forwarded_allow_ips = '127.0.0.1'"));
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-c", config]);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
+        using var client = procman.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/request");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        request.Headers.Add("X-Test", "marker");
+
+        using var response = await client.SendAsync(request);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal("https", body.GetProperty("scheme").GetString());
+        Assert.Equal("203.0.113.7", body.GetProperty("remoteIp").GetString());
+        Assert.Equal("/api", body.GetProperty("pathBase").GetString());
+        Assert.Equal("/request", body.GetProperty("path").GetString());
+        var line = await WaitForLineAsync(accessLog);
+        Assert.Equal("203.0.113.7 \"GET /api/request HTTP/1.1\" 200 marker", line);
+    }
+
+    [Fact]
+    public async Task PidFile_IsWrittenWhileRunning_RemovedOnStop_AndALiveOneRefusesAStart()
+    {
+        using var files = new TempDirectory();
+        var pidFile = files.Combine("procman.pid");
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--pid", pidFile);
+
+        Assert.Equal($"{procman.Pid}\n", await File.ReadAllTextAsync(pidFile));
+        await using (var second = ProcmanHost.Start(Paths.TestApp, ["--pid", pidFile]))
+        {
+            Assert.Equal(6, await second.WaitForExitAsync(Timeout));
+            Assert.Contains($"names pid {procman.Pid}, which is running", second.Output);
+        }
+
+        procman.Signal(Native.SigTerm);
+        Assert.Equal(0, await procman.WaitForExitAsync(Timeout));
+        Assert.False(File.Exists(pidFile));
+    }
+
+    [Fact]
+    public async Task ReloadMode_AWatchedFileChanges_ReloadsTheWorkers()
+    {
+        using var files = new TempDirectory();
+        var watched = files.File("feature-flags.json", "{}");
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--reload", "--reload-extra-file", watched);
+        var old = procman.ReadyWorkers().Single();
+
+        await File.WriteAllTextAsync(watched, "{\"beta\": true}");
+        var reload = await procman.WaitForEventAsync(e => e.Id == MasterEvent.ReloadRequested, Timeout, "the file change to ask for a reload");
+        await procman.WaitForEventsAsync(MasterEvent.ReloadComplete, 1, Timeout);
+
+        await procman.WaitForEventAsync(e => e.Id == MasterEvent.WorkerExited && e.Int("Pid") == old, Timeout, "the old worker to exit");
+        Assert.Contains("feature-flags.json changed", reload.Text("Reason"));
+        Assert.DoesNotContain(old, procman.ReadyWorkers());
+    }
+
+    [Fact]
+    public async Task ErrorLogWithCaptureOutput_PutsTheMastersAndTheWorkersLinesInTheFile()
+    {
+        using var files = new TempDirectory();
+        var errorLog = files.Combine("procman.log");
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["--error-logfile", errorLog, "--capture-output"]);
+        var deadline = DateTime.UtcNow + ProcmanHost.StartTimeout;
+        HashSet<int> ids;
+        do
+        {
+            await Task.Delay(100);
+            var text = File.Exists(errorLog) ? await ReadSharedAsync(errorLog) : "";
+            ids = text.Split('\n').Select(MasterEvent.TryParse).OfType<MasterEvent>().Select(e => e.Id).ToHashSet();
+        }
+        while (!ids.IsSupersetOf([MasterEvent.Listening, MasterEvent.WorkerReady, MasterEvent.WorkerOutput]) && DateTime.UtcNow < deadline);
+
+        Assert.Superset(new HashSet<int> { MasterEvent.Listening, MasterEvent.WorkerReady, MasterEvent.WorkerOutput }, ids);
+        Assert.DoesNotContain("[worker 1 pid ", procman.Output);
+        Assert.Empty(procman.Events);
+    }
+
+    private static async Task<string> ReadSharedAsync(string path)
+    {
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+        return await reader.ReadToEndAsync();
+    }
+
+    private static async Task<string> WaitForLineAsync(string path)
+    {
+        var deadline = DateTime.UtcNow + Timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (File.Exists(path) && (await File.ReadAllLinesAsync(path)).FirstOrDefault() is { Length: > 0 } line)
+            {
+                return line;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"nothing was written to {path}");
+    }
+}
