@@ -223,6 +223,29 @@ public sealed class ConfigurationTests
         Assert.Empty(procman.Events);
     }
 
+    [Fact]
+    public async Task ProcName_NamesTheMasterAndTheWorkers()
+    {
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "-n", "hello-api");
+
+        Assert.Equal("hello-api", (await File.ReadAllTextAsync($"/proc/{procman.Pid}/comm")).Trim());
+        foreach (var worker in procman.ReadyWorkers())
+        {
+            Assert.Equal("hello-api", (await File.ReadAllTextAsync($"/proc/{worker}/comm")).Trim());
+        }
+    }
+
+    [Fact]
+    public async Task Umask_SetsTheUnixSocketFilesMode()
+    {
+        using var files = new TempDirectory();
+        var socket = files.Combine("app.sock");
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "-b", $"unix:{socket}", "-m", "007");
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute,
+            File.GetUnixFileMode(socket));
+    }
+
     private static async Task<string> ReadSharedAsync(string path)
     {
         using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));

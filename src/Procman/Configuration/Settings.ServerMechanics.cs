@@ -63,7 +63,7 @@ internal static partial class Settings
             Section = MechanicsSection,
             Flags = ["--umask", "-m"],
             ValueName = "INT",
-            Help = "The file mode creation mask of the master and workers (affects unix socket files); octal with a leading 0 or 0o.",
+            Help = "The umask applied while procman creates unix socket files, as Gunicorn does: 0 lets any local user connect. Octal with a leading 0 or 0o.",
             Default = _ => 0,
             DefaultText = "0",
             ParseText = ParseUmask,
@@ -77,9 +77,9 @@ internal static partial class Settings
             Flags = ["--name", "-n"],
             ValueName = "STRING",
             AllowsNone = true,
-            Help = "A name for ps and top: the master shows as 'procman: master NAME', workers as 'procman: worker NAME'.",
+            Help = "The process name ps -o comm and top show for the master and the workers (15 characters at most).",
             Default = _ => null,
-            DefaultText = "None (the app's name)",
+            DefaultText = "None (procman for the master, the app's name for workers)",
         },
         new()
         {
