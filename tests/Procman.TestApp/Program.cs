@@ -34,6 +34,34 @@ app.MapGet("/request", (HttpContext context) => Results.Json(new
     Path = context.Request.Path.Value,
 }));
 
+// Blocks every thread-pool thread for good: the worker's process lives on, but nothing that needs the pool
+// (requests, timers, procman's heartbeat) runs any more.
+app.MapGet("/starve", () =>
+{
+    ThreadPool.GetMinThreads(out var workers, out var completionPorts);
+    ThreadPool.SetMaxThreads(workers, completionPorts);
+    var never = new ManualResetEventSlim();
+    for (var i = 0; i < workers * 4; i++)
+    {
+        ThreadPool.QueueUserWorkItem(_ => never.Wait());
+    }
+    never.Wait();
+    return "unreachable";
+});
+
+// Allocates and keeps this many megabytes, touched so that they count in the resident set.
+var hoard = new List<byte[]>();
+app.MapGet("/alloc", (int mb) =>
+{
+    for (var i = 0; i < mb; i++)
+    {
+        var block = new byte[1024 * 1024];
+        Array.Fill(block, (byte)1);
+        hoard.Add(block);
+    }
+    return $"holding {hoard.Count} MB";
+});
+
 app.MapGet("/crash", () =>
 {
     Environment.Exit(42);

@@ -1,11 +1,15 @@
+using System.Collections.Concurrent;
+
 namespace Procman.Worker.Hosting;
 
 /// <summary>
-/// Counts the connections this worker holds open, so that a drain knows when the last one has closed.
+/// Tracks the connections this worker holds open, so that a drain knows when the last one has closed and
+/// which ones sit idle.
 /// </summary>
 internal sealed class ConnectionTracker
 {
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<ConnectionState, byte> _connections = new();
     private int _open;
     private int _draining;
 
@@ -13,10 +17,15 @@ internal sealed class ConnectionTracker
 
     public bool IsDraining => Volatile.Read(ref _draining) == 1;
 
-    public void Opened() => Interlocked.Increment(ref _open);
-
-    public void Closed()
+    public void Opened(ConnectionState connection)
     {
+        _connections.TryAdd(connection, 0);
+        Interlocked.Increment(ref _open);
+    }
+
+    public void Closed(ConnectionState connection)
+    {
+        _connections.TryRemove(connection, out _);
         // Interlocked operations are full fences, so either this decrement sees the draining flag or
         // StartDraining sees the zero count: the idle task cannot be missed.
         if (Interlocked.Decrement(ref _open) == 0 && IsDraining)
@@ -34,5 +43,17 @@ internal sealed class ConnectionTracker
             _idle.TrySetResult();
         }
         return _idle.Task;
+    }
+
+    /// <summary>Asks every connection idle for at least <paramref name="grace"/> to close.</summary>
+    public void CloseIdle(TimeSpan grace)
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            if (connection.IsIdleFor(grace))
+            {
+                connection.RequestClose();
+            }
+        }
     }
 }

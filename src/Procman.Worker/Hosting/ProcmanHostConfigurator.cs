@@ -114,14 +114,16 @@ internal static class ProcmanHostConfigurator
             {
                 listen.Use(next => async connection =>
                 {
-                    agent.Connections.Opened();
+                    var state = new ConnectionState(connection);
+                    connection.Items[ConnectionState.ItemKey] = state;
+                    agent.Connections.Opened(state);
                     try
                     {
                         await next(connection).ConfigureAwait(false);
                     }
                     finally
                     {
-                        agent.Connections.Closed();
+                        agent.Connections.Closed(state);
                     }
                 });
                 if (certificate is not null)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.HttpOverrides;
@@ -65,12 +66,24 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
             });
         }
 
-        app.Use((context, nextMiddleware) =>
+        app.Use(async (context, nextMiddleware) =>
         {
+            agent.CountRequest();
+            var connection = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ConnectionState.ItemKey, out var item) == true
+                ? item as ConnectionState
+                : null;
+            connection?.RequestStarted();
             // Checked when the response starts, not when the request arrives: a request already in
             // flight when the drain begins must close its connection too.
             context.Response.OnStarting(CloseIfDraining, (context, agent.Connections));
-            return nextMiddleware(context);
+            try
+            {
+                await nextMiddleware(context);
+            }
+            finally
+            {
+                connection?.RequestEnded();
+            }
         });
 
         if (settings.RootPath is { Length: > 0 } rootPath)

@@ -20,6 +20,13 @@ internal sealed partial class WorkerAgent
     // How long a worker whose master died gives its host to stop before it exits regardless.
     private static readonly TimeSpan OrphanExitBound = TimeSpan.FromSeconds(3);
 
+    // A draining worker closes a keep-alive connection once it has been idle this long. Closing an idle
+    // connection races with the client's next request on it; a client still using its connection sends
+    // that request well within this time and gets Connection: close in its response instead.
+    private static readonly TimeSpan IdleGrace = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan DrainPollInterval = TimeSpan.FromMilliseconds(100);
+
     /// <summary>
     /// The master gives every worker this address as ASPNETCORE_URLS. An app procman attached to drops it
     /// (<see cref="ProcmanServer"/>); an app procman could not attach to fails to bind it and exits, rather
@@ -38,6 +45,7 @@ internal sealed partial class WorkerAgent
     private IHostApplicationLifetime? _lifetime;
     private bool _attached;
     private bool _drainRequested;
+    private long _requests;
 
     private WorkerAgent(WorkerSettings settings)
     {
@@ -88,7 +96,11 @@ internal sealed partial class WorkerAgent
 
         // A System.Threading.Timer fires on the thread pool: when every pool thread is blocked, the
         // heartbeat stops, and the master sees the worker as hung although its process is alive.
-        _heartbeat = new Timer(_ => Send(ChannelMessage.Heartbeat), null, TimeSpan.Zero, _settings.HeartbeatInterval);
+        _heartbeat = new Timer(
+            _ => Send(ChannelMessage.Heartbeat, Interlocked.Read(ref _requests).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            null,
+            TimeSpan.Zero,
+            _settings.HeartbeatInterval);
 
         _hostingSubscription = DiagnosticListener.AllListeners.Subscribe(new HostingObserver(this));
     }
@@ -123,6 +135,9 @@ internal sealed partial class WorkerAgent
             lifetime.StopApplication();
         }
     }
+
+    /// <summary>Counts one request, for max_requests; the count travels with each heartbeat.</summary>
+    public void CountRequest() => Interlocked.Increment(ref _requests);
 
     public void Track(IConnectionListener listener)
     {
@@ -164,7 +179,18 @@ internal sealed partial class WorkerAgent
             // Not started yet: OnHostStarting stops it as soon as it can.
             return;
         }
-        _ = Task.WhenAny(idle, Task.Delay(bound)).ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
+        _ = DrainAsync(idle, bound, lifetime);
+    }
+
+    private async Task DrainAsync(Task idle, TimeSpan bound, IHostApplicationLifetime lifetime)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(bound.TotalSeconds * Stopwatch.Frequency);
+        while (!idle.IsCompleted && Stopwatch.GetTimestamp() < deadline)
+        {
+            Connections.CloseIdle(IdleGrace);
+            await Task.WhenAny(idle, Task.Delay(DrainPollInterval)).ConfigureAwait(false);
+        }
+        lifetime.StopApplication();
     }
 
     private void OnMasterLost()
@@ -236,9 +262,9 @@ internal sealed partial class WorkerAgent
         }
     }
 
-    private void Send(string verb)
+    private void Send(string verb, string? argument = null)
     {
-        var bytes = Encoding.ASCII.GetBytes(ChannelMessage.Format(verb));
+        var bytes = Encoding.ASCII.GetBytes(ChannelMessage.Format(verb, argument));
         lock (_sendLock)
         {
             try

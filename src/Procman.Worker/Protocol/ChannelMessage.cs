@@ -11,7 +11,7 @@ internal static class ChannelMessage
     /// <summary>Worker → master: Kestrel is listening on the shared sockets (sent once).</summary>
     public const string Ready = "ready";
 
-    /// <summary>Worker → master: sent from the thread pool, so a starved pool misses it.</summary>
+    /// <summary>Worker → master: sent from the thread pool, so a starved pool misses it. The argument is the number of requests served so far.</summary>
     public const string Heartbeat = "hb";
 
     /// <summary>Worker → master: the worker stopped accepting and is closing its connections.</summary>

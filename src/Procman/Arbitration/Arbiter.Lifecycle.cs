@@ -20,7 +20,25 @@ internal sealed partial class Arbiter
                 LogSignal(Signal.Name(signal), "reload");
                 BeginReload();
                 break;
+            case Signal.Ttin:
+                LogSignal(Signal.Name(signal), "add a worker");
+                AddWorker();
+                break;
+            case Signal.Ttou:
+                LogSignal(Signal.Name(signal), "remove a worker");
+                RemoveWorker();
+                break;
+            case Signal.Usr1:
+                LogSignal(Signal.Name(signal), "reopen log files");
+                _reopenLogs();
+                foreach (var worker in _workers.Values)
+                {
+                    worker.Handle.Signal(Signal.Usr1);
+                }
+                break;
             default:
+                // SIGWINCH stops workers in Gunicorn only when it runs as a daemon; procman never
+                // daemonizes. SIGUSR2 (Gunicorn's binary upgrade) has no .NET counterpart: use SIGHUP.
                 LogSignalIgnored(Signal.Name(signal));
                 break;
         }
@@ -84,6 +102,7 @@ internal sealed partial class Arbiter
         var reload = new Reload(++_lastGeneration, _time.GetUtcNow(), plan);
         _reload = reload;
         LogReloadStarting(reload.Generation, plan.Options.Workers);
+        // The configuration decides the count again: a count changed by SIGTTIN/SIGTTOU lasts until the next reload.
         for (var slot = 1; slot <= plan.Options.Workers && _reload == reload; slot++)
         {
             Spawn(slot, reload.Generation, plan);
@@ -103,7 +122,7 @@ internal sealed partial class Arbiter
         _currentGeneration = reload.Generation;
         _reload = null;
         _plans.Commit(reload.Plan);
-        _target = reload.Plan.Options.Workers;
+        ResetSlots(reload.Plan.Options.Workers);
         _pendingRespawns.Clear();
         var retiring = _workers.Values.Where(w => w.Generation != _currentGeneration && w.State is WorkerState.Starting or WorkerState.Ready).ToArray();
         LogReloadComplete(reload.Generation, fresh.Length, retiring.Length, (_time.GetUtcNow() - reload.StartedAt).TotalSeconds);
@@ -138,6 +157,57 @@ internal sealed partial class Arbiter
         if (reload.Again)
         {
             BeginReload();
+        }
+    }
+
+    private void AddWorker()
+    {
+        if (_stop is not null || _reload is not null)
+        {
+            LogScaleRefused("a reload or a stop is in progress");
+            return;
+        }
+        var slot = 1;
+        while (_slots.Contains(slot))
+        {
+            slot++;
+        }
+        _slots.Add(slot);
+        LogScaled(_slots.Count);
+        Spawn(slot, _currentGeneration, _plans.Current);
+    }
+
+    private void RemoveWorker()
+    {
+        if (_stop is not null || _reload is not null)
+        {
+            LogScaleRefused("a reload or a stop is in progress");
+            return;
+        }
+        if (_slots.Count <= 1)
+        {
+            LogScaleRefused("procman keeps at least one worker");
+            return;
+        }
+        // Gunicorn's choice: the oldest worker goes, and its slot with it.
+        var oldest = _workers.Values
+            .Where(w => w.Generation == _currentGeneration && w.State is WorkerState.Starting or WorkerState.Ready && w.ReplacementOf is null)
+            .OrderBy(w => w.StartedAt)
+            .FirstOrDefault();
+        var slot = oldest?.Slot ?? _slots.Max;
+        _slots.Remove(slot);
+        _pendingRespawns.Remove(slot);
+        LogScaled(_slots.Count);
+        foreach (var worker in _workers.Values.Where(w => w.Slot == slot && w.Generation == _currentGeneration).ToArray())
+        {
+            if (worker.State == WorkerState.Ready)
+            {
+                Retire(worker, "removed by SIGTTOU");
+            }
+            else if (worker.State == WorkerState.Starting)
+            {
+                Kill(worker, "removed by SIGTTOU");
+            }
         }
     }
 }

@@ -63,4 +63,25 @@ internal sealed partial class Arbiter
 
     [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Reload already in progress; another one follows it")]
     private partial void LogReloadQueued();
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Worker {Slot} (pid {Pid}) {Reason}: writing a dump to {Directory} before killing it")]
+    private partial void LogWritingDump(int slot, int pid, string reason, string directory);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Warning, Message = "Worker {Slot} (pid {Pid}): dump written to {Path}")]
+    private partial void LogDumpWritten(int slot, int pid, string path);
+
+    [LoggerMessage(EventId = 14, Level = LogLevel.Error, Message = "Worker {Slot} (pid {Pid}): no dump could be written: {Error}")]
+    private partial void LogDumpFailed(int slot, int pid, string error);
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Information, Message = "Recycling worker {Slot} (pid {Pid}): {Reason}; starting its replacement first")]
+    private partial void LogRecycling(int slot, int pid, string reason);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Recycle of worker {Slot} (pid {Pid}) failed: its replacement did not boot; it keeps serving and is not recycled again for {Seconds:0} s")]
+    private partial void LogRecycleFailed(int slot, int pid, double seconds);
+
+    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "Worker count is now {Workers}")]
+    private partial void LogScaled(int workers);
+
+    [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Worker count unchanged: {Reason}")]
+    private partial void LogScaleRefused(string reason);
 }

@@ -8,8 +8,8 @@ namespace Procman.Arbitration;
 
 /// <summary>
 /// The master's single loop. It owns the worker table; signals, worker messages, worker exits and timer
-/// ticks arrive as events on one channel, and every decision (spawn, retire, kill, reload, stop) is taken
-/// here, one event at a time.
+/// ticks arrive as events on one channel, and every decision (spawn, retire, kill, reload, recycle, stop)
+/// is taken here, one event at a time.
 /// </summary>
 internal sealed partial class Arbiter
 {
@@ -29,27 +29,46 @@ internal sealed partial class Arbiter
     private readonly Channel<ArbiterEvent> _events;
     private readonly TimeProvider _time;
     private readonly RestartPolicy _restarts;
+    private readonly RecyclePolicy _recycling;
+    private readonly IProcessMetrics _metrics;
+    private readonly IDumpWriter? _dumps;
+    private readonly Action _reopenLogs;
     private readonly ILogger<Arbiter> _logger;
 
     private readonly Dictionary<long, Worker> _workers = [];
     private readonly Dictionary<int, DateTimeOffset> _pendingRespawns = [];
+
+    /// <summary>The slots that should have a worker; SIGTTIN and SIGTTOU add and remove one.</summary>
+    private readonly SortedSet<int> _slots = [];
     private long _lastKey;
     private int _lastGeneration;
     private int _currentGeneration;
-    private int _target;
     private Reload? _reload;
     private Stop? _stop;
     private bool _everReady;
     private int _bootFailuresWhileDown;
+    private DateTimeOffset _lastMemorySample;
 
-    public Arbiter(IWorkerPlans plans, Channel<ArbiterEvent> events, TimeProvider time, ILogger<Arbiter> logger)
+    public Arbiter(
+        IWorkerPlans plans,
+        Channel<ArbiterEvent> events,
+        TimeProvider time,
+        ILogger<Arbiter> logger,
+        IProcessMetrics? metrics = null,
+        IDumpWriter? dumps = null,
+        Action? reopenLogs = null,
+        Random? random = null)
     {
         _plans = plans;
         _events = events;
         _time = time;
         _logger = logger;
+        _metrics = metrics ?? new ProcMetrics();
+        _dumps = dumps;
+        _reopenLogs = reopenLogs ?? (() => { });
         _restarts = new RestartPolicy(time);
-        _target = plans.Current.Options.Workers;
+        _recycling = new RecyclePolicy(random ?? Random.Shared);
+        ResetSlots(plans.Current.Options.Workers);
     }
 
     /// <summary>The settings in force: those of the current plan (a reload in progress has its own).</summary>
@@ -60,6 +79,8 @@ internal sealed partial class Arbiter
 
     /// <summary>The workers currently in the table, for tests and diagnostics.</summary>
     public IReadOnlyCollection<Worker> Workers => _workers.Values;
+
+    public bool IsFinished => _stop is not null && _workers.Count == 0;
 
     /// <summary>Starts the workers and runs until they have all stopped.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -79,8 +100,8 @@ internal sealed partial class Arbiter
     /// <summary>Starts the first workers. Public, with <see cref="Handle"/>, for unit tests, which drive the arbiter event by event.</summary>
     public void Start()
     {
-        LogStarting(_target, Options.App.Path);
-        for (var slot = 1; slot <= _target; slot++)
+        LogStarting(_slots.Count, Options.App.Path);
+        foreach (var slot in _slots)
         {
             Spawn(slot, _currentGeneration, _plans.Current);
         }
@@ -95,10 +116,13 @@ internal sealed partial class Arbiter
                 OnSignal(signal.Signal);
                 break;
             case ArbiterEvent.WorkerMessage message when _workers.TryGetValue(message.Key, out var worker):
-                OnMessage(worker, message.Verb);
+                OnMessage(worker, message.Verb, message.Argument);
                 break;
             case ArbiterEvent.WorkerExited exited when _workers.TryGetValue(exited.Key, out var worker):
                 OnExited(worker, exited.Exit, exited.OutputTail);
+                break;
+            case ArbiterEvent.DumpWritten dump when _workers.TryGetValue(dump.Key, out var worker):
+                OnDumpWritten(worker, dump.Path, dump.Error);
                 break;
             case ArbiterEvent.Tick:
                 OnTick();
@@ -110,14 +134,16 @@ internal sealed partial class Arbiter
         }
     }
 
-    public bool IsFinished => _stop is not null && _workers.Count == 0;
-
-    private void OnMessage(Worker worker, string verb)
+    private void OnMessage(Worker worker, string verb, string? argument)
     {
         switch (verb)
         {
             case ChannelMessage.Heartbeat:
                 worker.LastHeartbeat = _time.GetUtcNow();
+                if (long.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var requests))
+                {
+                    worker.Requests = requests;
+                }
                 break;
             case ChannelMessage.Attached:
                 worker.Attached = true;
@@ -143,6 +169,14 @@ internal sealed partial class Arbiter
         {
             // Became ready while procman is stopping: it was signalled with the others and exits too.
             return;
+        }
+        if (worker.ReplacementOf is { } recycled)
+        {
+            worker.ReplacementOf = null;
+            if (recycled.State == WorkerState.Ready)
+            {
+                Retire(recycled, $"recycled ({recycled.RecycleReason}); its replacement is pid {worker.Pid}");
+            }
         }
         if (_reload is not null && worker.Generation == _reload.Generation)
         {
@@ -175,6 +209,23 @@ internal sealed partial class Arbiter
             // A worker of a reload that was already given up; nothing to replace.
             LogWorkerExited(worker.Slot, worker.Pid, exit.ToString(), worker.KilledBecause ?? "abandoned reload");
             return;
+        }
+
+        if (worker.ReplacementOf is { } recycled)
+        {
+            // The replacement of a recycle failed: the worker it was to replace keeps serving, and is not
+            // recycled again until later, so that a broken deploy does not turn into a restart loop.
+            LogWorkerFailed(worker.Slot, worker.Pid, exit.ToString(), Describe(worker, previous), FormatTail(tail));
+            recycled.RecycleReason = null;
+            recycled.RecycleNotBefore = _time.GetUtcNow() + RecyclePolicy.RetryAfterFailure;
+            LogRecycleFailed(recycled.Slot, recycled.Pid, RecyclePolicy.RetryAfterFailure.TotalSeconds);
+            return;
+        }
+
+        if (worker.RecycleReason is not null && _workers.Values.FirstOrDefault(w => w.ReplacementOf == worker) is { } replacement)
+        {
+            // Died while its replacement was starting: the replacement simply takes the slot over.
+            replacement.ReplacementOf = null;
         }
 
         if (previous == WorkerState.Starting)
@@ -228,38 +279,6 @@ internal sealed partial class Arbiter
     private static string FormatTail(IReadOnlyList<string> tail)
         => tail.Count == 0 ? "(no output)" : string.Join(Environment.NewLine, tail.Select(line => "    " + line));
 
-    private void OnTick()
-    {
-        var now = _time.GetUtcNow();
-        foreach (var (slot, due) in _pendingRespawns.Where(pair => pair.Value <= now).ToArray())
-        {
-            _pendingRespawns.Remove(slot);
-            if (_stop is null && slot <= _target)
-            {
-                Spawn(slot, _currentGeneration, _plans.Current);
-            }
-        }
-
-        foreach (var worker in _workers.Values.ToArray())
-        {
-            if (worker.KillAt is { } killAt && now >= killAt)
-            {
-                worker.KillAt = null;
-                LogKillingAfterDeadline(worker.Slot, worker.Pid, worker.State.ToString());
-                worker.Handle.Signal(Native.Signal.Kill);
-            }
-            else if (worker.State == WorkerState.Starting && worker.KilledBecause is null && now - worker.StartedAt >= Options.BootTimeout)
-            {
-                Kill(worker, $"not ready within boot_timeout ({Options.BootTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)");
-            }
-            else if (worker.State == WorkerState.Ready && Options.Timeout > TimeSpan.Zero && worker.KilledBecause is null
-                && now - worker.LastHeartbeat >= Options.Timeout)
-            {
-                Kill(worker, $"hung: no heartbeat for {(now - worker.LastHeartbeat).TotalSeconds:0.#} s (timeout {Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)");
-            }
-        }
-    }
-
     private void Kill(Worker worker, string reason)
     {
         worker.KilledBecause = reason;
@@ -267,7 +286,7 @@ internal sealed partial class Arbiter
         worker.Handle.Signal(Native.Signal.Kill);
     }
 
-    private void Spawn(int slot, int generation, WorkerPlan plan)
+    private Worker? Spawn(int slot, int generation, WorkerPlan plan)
     {
         var key = ++_lastKey;
         IWorkerHandle handle;
@@ -278,29 +297,30 @@ internal sealed partial class Arbiter
         catch (Exception ex) when (ex is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             LogSpawnFailed(slot, ex.Message);
-            if (!_everReady || (_reload is not null && generation == _reload.Generation))
+            if (_reload is not null && generation == _reload.Generation)
             {
-                if (_reload is not null && generation == _reload.Generation)
-                {
-                    AbortReload($"cannot start a worker: {ex.Message}");
-                }
-                else
-                {
-                    BeginStop(quick: true, ExitCodes.BootFailure, $"cannot start worker {slot}: {ex.Message}");
-                }
-                return;
+                AbortReload($"cannot start a worker: {ex.Message}");
             }
-            ScheduleRespawn(slot, _restarts.OnCrash(slot));
-            return;
+            else if (!_everReady)
+            {
+                BeginStop(quick: true, ExitCodes.BootFailure, $"cannot start worker {slot}: {ex.Message}");
+            }
+            else
+            {
+                ScheduleRespawn(slot, _restarts.OnCrash(slot));
+            }
+            return null;
         }
-        var worker = new Worker(key, slot, generation, handle, _time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        var worker = new Worker(key, slot, generation, handle, now) { Limits = _recycling.Draw(plan.Options, now) };
         _workers[key] = worker;
         LogWorkerStarted(slot, worker.Pid, generation);
+        return worker;
     }
 
     private void ScheduleRespawn(int slot, TimeSpan delay)
     {
-        if (slot > _target || _workers.Values.Any(w => w.Slot == slot && w.Generation == _currentGeneration && w.State is WorkerState.Starting or WorkerState.Ready))
+        if (!_slots.Contains(slot) || _workers.Values.Any(w => w.Slot == slot && w.Generation == _currentGeneration && w.State is WorkerState.Starting or WorkerState.Ready))
         {
             return;
         }
@@ -322,6 +342,15 @@ internal sealed partial class Arbiter
         if (!worker.Handle.Send(ChannelMessage.Drain, bound))
         {
             worker.Handle.Signal(Native.Signal.Term);
+        }
+    }
+
+    private void ResetSlots(int count)
+    {
+        _slots.Clear();
+        for (var slot = 1; slot <= count; slot++)
+        {
+            _slots.Add(slot);
         }
     }
 

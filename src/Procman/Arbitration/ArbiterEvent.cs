@@ -9,13 +9,16 @@ internal abstract record ArbiterEvent
     public sealed record SignalReceived(int Signal) : ArbiterEvent;
 
     /// <summary>A line from a worker's channel.</summary>
-    public sealed record WorkerMessage(long Key, string Verb) : ArbiterEvent;
+    public sealed record WorkerMessage(long Key, string Verb, string? Argument = null) : ArbiterEvent;
 
     /// <summary>A worker process ended; <paramref name="OutputTail"/> holds its last lines of output.</summary>
     public sealed record WorkerExited(long Key, WorkerExit Exit, IReadOnlyList<string> OutputTail) : ArbiterEvent;
 
     /// <summary>Something other than SIGHUP asks for a reload, such as a changed app file in reload mode.</summary>
     public sealed record ReloadRequested(string Reason) : ArbiterEvent;
+
+    /// <summary>The dump of a hung worker was written (<paramref name="Path"/>), or could not be (<paramref name="Error"/>).</summary>
+    public sealed record DumpWritten(long Key, string? Path, string? Error) : ArbiterEvent;
 
     /// <summary>The periodic timer: deadlines, backoff and heartbeats are checked on it.</summary>
     public sealed record Tick : ArbiterEvent;

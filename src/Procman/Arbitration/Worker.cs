@@ -30,6 +30,25 @@ internal sealed class Worker(long key, int slot, int generation, IWorkerHandle h
     /// <summary>When a draining or stopping worker is killed if it is still there.</summary>
     public DateTimeOffset? KillAt { get; set; }
 
+    /// <summary>Requests served, as last reported with a heartbeat.</summary>
+    public long Requests { get; set; }
+
+    public WorkerLimits Limits { get; init; }
+
+    /// <summary>The last resident set size sampled, and how many samples in a row were over max_worker_memory.</summary>
+    public long ResidentBytes { get; set; }
+
+    public int MemoryStrikes { get; set; }
+
+    /// <summary>Why this worker is being recycled, while its replacement starts and while it drains.</summary>
+    public string? RecycleReason { get; set; }
+
+    /// <summary>After a failed recycle, no new one before this.</summary>
+    public DateTimeOffset? RecycleNotBefore { get; set; }
+
+    /// <summary>For a worker started to replace a recycled one: that worker, until this one is ready.</summary>
+    public Worker? ReplacementOf { get; set; }
+
     /// <summary>Killed on purpose (hung, boot timeout, failed reload): its exit is not a crash to report again.</summary>
     public string? KilledBecause { get; set; }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Procman.Arbitration;
 using Procman.Configuration;
+using Procman.Diagnostics;
 using Procman.Listeners;
 using Procman.Logging;
 using Procman.Master;
@@ -65,8 +66,9 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
         var events = Channel.CreateUnbounded<ArbiterEvent>(new UnboundedChannelOptions { SingleReader = true });
         using var signals = new SignalListener(events.Writer);
 
+        using var logging = new MasterLogging(options.LogLevel, options.LogFormat, options.ErrorLog);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSerilog(MasterLogging.Create(options.LogLevel, options.LogFormat, options.ErrorLog), dispose: true);
+        builder.Services.AddSerilog(logging.Logger, dispose: false);
         builder.Services.AddSingleton(events);
         builder.Services.AddSingleton(environment);
         builder.Services.AddSingleton(TimeProvider.System);
@@ -78,7 +80,16 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
             environment,
             provider.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddSingleton<IWorkerPlans>(provider => provider.GetRequiredService<WorkerPlans>());
-        builder.Services.AddSingleton<Arbiter>();
+        builder.Services.AddSingleton<IProcessMetrics, ProcMetrics>();
+        builder.Services.AddSingleton<IDumpWriter, DiagnosticsDumpWriter>();
+        builder.Services.AddSingleton(provider => new Arbiter(
+            provider.GetRequiredService<IWorkerPlans>(),
+            events,
+            TimeProvider.System,
+            provider.GetRequiredService<ILogger<Arbiter>>(),
+            provider.GetRequiredService<IProcessMetrics>(),
+            provider.GetRequiredService<IDumpWriter>(),
+            logging.Reopen));
         using var host = builder.Build();
 
         var logger = host.Services.GetRequiredService<ILogger<RunCommandHandler>>();

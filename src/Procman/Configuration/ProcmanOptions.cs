@@ -18,6 +18,18 @@ internal sealed record ProcmanOptions
 
     public TimeSpan BootTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    public string? DumpDirectory { get; init; }
+
+    public int MaxRequests { get; init; }
+
+    public int MaxRequestsJitter { get; init; }
+
+    public long? MaxWorkerMemory { get; init; }
+
+    public TimeSpan MaxWorkerLifetime { get; init; }
+
+    public TimeSpan MaxWorkerLifetimeJitter { get; init; }
+
     public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
 
     public string LogLevel { get; init; } = "info";
@@ -77,6 +89,12 @@ internal sealed record ProcmanOptions
         GracefulTimeout = Seconds(values, Settings.GracefulTimeout),
         Timeout = Seconds(values, Settings.Timeout),
         BootTimeout = Seconds(values, Settings.BootTimeout),
+        DumpDirectory = (string?)values[Settings.DumpDir],
+        MaxRequests = values.Get<int>(Settings.MaxRequests),
+        MaxRequestsJitter = values.Get<int>(Settings.MaxRequestsJitter),
+        MaxWorkerMemory = values[Settings.MaxWorkerMemory] is string size && ByteSize.TryParse(size, out var bytes, out _) ? bytes : null,
+        MaxWorkerLifetime = Seconds(values, Settings.MaxWorkerLifetime),
+        MaxWorkerLifetimeJitter = Seconds(values, Settings.MaxWorkerLifetimeJitter),
         Environment = values.Get<IReadOnlyList<string>>(Settings.RawEnv).Select(item =>
         {
             var equals = item.IndexOf('=');
@@ -135,6 +153,10 @@ internal sealed record ProcmanOptions
         if (!Directory.Exists(Chdir))
         {
             return $"chdir '{Chdir}' is not a directory";
+        }
+        if (DumpDirectory is not null && !Directory.Exists(DumpDirectory))
+        {
+            return $"dump_dir '{DumpDirectory}' is not a directory; create it first";
         }
         return null;
     }

@@ -8,6 +8,12 @@ internal static partial class Settings
     public const string GracefulTimeout = "graceful_timeout";
     public const string Timeout = "timeout";
     public const string BootTimeout = "boot_timeout";
+    public const string MaxRequests = "max_requests";
+    public const string MaxRequestsJitter = "max_requests_jitter";
+    public const string MaxWorkerMemory = "max_worker_memory";
+    public const string MaxWorkerLifetime = "max_worker_lifetime";
+    public const string MaxWorkerLifetimeJitter = "max_worker_lifetime_jitter";
+    public const string DumpDir = "dump_dir";
 
     private static SettingDefinition[] WorkerProcesses =>
     [
@@ -58,6 +64,79 @@ internal static partial class Settings
             Default = _ => 120.0,
             DefaultText = "120",
             Validate = value => (double)value > 0 ? null : "boot_timeout must be greater than 0 seconds",
+        },
+        new()
+        {
+            Name = DumpDir,
+            Type = SettingType.Text,
+            Section = "Worker processes",
+            Flags = ["--dump-dir"],
+            ValueName = "DIR",
+            AllowsNone = true,
+            Help = "Before a hung worker is killed, write a dump of it (threads and stacks, for dotnet-dump) into this directory.",
+            Default = _ => null,
+            DefaultText = "None (no dump)",
+        },
+        new()
+        {
+            Name = MaxRequests,
+            Type = SettingType.Integer,
+            Section = "Worker recycling",
+            Flags = ["--max-requests"],
+            ValueName = "INT",
+            Help = "Recycle a worker after it has served this many requests; 0 turns it off. The replacement is ready before the worker retires.",
+            Default = _ => 0,
+            DefaultText = "0 (off)",
+            Validate = value => Between((int)value, 0, int.MaxValue, MaxRequests),
+        },
+        new()
+        {
+            Name = MaxRequestsJitter,
+            Type = SettingType.Integer,
+            Section = "Worker recycling",
+            Flags = ["--max-requests-jitter"],
+            ValueName = "INT",
+            Help = "Each worker's request limit is drawn once from max_requests to max_requests + this, so that workers do not all recycle together.",
+            Default = _ => 0,
+            DefaultText = "0",
+            Validate = value => Between((int)value, 0, int.MaxValue, MaxRequestsJitter),
+        },
+        new()
+        {
+            Name = MaxWorkerMemory,
+            Type = SettingType.Text,
+            Section = "Worker recycling",
+            Flags = ["--max-worker-memory"],
+            ValueName = "SIZE",
+            AllowsNone = true,
+            Help = "Recycle a worker whose resident memory (RSS) stays over this size, such as 512MB or 2GB, for three samples in a row (sampled every 2 s).",
+            Default = _ => null,
+            DefaultText = "None (off)",
+            Validate = value => ByteSize.TryParse((string)value, out _, out var error) ? null : error,
+        },
+        new()
+        {
+            Name = MaxWorkerLifetime,
+            Type = SettingType.Number,
+            Section = "Worker recycling",
+            Flags = ["--max-worker-lifetime"],
+            ValueName = "SECONDS",
+            Help = "Recycle a worker after it has run this long; 0 turns it off.",
+            Default = _ => 0.0,
+            DefaultText = "0 (off)",
+            Validate = value => AtLeast((double)value, 0, MaxWorkerLifetime),
+        },
+        new()
+        {
+            Name = MaxWorkerLifetimeJitter,
+            Type = SettingType.Number,
+            Section = "Worker recycling",
+            Flags = ["--max-worker-lifetime-jitter"],
+            ValueName = "SECONDS",
+            Help = "Each worker's lifetime is drawn once from max_worker_lifetime to max_worker_lifetime + this.",
+            Default = _ => 0.0,
+            DefaultText = "0",
+            Validate = value => AtLeast((double)value, 0, MaxWorkerLifetimeJitter),
         },
     ];
 }

@@ -92,7 +92,8 @@ internal sealed class WorkerProcess : IWorkerHandle
                 }
                 foreach (var line in text[..lastNewline].Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 {
-                    events.TryWrite(new ArbiterEvent.WorkerMessage(key, ChannelMessage.Parse(line).Verb));
+                    var (verb, argument) = ChannelMessage.Parse(line);
+                    events.TryWrite(new ArbiterEvent.WorkerMessage(key, verb, argument));
                 }
                 pending.Clear().Append(text[(lastNewline + 1)..]);
             }

@@ -12,16 +12,24 @@ internal sealed record MasterEvent(int Id, string Template, JsonElement Properti
     public const int WorkerCrashed = 5;
     public const int WorkerFailed = 6;
     public const int WorkerKilled = 9;
+    public const int RetiringWorker = 11;
+    public const int WritingDump = 12;
+    public const int DumpWritten = 13;
     public const int Stopping = 22;
     public const int ReloadComplete = 31;
     public const int ReloadFailed = 32;
     public const int ReloadRefused = 34;
     public const int ReloadRequested = 35;
+    public const int Recycling = 40;
+    public const int Scaled = 42;
+    public const int ScaleRefused = 43;
     public const int Listening = 50;
     public const int WorkerOutput = 60;
     public const int AddressVariablesIgnored = 100;
 
     public int Int(string property) => Properties.GetProperty(property).GetInt32();
+
+    public DateTime Time => Properties.GetProperty("@t").GetDateTime().ToUniversalTime();
 
     public string Text(string property) => Properties.GetProperty(property).ToString();
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Procman.FunctionalTests.Infrastructure;
 
@@ -121,11 +121,12 @@ internal sealed class ProcmanHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Pids of the workers that are ready and have not exited, per the master's own events.</summary>
+    /// <summary>Pids of the workers that are ready and neither retiring nor gone, per the master's own events.</summary>
     public IReadOnlyList<int> ReadyWorkers()
     {
         var events = Events;
-        var gone = events.Where(e => e.Id is MasterEvent.WorkerExited or MasterEvent.WorkerCrashed or MasterEvent.WorkerFailed).Select(e => e.Int("Pid")).ToHashSet();
+        var gone = events.Where(e => e.Id is MasterEvent.WorkerExited or MasterEvent.WorkerCrashed or MasterEvent.WorkerFailed or MasterEvent.RetiringWorker)
+            .Select(e => e.Int("Pid")).ToHashSet();
         return events.Where(e => e.Id == MasterEvent.WorkerReady).Select(e => e.Int("Pid")).Where(pid => !gone.Contains(pid)).Distinct().ToArray();
     }
 
@@ -254,12 +255,6 @@ internal sealed class ProcmanHost : IAsyncDisposable
     });
 
     private static string Render(MasterEvent e)
-    {
-        var text = new StringBuilder(e.Template);
-        foreach (var property in e.Properties.EnumerateObject())
-        {
-            text.Replace("{" + property.Name + "}", property.Value.ToString());
-        }
-        return text.ToString();
-    }
+        => Regex.Replace(e.Template, @"\{(\w+)(:[^}]*)?\}", match =>
+            e.Properties.TryGetProperty(match.Groups[1].Value, out var value) ? value.ToString() : match.Value);
 }

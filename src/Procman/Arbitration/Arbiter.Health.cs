@@ -1,0 +1,143 @@
+using System.Globalization;
+
+namespace Procman.Arbitration;
+
+internal sealed partial class Arbiter
+{
+    // How long capturing a hung worker's dump may take before the worker is killed regardless.
+    private static readonly TimeSpan DumpBound = TimeSpan.FromSeconds(30);
+
+    private void OnTick()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var (slot, due) in _pendingRespawns.Where(pair => pair.Value <= now).ToArray())
+        {
+            _pendingRespawns.Remove(slot);
+            if (_stop is null)
+            {
+                ScheduleRespawn(slot, TimeSpan.Zero);
+            }
+        }
+
+        foreach (var worker in _workers.Values.ToArray())
+        {
+            if (worker.KillAt is { } killAt && now >= killAt)
+            {
+                worker.KillAt = null;
+                LogKillingAfterDeadline(worker.Slot, worker.Pid, worker.State.ToString());
+                worker.Handle.Signal(Native.Signal.Kill);
+            }
+            else if (worker.State == WorkerState.Starting && worker.KilledBecause is null && now - worker.StartedAt >= Options.BootTimeout)
+            {
+                Kill(worker, $"not ready within boot_timeout ({Options.BootTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)");
+            }
+            else if (worker.State == WorkerState.Ready && Options.Timeout > TimeSpan.Zero && worker.KilledBecause is null
+                && now - worker.LastHeartbeat >= Options.Timeout)
+            {
+                OnHung(worker, now);
+            }
+        }
+
+        if (_stop is null && _reload is null)
+        {
+            SampleMemory(now);
+            RecycleNextDue(now);
+        }
+    }
+
+    /// <summary>
+    /// A worker sent no heartbeat for the timeout: its thread pool is starved or it is stuck. Capture what
+    /// an operator needs to find out why (when dump_dir is set), then kill it; it is replaced as a crash.
+    /// </summary>
+    private void OnHung(Worker worker, DateTimeOffset now)
+    {
+        var reason = $"hung: no heartbeat for {(now - worker.LastHeartbeat).TotalSeconds:0.#} s (timeout {Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)";
+        if (_dumps is null || Options.DumpDirectory is not { } directory)
+        {
+            Kill(worker, reason);
+            return;
+        }
+        worker.KilledBecause = reason;
+        worker.KillAt = now + DumpBound;
+        LogWritingDump(worker.Slot, worker.Pid, reason, directory);
+        var key = worker.Key;
+        var (slot, pid) = (worker.Slot, worker.Pid);
+        _ = Task.Run(async () =>
+        {
+            using var bound = new CancellationTokenSource(DumpBound);
+            try
+            {
+                var path = await _dumps.WriteAsync(pid, slot, directory, reason, bound.Token).ConfigureAwait(false);
+                _events.Writer.TryWrite(new ArbiterEvent.DumpWritten(key, path, null));
+            }
+            catch (Exception ex)
+            {
+                _events.Writer.TryWrite(new ArbiterEvent.DumpWritten(key, null, ex.Message));
+            }
+        });
+    }
+
+    private void OnDumpWritten(Worker worker, string? path, string? error)
+    {
+        if (path is not null)
+        {
+            LogDumpWritten(worker.Slot, worker.Pid, path);
+        }
+        else
+        {
+            LogDumpFailed(worker.Slot, worker.Pid, error ?? "unknown error");
+        }
+        worker.KillAt = null;
+        LogKillingWorker(worker.Slot, worker.Pid, worker.KilledBecause ?? "hung");
+        worker.Handle.Signal(Native.Signal.Kill);
+    }
+
+    private void SampleMemory(DateTimeOffset now)
+    {
+        if (Options.MaxWorkerMemory is not { } limit || now - _lastMemorySample < RecyclePolicy.MemorySampleInterval)
+        {
+            return;
+        }
+        _lastMemorySample = now;
+        foreach (var worker in _workers.Values.Where(w => w.State == WorkerState.Ready))
+        {
+            RecyclePolicy.OnMemorySample(worker, _metrics.ResidentBytes(worker.Pid), limit);
+        }
+    }
+
+    /// <summary>
+    /// Starts the recycle of the worker most overdue, if any, and only when no other recycle is under way:
+    /// recycles are staggered, so at most one slot at a time runs on a replacement that is still starting.
+    /// </summary>
+    private void RecycleNextDue(DateTimeOffset now)
+    {
+        if (_workers.Values.Any(w => w.ReplacementOf is not null || (w.RecycleReason is not null && w.State == WorkerState.Draining)))
+        {
+            return;
+        }
+        var due = _workers.Values
+            .Where(w => w.State == WorkerState.Ready && w.Generation == _currentGeneration && w.RecycleReason is null
+                && w.KilledBecause is null && (w.RecycleNotBefore is null || w.RecycleNotBefore <= now))
+            .OrderBy(w => w.StartedAt)
+            .Select(w => (Worker: w, Reason: RecyclePolicy.DueReason(w, Options, now)))
+            .FirstOrDefault(candidate => candidate.Reason is not null);
+        if (due.Worker is null)
+        {
+            return;
+        }
+
+        // Overlapped: the replacement starts now and the worker retires only once it is ready, so the
+        // number of ready workers never drops below the target.
+        due.Worker.RecycleReason = due.Reason;
+        LogRecycling(due.Worker.Slot, due.Worker.Pid, due.Reason!);
+        if (Spawn(due.Worker.Slot, _currentGeneration, _plans.Current) is { } replacement)
+        {
+            replacement.ReplacementOf = due.Worker;
+        }
+        else
+        {
+            due.Worker.RecycleReason = null;
+            due.Worker.RecycleNotBefore = now + RecyclePolicy.RetryAfterFailure;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace Procman.Arbitration;
+
+/// <summary>What the master can read about a worker process from the outside; faked in unit tests.</summary>
+internal interface IProcessMetrics
+{
+    /// <summary>The resident set size in bytes, or null when the process is gone.</summary>
+    long? ResidentBytes(int pid);
+}

@@ -1,0 +1,233 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Procman.Arbitration;
+using Procman.Configuration;
+using Procman.Worker.Protocol;
+
+namespace Procman.Tests.Arbitration;
+
+public sealed class RecyclingTests
+{
+    private const int SigKill = 9;
+    private const int SigTtin = 21;
+    private const int SigTtou = 22;
+    private const int SigUsr1 = 10;
+
+    private readonly FakeTimeProvider _time = new();
+    private readonly FakeWorkerLauncher _launcher = new();
+    private readonly FakeProcessMetrics _metrics = new();
+    private readonly FakeDumpWriter _dumps = new();
+    private readonly Channel<ArbiterEvent> _events = Channel.CreateUnbounded<ArbiterEvent>();
+    private int _reopened;
+
+    [Fact]
+    public void MaxRequests_StartsTheReplacementFirst_ThenRetiresTheWorkerOnceItIsReady()
+    {
+        var arbiter = Create(o => o with { MaxRequests = 100 });
+        var old = Ready(arbiter, _launcher.Launched[0]);
+
+        Heartbeat(arbiter, old, 99);
+        Assert.Single(_launcher.Launched);
+        Heartbeat(arbiter, old, 100);
+
+        var replacement = _launcher.Launched[1];
+        Assert.Equal(old.Slot, replacement.Slot);
+        Assert.Empty(old.Sent);
+        Ready(arbiter, replacement);
+        Assert.Equal($"{ChannelMessage.Drain} 30000", Assert.Single(old.Sent));
+        Assert.Equal(1, arbiter.Workers.Count(w => w.State == WorkerState.Ready));
+    }
+
+    [Fact]
+    public void Recycles_AreStaggered_OneSlotAtATime()
+    {
+        var arbiter = Create(o => o with { Workers = 3, MaxRequests = 10 });
+        var workers = _launcher.Launched.ToArray();
+        Array.ForEach(workers, w => Ready(arbiter, w));
+
+        Array.ForEach(workers, w => Heartbeat(arbiter, w, 50));
+        Assert.Equal(4, _launcher.Launched.Count);
+
+        Ready(arbiter, _launcher.Launched[3]);
+        Tick(arbiter);
+        Assert.Equal(4, _launcher.Launched.Count);
+
+        Exit(arbiter, workers[0], 0);
+        Tick(arbiter);
+        Assert.Equal(5, _launcher.Launched.Count);
+        Assert.Equal(workers[1].Slot, _launcher.Launched[4].Slot);
+    }
+
+    [Fact]
+    public void ReplacementThatFailsToBoot_KeepsTheOldWorker_AndWaitsBeforeTryingAgain()
+    {
+        var arbiter = Create(o => o with { MaxRequests = 10 });
+        var old = Ready(arbiter, _launcher.Launched[0]);
+        Heartbeat(arbiter, old, 10);
+
+        Exit(arbiter, _launcher.Launched[1], 1);
+        Tick(arbiter);
+
+        Assert.Equal(2, _launcher.Launched.Count);
+        Assert.Empty(old.Sent);
+        Assert.False(arbiter.IsFinished);
+        _time.Advance(RecyclePolicy.RetryAfterFailure);
+        Tick(arbiter);
+        Assert.Equal(3, _launcher.Launched.Count);
+    }
+
+    [Fact]
+    public void MaxWorkerMemory_RecyclesOnlyAfterThreeSamplesInARowOverTheLimit()
+    {
+        var arbiter = Create(o => o with { MaxWorkerMemory = 100 });
+        var worker = Ready(arbiter, _launcher.Launched[0]);
+
+        _metrics.Resident[worker.Pid] = 150;
+        SampleTick(arbiter);
+        SampleTick(arbiter);
+        _metrics.Resident[worker.Pid] = 90;
+        SampleTick(arbiter);
+        _metrics.Resident[worker.Pid] = 150;
+        SampleTick(arbiter);
+        SampleTick(arbiter);
+        Assert.Single(_launcher.Launched);
+
+        SampleTick(arbiter);
+        Assert.Equal(2, _launcher.Launched.Count);
+    }
+
+    [Fact]
+    public void MaxWorkerLifetime_RecyclesAfterTheDrawnLifetime()
+    {
+        var arbiter = Create(o => o with { MaxWorkerLifetime = TimeSpan.FromSeconds(60) });
+        Ready(arbiter, _launcher.Launched[0]);
+
+        _time.Advance(TimeSpan.FromSeconds(59));
+        Tick(arbiter);
+        Assert.Single(_launcher.Launched);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Tick(arbiter);
+        Assert.Equal(2, _launcher.Launched.Count);
+    }
+
+    [Fact]
+    public void Jitter_DrawsEachWorkersLimitWithinTheRange()
+    {
+        var policy = new RecyclePolicy(new Random(7));
+        var options = Options(o => o with { MaxRequests = 1000, MaxRequestsJitter = 50, MaxWorkerLifetime = TimeSpan.FromSeconds(100), MaxWorkerLifetimeJitter = TimeSpan.FromSeconds(10) });
+        var start = _time.GetUtcNow();
+
+        var limits = Enumerable.Range(0, 200).Select(_ => policy.Draw(options, start)).ToArray();
+
+        Assert.All(limits, l => Assert.InRange(l.MaxRequests!.Value, 1000, 1050));
+        Assert.All(limits, l => Assert.InRange(l.RetireAt!.Value, start.AddSeconds(100), start.AddSeconds(110)));
+        Assert.True(limits.Select(l => l.MaxRequests).Distinct().Count() > 10, "the jitter spreads the limits");
+    }
+
+    [Fact]
+    public void Ttin_AddsAWorkerInTheNextSlot_AndTtou_RetiresTheOldest()
+    {
+        var arbiter = Create(o => o with { Workers = 2 });
+        var (first, second) = (Ready(arbiter, _launcher.Launched[0]), Ready(arbiter, _launcher.Launched[1]));
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigTtin));
+        Assert.Equal(3, _launcher.Launched[2].Slot);
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigTtou));
+        Assert.Single(first.Sent);
+        Assert.Empty(second.Sent);
+        Exit(arbiter, first, 0);
+        Tick(arbiter);
+        Assert.Equal(3, _launcher.Launched.Count);
+    }
+
+    [Fact]
+    public void Ttou_NeverGoesBelowOneWorker()
+    {
+        var arbiter = Create(o => o with { Workers = 1 });
+        var only = Ready(arbiter, _launcher.Launched[0]);
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigTtou));
+
+        Assert.Empty(only.Sent);
+        Assert.Empty(only.Signals);
+    }
+
+    [Fact]
+    public void HungWorker_WithADumpDirectory_IsDumpedThenKilled()
+    {
+        var arbiter = Create(o => o with { Timeout = TimeSpan.FromSeconds(5), DumpDirectory = "/var/dumps" });
+        var worker = Ready(arbiter, _launcher.Launched[0]);
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Tick(arbiter);
+        Assert.Empty(worker.Signals);
+        var dump = Assert.IsType<ArbiterEvent.DumpWritten>(NextEvent());
+        arbiter.Handle(dump);
+
+        Assert.Equal([SigKill], worker.Signals);
+        Assert.Contains("hung: no heartbeat for 5 s", Assert.Single(_dumps.Requests).Reason);
+        Assert.Equal("/var/dumps/" + worker.Pid + ".dmp", dump.Path);
+    }
+
+    [Fact]
+    public void Usr1_ReopensTheLogs_AndForwardsToEveryWorker()
+    {
+        var arbiter = Create(o => o with { Workers = 2 });
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigUsr1));
+
+        Assert.Equal(1, _reopened);
+        Assert.All(_launcher.Launched, w => Assert.Equal([SigUsr1], w.Signals));
+    }
+
+    private ArbiterEvent NextEvent()
+    {
+        var read = _events.Reader.ReadAsync().AsTask();
+        Assert.True(read.Wait(TimeSpan.FromSeconds(10)), "no event was posted");
+        return read.Result;
+    }
+
+    private Arbiter Create(Func<ProcmanOptions, ProcmanOptions> configure)
+    {
+        var arbiter = new Arbiter(
+            new FakeWorkerPlans(Options(configure), _launcher), _events, _time, NullLogger<Arbiter>.Instance,
+            _metrics, _dumps, () => _reopened++, new Random(1));
+        arbiter.Start();
+        return arbiter;
+    }
+
+    private static ProcmanOptions Options(Func<ProcmanOptions, ProcmanOptions> configure) => configure(new ProcmanOptions
+    {
+        App = new AppCommand("/srv/app/App.dll", []),
+        Binds = [new BindAddress.Tcp("127.0.0.1", 0)],
+        Workers = 1,
+        // No heartbeats flow in these tests: the hung-worker check would otherwise fire as the clock moves.
+        Timeout = TimeSpan.Zero,
+    });
+
+    private void Tick(Arbiter arbiter) => arbiter.Handle(new ArbiterEvent.Tick());
+
+    private void SampleTick(Arbiter arbiter)
+    {
+        _time.Advance(RecyclePolicy.MemorySampleInterval);
+        Tick(arbiter);
+    }
+
+    private void Heartbeat(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, long requests)
+    {
+        arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Heartbeat, requests.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Tick(arbiter);
+    }
+
+    private static FakeWorkerLauncher.FakeWorker Ready(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker)
+    {
+        arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Attached));
+        arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Ready));
+        return worker;
+    }
+
+    private static void Exit(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, int code)
+        => arbiter.Handle(new ArbiterEvent.WorkerExited(worker.Key, new WorkerExit(code), []));
+}
