@@ -12,6 +12,8 @@ internal sealed class ConnectionTracker
     private readonly ConcurrentDictionary<ConnectionState, byte> _connections = new();
     private int _open;
     private int _draining;
+    private int _shedBudget;
+    private int _resumeAcceptAt = int.MaxValue;
 
     public int Open => Volatile.Read(ref _open);
 
@@ -43,6 +45,38 @@ internal sealed class ConnectionTracker
             _idle.TrySetResult();
         }
         return _idle.Task;
+    }
+
+    /// <summary>
+    /// Applies the fair share the master computed: above it (with a tenth of tolerance), stop accepting
+    /// until back at the share, and close the excess connections after their next response.
+    /// </summary>
+    public void SetShare(int share)
+    {
+        var tolerated = share + Math.Max(1, share / 10);
+        var excess = Open - tolerated;
+        Volatile.Write(ref _shedBudget, Math.Max(0, excess));
+        Volatile.Write(ref _resumeAcceptAt, excess > 0 ? share : int.MaxValue);
+    }
+
+    /// <summary>Whether this worker holds more connections than its share and should leave new ones to the others.</summary>
+    public bool AcceptPaused => Open > Volatile.Read(ref _resumeAcceptAt);
+
+    /// <summary>Takes one connection from the shed budget: that response carries Connection: close.</summary>
+    public bool TryShed()
+    {
+        while (true)
+        {
+            var budget = Volatile.Read(ref _shedBudget);
+            if (budget <= 0)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref _shedBudget, budget - 1, budget) == budget)
+            {
+                return true;
+            }
+        }
     }
 
     /// <summary>Asks every connection idle for at least <paramref name="grace"/> to close.</summary>

@@ -16,7 +16,7 @@ internal sealed class DrainingListenerFactory(IConnectionListenerFactory inner, 
 {
     public async ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
-        var listener = await inner.BindAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        var listener = new BalancedListener(await inner.BindAsync(endpoint, cancellationToken).ConfigureAwait(false), agent.Connections);
         agent.Track(listener);
         return listener;
     }

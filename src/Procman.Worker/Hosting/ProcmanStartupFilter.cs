@@ -17,7 +17,7 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
     private static readonly Func<object, Task> CloseIfDraining = static state =>
     {
         var (context, tracker) = ((HttpContext, ConnectionTracker))state;
-        if (tracker.IsDraining && !HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol))
+        if (!HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol) && (tracker.IsDraining || tracker.TryShed()))
         {
             context.Response.Headers.Connection = "close";
         }

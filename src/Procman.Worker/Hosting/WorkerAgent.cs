@@ -97,7 +97,7 @@ internal sealed partial class WorkerAgent
         // A System.Threading.Timer fires on the thread pool: when every pool thread is blocked, the
         // heartbeat stops, and the master sees the worker as hung although its process is alive.
         _heartbeat = new Timer(
-            _ => Send(ChannelMessage.Heartbeat, Interlocked.Read(ref _requests).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            _ => Send(ChannelMessage.Heartbeat, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Interlocked.Read(ref _requests)} {Connections.Open}")),
             null,
             TimeSpan.Zero,
             _settings.HeartbeatInterval);
@@ -259,6 +259,10 @@ internal sealed partial class WorkerAgent
         if (verb == ChannelMessage.Drain && int.TryParse(argument, out var milliseconds))
         {
             BeginDrain(TimeSpan.FromMilliseconds(milliseconds));
+        }
+        else if (verb == ChannelMessage.Share && int.TryParse(argument, out var share))
+        {
+            Connections.SetShare(share);
         }
     }
 

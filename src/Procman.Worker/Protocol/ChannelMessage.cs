@@ -11,7 +11,10 @@ internal static class ChannelMessage
     /// <summary>Worker → master: Kestrel is listening on the shared sockets (sent once).</summary>
     public const string Ready = "ready";
 
-    /// <summary>Worker → master: sent from the thread pool, so a starved pool misses it. The argument is the number of requests served so far.</summary>
+    /// <summary>
+    /// Worker → master: sent from the thread pool, so a starved pool misses it. The argument is
+    /// "REQUESTS OPEN": requests served so far and connections open now.
+    /// </summary>
     public const string Heartbeat = "hb";
 
     /// <summary>Worker → master: the worker stopped accepting and is closing its connections.</summary>
@@ -22,6 +25,13 @@ internal static class ChannelMessage
     /// and stop the host once no connection is open or the argument (milliseconds) has passed.
     /// </summary>
     public const string Drain = "drain";
+
+    /// <summary>
+    /// Master → worker: the fair share of keep-alive connections per worker (the argument). A worker holding
+    /// more stops accepting and asks the excess clients, through Connection: close, to reconnect, so that the
+    /// shared accept queue hands them to the workers that hold fewer.
+    /// </summary>
+    public const string Share = "share";
 
     public static string Format(string verb, string? argument = null)
         => argument is null ? verb + "\n" : verb + " " + argument + "\n";

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Procman.Worker.Protocol;
 
 namespace Procman.Arbitration;
 
@@ -6,6 +7,9 @@ internal sealed partial class Arbiter
 {
     // How long capturing a hung worker's dump may take before the worker is killed regardless.
     private static readonly TimeSpan DumpBound = TimeSpan.FromSeconds(30);
+
+    // How often workers learn their fair share of connections: each heartbeat carries their count.
+    private static readonly TimeSpan ShareInterval = TimeSpan.FromSeconds(1);
 
     private void OnTick()
     {
@@ -42,6 +46,28 @@ internal sealed partial class Arbiter
         {
             SampleMemory(now);
             RecycleNextDue(now);
+            ShareConnections(now);
+        }
+    }
+
+    /// <summary>Tells every ready worker the fair share of the keep-alive connections the workers hold.</summary>
+    private void ShareConnections(DateTimeOffset now)
+    {
+        if (!Options.Balance || now - _lastShare < ShareInterval)
+        {
+            return;
+        }
+        _lastShare = now;
+        var ready = _workers.Values.Where(w => w.State == WorkerState.Ready && w.Generation == _currentGeneration).ToArray();
+        if (ready.Length < 2)
+        {
+            return;
+        }
+        var total = ready.Sum(w => w.OpenConnections);
+        var share = ((total + ready.Length - 1) / ready.Length).ToString(CultureInfo.InvariantCulture);
+        foreach (var worker in ready)
+        {
+            worker.Handle.Send(ChannelMessage.Share, share);
         }
     }
 

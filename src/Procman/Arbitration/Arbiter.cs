@@ -48,6 +48,7 @@ internal sealed partial class Arbiter
     private bool _everReady;
     private int _bootFailuresWhileDown;
     private DateTimeOffset _lastMemorySample;
+    private DateTimeOffset _lastShare;
 
     public Arbiter(
         IWorkerPlans plans,
@@ -140,9 +141,14 @@ internal sealed partial class Arbiter
         {
             case ChannelMessage.Heartbeat:
                 worker.LastHeartbeat = _time.GetUtcNow();
-                if (long.TryParse(argument, NumberStyles.None, CultureInfo.InvariantCulture, out var requests))
+                var counts = (argument ?? "").Split(' ');
+                if (long.TryParse(counts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var requests))
                 {
                     worker.Requests = requests;
+                }
+                if (counts.Length > 1 && int.TryParse(counts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var open))
+                {
+                    worker.OpenConnections = open;
                 }
                 break;
             case ChannelMessage.Attached:

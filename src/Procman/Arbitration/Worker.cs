@@ -33,6 +33,9 @@ internal sealed class Worker(long key, int slot, int generation, IWorkerHandle h
     /// <summary>Requests served, as last reported with a heartbeat.</summary>
     public long Requests { get; set; }
 
+    /// <summary>Connections open, as last reported with a heartbeat.</summary>
+    public int OpenConnections { get; set; }
+
     public WorkerLimits Limits { get; init; }
 
     /// <summary>The last resident set size sampled, and how many samples in a row were over max_worker_memory.</summary>

@@ -20,6 +20,8 @@ internal sealed record ProcmanOptions
 
     public string? DumpDirectory { get; init; }
 
+    public bool Balance { get; init; } = true;
+
     public int MaxRequests { get; init; }
 
     public int MaxRequestsJitter { get; init; }
@@ -90,6 +92,7 @@ internal sealed record ProcmanOptions
         Timeout = Seconds(values, Settings.Timeout),
         BootTimeout = Seconds(values, Settings.BootTimeout),
         DumpDirectory = (string?)values[Settings.DumpDir],
+        Balance = values.Get<bool>(Settings.Balance),
         MaxRequests = values.Get<int>(Settings.MaxRequests),
         MaxRequestsJitter = values.Get<int>(Settings.MaxRequestsJitter),
         MaxWorkerMemory = values[Settings.MaxWorkerMemory] is string size && ByteSize.TryParse(size, out var bytes, out _) ? bytes : null,

@@ -14,6 +14,7 @@ internal static partial class Settings
     public const string MaxWorkerLifetime = "max_worker_lifetime";
     public const string MaxWorkerLifetimeJitter = "max_worker_lifetime_jitter";
     public const string DumpDir = "dump_dir";
+    public const string Balance = "balance";
 
     private static SettingDefinition[] WorkerProcesses =>
     [
@@ -64,6 +65,16 @@ internal static partial class Settings
             Default = _ => 120.0,
             DefaultText = "120",
             Validate = value => (double)value > 0 ? null : "boot_timeout must be greater than 0 seconds",
+        },
+        new()
+        {
+            Name = Balance,
+            Type = SettingType.Boolean,
+            Section = "Worker processes",
+            Flags = ["--balance"],
+            Help = "Even out keep-alive connections across workers: a worker over its share stops accepting and asks its excess clients, with Connection: close, to reconnect.",
+            Default = _ => true,
+            DefaultText = "True",
         },
         new()
         {

@@ -7,13 +7,53 @@ namespace Procman.FunctionalTests.Infrastructure;
 /// <summary>Runs the wrk load generator against a local address and reads its summary.</summary>
 internal static partial class Wrk
 {
+    /// <summary>Counts responses per serving worker: the test app's GET /pid answers with the pid alone.</summary>
+    public const string CountPerPidScript = """
+        wrk.path = "/pid"
+        local threads = {}
+        function setup(thread) table.insert(threads, thread) end
+        counts = {}
+        function response(status, headers, body) counts[body] = (counts[body] or 0) + 1 end
+        function done(summary, latency, requests)
+           local total = {}
+           for _, thread in ipairs(threads) do
+              for pid, n in pairs(thread:get("counts")) do total[pid] = (total[pid] or 0) + n end
+           end
+           for pid, n in pairs(total) do io.write(string.format("total pid %s %d\n", pid, n)) end
+        end
+        """;
+
     public sealed record Result(long Requests, long ConnectErrors, long ReadErrors, long WriteErrors, long Timeouts, long Non2xx, string Output)
     {
+        /// <summary>Responses per pid, when the run used <see cref="CountPerPidScript"/>.</summary>
+        public IReadOnlyDictionary<int, long> PerPid => PerPidPattern().Matches(Output)
+            .ToDictionary(match => int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), match => long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+
         public long SocketErrors => ConnectErrors + ReadErrors + WriteErrors + Timeouts;
     }
 
     /// <summary>Starts wrk; the returned task completes when wrk has finished (bounded by its duration plus a margin).</summary>
-    public static async Task<Result> RunAsync(Uri url, int connections, TimeSpan duration, bool keepAlive = true, int threads = 2)
+    public static async Task<Result> RunAsync(Uri url, int connections, TimeSpan duration, bool keepAlive = true, int threads = 2, string? script = null)
+    {
+        var scriptFile = script is null ? null : Path.Combine(Path.GetTempPath(), $"procman-wrk-{Guid.NewGuid():N}.lua");
+        if (scriptFile is not null)
+        {
+            await File.WriteAllTextAsync(scriptFile, script);
+        }
+        try
+        {
+            return await RunProcessAsync(url, connections, duration, keepAlive, threads, scriptFile);
+        }
+        finally
+        {
+            if (scriptFile is not null)
+            {
+                File.Delete(scriptFile);
+            }
+        }
+    }
+
+    private static async Task<Result> RunProcessAsync(Uri url, int connections, TimeSpan duration, bool keepAlive, int threads, string? scriptFile)
     {
         var start = new ProcessStartInfo("wrk")
         {
@@ -29,6 +69,11 @@ internal static partial class Wrk
         {
             start.ArgumentList.Add("-H");
             start.ArgumentList.Add("Connection: close");
+        }
+        if (scriptFile is not null)
+        {
+            start.ArgumentList.Add("-s");
+            start.ArgumentList.Add(scriptFile);
         }
         start.ArgumentList.Add(url.ToString());
 
@@ -68,6 +113,9 @@ internal static partial class Wrk
             Non2xx: Group(non2xx, 1),
             Output: text);
     }
+
+    [GeneratedRegex(@"total pid (\d+) (\d+)")]
+    private static partial Regex PerPidPattern();
 
     [GeneratedRegex(@"(\d+) requests in")]
     private static partial Regex RequestsPattern();

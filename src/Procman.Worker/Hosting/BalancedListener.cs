@@ -1,0 +1,38 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+
+namespace Procman.Worker.Hosting;
+
+/// <summary>
+/// Kestrel's listener on a shared socket, holding back from accepting while this worker has more than its
+/// share of connections, so that the other workers take the queued ones.
+/// </summary>
+/// <remarks>
+/// Every worker's accept loop waits on the same socket and the one that wakes first takes a burst of
+/// connections; with keep-alive clients that imbalance lasts as long as the connections do.
+/// </remarks>
+internal sealed class BalancedListener(IConnectionListener inner, ConnectionTracker connections) : IConnectionListener
+{
+    private static readonly TimeSpan PausePollInterval = TimeSpan.FromMilliseconds(5);
+
+    private volatile bool _unbound;
+
+    public EndPoint EndPoint => inner.EndPoint;
+
+    public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
+    {
+        while (connections.AcceptPaused && !_unbound && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(PausePollInterval, CancellationToken.None).ConfigureAwait(false);
+        }
+        return await inner.AcceptAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public ValueTask UnbindAsync(CancellationToken cancellationToken = default)
+    {
+        _unbound = true;
+        return inner.UnbindAsync(cancellationToken);
+    }
+
+    public ValueTask DisposeAsync() => inner.DisposeAsync();
+}
