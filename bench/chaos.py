@@ -18,6 +18,7 @@ import asyncio
 import collections
 import datetime
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -37,7 +38,7 @@ SETTLE_TIMEOUT = 60.0
 STOP_TIMEOUT = 60.0
 CONNECT_TIMEOUT = 5.0
 REQUEST_TIMEOUT = 10.0
-KILL_WINDOW = 1.0  # a failure of a request with unknown pid counts as the kill's if it ends this soon after it
+KILL_WINDOW = 2.0  # a failure of a request with unknown pid counts as the kill's if it ends this soon after it
 # Noise allowed between the master's counts right after start-up and at the end (see docs/benchmarks.md).
 FD_NOISE = 2
 THREAD_NOISE = 4
@@ -241,7 +242,7 @@ class Load:
         try:
             r, w = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", self.port), CONNECT_TIMEOUT)
             self.connections += 1
-            return r, w
+            return r, w, t0
         except ConnectionRefusedError:
             self.fail(mode, REFUSED, t0, None)
         except asyncio.TimeoutError:
@@ -285,9 +286,10 @@ class Load:
             raise _Failure(PARTIAL)
         return int(m.group(1)), headers.get("connection") == "close", body
 
-    async def _exchange(self, mode, reader, writer, request, pid, first):
-        """One request on an open connection. Returns (ok, close, pid)."""
-        t0 = time.time()
+    async def _exchange(self, mode, reader, writer, request, pid, first, t0=None):
+        """One request on an open connection. Returns (ok, close, pid). The first request of a connection is in
+        flight from the start of the connect: a worker may accept the connection and die before we send."""
+        t0 = t0 or time.time()
         try:
             writer.write(request)
             await writer.drain()
@@ -324,11 +326,11 @@ class Load:
             conn = await self._connect("keep-alive")
             if conn is None:
                 continue
-            reader, writer = conn
+            reader, writer, t0 = conn
             pid, first = None, True
             try:
                 while not stop.is_set():
-                    ok, close, pid = await self._exchange("keep-alive", reader, writer, req, pid, first)
+                    ok, close, pid = await self._exchange("keep-alive", reader, writer, req, pid, first, t0 if first else None)
                     first = False
                     if close:
                         break
@@ -341,9 +343,9 @@ class Load:
             conn = await self._connect("connection-per-request")
             if conn is None:
                 continue
-            reader, writer = conn
+            reader, writer, t0 = conn
             try:
-                await self._exchange("connection-per-request", reader, writer, req, None, True)
+                await self._exchange("connection-per-request", reader, writer, req, None, True, t0)
             finally:
                 writer.close()
 
@@ -362,6 +364,48 @@ class Load:
         await asyncio.wait(tasks, timeout=REQUEST_TIMEOUT + CONNECT_TIMEOUT + 5)
         for t in tasks:
             t.cancel()
+
+
+def _load_process(port, keepalive, close, stop, conn):
+    """One load process: its own event loop; sends its counts and failures back when stop is set."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    load = Load(port, keepalive, close)
+    asyncio.run(load.run(stop))
+    conn.send((dict(load.ok), dict(load.by_pid), load.failures, load.connections))
+    conn.close()
+
+
+def run_load(port, keepalive, close, processes, stop, timeout):
+    """Runs the load in `processes` processes (one Python event loop is not enough for a few thousand req/s)."""
+    total = Load(port, keepalive, close)
+    procs = []
+    t0 = time.time()
+    for i in range(processes):
+        ka = keepalive // processes + (1 if i < keepalive % processes else 0)
+        cl = close // processes + (1 if i < close % processes else 0)
+        parent, child = multiprocessing.Pipe(duplex=False)
+        proc = multiprocessing.Process(target=_load_process, args=(port, ka, cl, stop, child), daemon=True)
+        proc.start()
+        child.close()
+        procs.append((proc, parent))
+    try:
+        for proc, parent in procs:
+            if not parent.poll(max(timeout - (time.time() - t0), 1)):
+                raise ChaosError("a load process sent nothing")
+            ok, by_pid, failures, connections = parent.recv()
+            total.ok.update(ok)
+            total.by_pid.update(by_pid)
+            total.failures += failures
+            total.connections += connections
+            proc.join(timeout=10)
+    except EOFError:
+        raise ChaosError("a load process died without sending its results")
+    finally:
+        for proc, _ in procs:
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=5)
+    return total
 
 
 class _Failure(Exception):
@@ -495,6 +539,7 @@ def main():
     p.add_argument("--max-requests-jitter", type=int, default=5000)
     p.add_argument("--keepalive-connections", type=int, default=16)
     p.add_argument("--close-connections", type=int, default=8)
+    p.add_argument("--load-processes", type=int, default=2, help="processes generating the load (default 2)")
     p.add_argument("--interval", default="1.5,4", help="seconds between faults, min,max (default 1.5,4)")
     p.add_argument("--command", default=None, help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -539,8 +584,7 @@ def soak(procman, args, seed, interval, recycle, t_begin):
     log(f"master after start-up: fds {fd0}, threads {th0}")
 
     rng = random.Random(seed)
-    load = Load(procman.port, args.keepalive_connections, args.close_connections)
-    stop_load = threading.Event()
+    stop_load = multiprocessing.Event()
     stop_driver = threading.Event()
     driver = Driver(procman, rng, stop_driver, interval)
 
@@ -556,7 +600,8 @@ def soak(procman, args, seed, interval, recycle, t_begin):
 
     t_load = time.time()
     threading.Thread(target=timeline, daemon=True).start()
-    asyncio.run(load.run(stop_load))
+    load = run_load(procman.port, args.keepalive_connections, args.close_connections, args.load_processes, stop_load,
+                    args.duration + REQUEST_TIMEOUT + CONNECT_TIMEOUT + 30)
     stop_driver.set()
     stop_load.set()
     if driver.is_alive():
@@ -598,7 +643,7 @@ def soak(procman, args, seed, interval, recycle, t_begin):
 
     ev = lambda i: len(procman.ids(i))
     with open(os.path.join(OUT, "failures.json"), "w") as f:
-        json.dump(failures, f, indent=1)
+        json.dump({"seed": seed, "kills": driver.kills, "failures": failures}, f, indent=1)
     by_cause = collections.Counter((f["cause"], f["acceptable"]) for f in failures)
     out = []
     out.append(f"# procman chaos soak ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)")

@@ -100,7 +100,8 @@ public sealed class ChaosTests
         var unacceptable = failures.Where(f => !IsOnAKilledWorker(f, kills)).ToArray();
         var report = $"seed {Seed}; faults: {string.Join(", ", faults)}; requests ok {load.Succeeded}, failed {failures.Count}"
             + $" ({string.Join(", ", failures.GroupBy(f => f.Cause).Select(g => $"{g.Key} {g.Count()}"))}); served by {load.ServedBy.Count} pids\n"
-            + $"unacceptable:\n{string.Join('\n', unacceptable.Take(20))}\nprocman output:\n{procman.Output}";
+            + $"kills: {string.Join(", ", kills.Select(k => $"{k.Pid} at {k.At:HH:mm:ss.fff}"))}\n"
+            + $"unacceptable:\n{string.Join('\n', unacceptable.Take(20))}\nworker events:\n{WorkerTimeline(procman)}\nprocman output:\n{procman.Output}";
         Assert.True(load.Succeeded > 1000, report);
         Assert.NotEmpty(kills);
         Assert.DoesNotContain(failures, f => f.Cause == FailureCause.ConnectionRefused);
@@ -176,6 +177,10 @@ public sealed class ChaosTests
             await Task.Delay(200);
         }
     }
+
+    private static string WorkerTimeline(ProcmanHost procman) => string.Join('\n', procman.Events
+        .Where(e => e.Properties.TryGetProperty("Pid", out _) || e.Id is MasterEvent.ReloadComplete or MasterEvent.ReloadRequested)
+        .Select(e => $"{e.Text("@t")} [{e.Id}] {e.Template} {(e.Properties.TryGetProperty("Pid", out var pid) ? pid.ToString() : "")}"));
 
     private static (int Fds, int Threads) Measure(int pid)
         => (Directory.GetFileSystemEntries($"/proc/{pid}/fd").Length, Directory.GetFileSystemEntries($"/proc/{pid}/task").Length);

@@ -38,6 +38,7 @@ internal sealed class ChaosLoad(int port, string path = "/pid")
         var request = Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{(keepAlive ? "" : "Connection: close\r\n")}\r\n");
         while (!stop.IsCancellationRequested)
         {
+            var connectStart = DateTime.UtcNow;
             using var socket = await ConnectAsync(keepAlive);
             if (socket is null)
             {
@@ -46,10 +47,14 @@ internal sealed class ChaosLoad(int port, string path = "/pid")
             }
             var reader = new ResponseReader(socket);
             int? pid = null;
+            // The first request is in flight from the start of the connect: a worker may accept the connection
+            // and die before the request is sent.
+            DateTime? start = connectStart;
             while (!stop.IsCancellationRequested)
             {
-                var (ok, close, servedBy) = await ExchangeAsync(socket, reader, request, keepAlive, pid);
+                var (ok, close, servedBy) = await ExchangeAsync(socket, reader, request, keepAlive, pid, start ?? DateTime.UtcNow);
                 pid = servedBy;
+                start = null;
                 if (!ok || close || !keepAlive)
                 {
                     break;
@@ -83,9 +88,8 @@ internal sealed class ChaosLoad(int port, string path = "/pid")
     }
 
     /// <summary>One request on an open connection: (answered 2xx, connection to be closed, serving pid).</summary>
-    private async Task<(bool Ok, bool Close, int? Pid)> ExchangeAsync(Socket socket, ResponseReader reader, byte[] request, bool keepAlive, int? pid)
+    private async Task<(bool Ok, bool Close, int? Pid)> ExchangeAsync(Socket socket, ResponseReader reader, byte[] request, bool keepAlive, int? pid, DateTime start)
     {
-        var start = DateTime.UtcNow;
         using var timeout = new CancellationTokenSource(RequestTimeout);
         try
         {
