@@ -924,7 +924,7 @@ def main():
         f"- command: `{command}`",
         f"- load average when the run started: {loadavg} (other processes on the machine add noise)",
         f"- load: `wrk -t2 -c50 --latency` on loopback, {cfg.duration} s per measurement, {cfg.reps} alternating "
-        f"repetitions (scenarios 1-2), medians; app `samples/HelloApi` in Release with "
+        f"repetitions (scenarios 1-2 and 7), medians; app `samples/HelloApi` in Release with "
         f"`Logging__LogLevel__Default=Warning`; wrk runs on the same machine as the servers",
         "",
     ]
