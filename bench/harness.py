@@ -133,6 +133,52 @@ def proc_rss_mb(pid):
     return float("nan")
 
 
+def proc_threads(pid):
+    """(number of threads, number of '.NET Server GC' threads): the second is 0 under workstation GC."""
+    n = gc = 0
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            n += 1
+            try:
+                with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                    gc += f.read().strip() == ".NET Server GC"
+            except OSError:
+                pass
+    except OSError:
+        return float("nan"), float("nan")
+    return n, gc
+
+
+def rss_sum_mb(pids):
+    total = 0.0
+    for pid in pids:
+        try:
+            total += proc_rss_mb(pid)
+        except OSError:
+            pass
+    return total
+
+
+class RssSampler(threading.Thread):
+    """Samples the summed VmRSS of some pids every 100 ms while load runs; keeps the peak."""
+
+    def __init__(self, pids):
+        super().__init__(daemon=True)
+        self.pids = list(pids)
+        self.peak = rss_sum_mb(self.pids)
+        self.stop_flag = threading.Event()
+
+    def run(self):
+        while not self.stop_flag.wait(0.1):
+            self.peak = max(self.peak, rss_sum_mb(self.pids))
+
+    def finish(self):
+        self.stop_flag.set()
+        self.join(5)
+        self.peak = max(self.peak, rss_sum_mb(self.pids))
+        return self.peak
+
+
 class Server:
     label = "?"
 
@@ -193,9 +239,10 @@ class Bare(Server):
 class Procman(Server):
     """procman run HelloApi.dll -w N on 127.0.0.1:0; the port is read from its JSON log (event 50)."""
 
-    def __init__(self, name, workers):
+    def __init__(self, name, workers, env=None):
         super().__init__(name)
         self.workers = workers
+        self.env = dict(env or {})  # extra variables for the workers, passed with -e
         self.events = []  # (arrival time, event dict)
         self.cond = threading.Condition()
 
@@ -205,7 +252,7 @@ class Procman(Server):
 
     def start(self):
         cmd = ["dotnet", PROCMAN, "run", APP, "-w", str(self.workers), "-b", "127.0.0.1:0", "--log-format", "json"]
-        for k, v in APP_ENV.items():
+        for k, v in dict(APP_ENV, **self.env).items():
             cmd += ["-e", f"{k}={v}"]
         self.cmd = cmd
         self.t_start = time.time()
@@ -371,6 +418,7 @@ def share(counts):
 class Table:
     def __init__(self):
         self.rows = []
+        self.sections = []  # (title, markdown) of scenarios with their own layout (7)
 
     def add(self, scenario, metric, bare, pm, r=""):
         self.rows.append((scenario, metric, bare, pm, r))
@@ -382,7 +430,10 @@ class Table:
             num = s.split(" ", 1)[0]
             rest = s.split(" ", 1)[1] if " " in s else ""
             out.append(f"| {num} | {rest} | {m} | {b} | {p} | {r} |")
-        return "\n".join(out)
+        text = "\n".join(out) if self.rows else ""
+        for title, body in self.sections:
+            text += ("\n\n" if text else "") + f"### {title}\n\n{body}"
+        return text
 
 
 def start_all(servers):
@@ -695,6 +746,112 @@ def wait_first_200_proc(pm):
         return None
 
 
+def tuning_configs(cores, workers):
+    """Scenario 7's configurations: (label, extra environment for the workers). k = ceil(cores / workers)."""
+    k = max(1, -(-cores // workers))
+    return k, [
+        ("no tuning (runtime defaults)", {}),
+        (f"DOTNET_PROCESSOR_COUNT={k}", {"DOTNET_PROCESSOR_COUNT": str(k)}),
+        # GC settings given in the environment are read as hexadecimal.
+        (f"DOTNET_GCHeapCount={k} (Server GC)", {"DOTNET_GCHeapCount": f"{k:x}"}),
+        ("DOTNET_gcServer=0 (workstation GC)", {"DOTNET_gcServer": "0"}),
+        ("DOTNET_GCDynamicAdaptationMode=1 (DATAS)", {"DOTNET_GCDynamicAdaptationMode": "1"}),
+        (f"DOTNET_PROCESSOR_COUNT={k} + DOTNET_gcServer=0",
+         {"DOTNET_PROCESSOR_COUNT": str(k), "DOTNET_gcServer": "0"}),
+    ]
+
+
+def scenario_tuning(cfg, table):
+    """7. per-worker runtime tuning: procman -w 2 and -w 4 with environment variables that size each worker's
+       runtime for its share of the cores, against untuned procman and the bare app, alternating."""
+    cores = len(os.sched_getaffinity(0))
+    log(f"scenario 7: per-worker runtime tuning, procman -w 2 and -w 4 ({cores} cores), "
+        f"{cfg.duration} s x {cfg.reps} repetitions per configuration and mode")
+    modes = (("keep-alive", False), ("Connection: close", True))
+    perf_rows, mem_rows = [], []
+    for workers in (2, 4):
+        k, configs = tuning_configs(cores, workers)
+        bare = Bare(f"s7-w{workers}-bare")
+        pms = [Procman(f"s7-w{workers}-c{i}", workers, env) for i, (_, env) in enumerate(configs)]
+        label = {pm: configs[i][0] for i, pm in enumerate(pms)}
+        servers = [bare] + pms
+        try:
+            start_all(servers)
+            pids = {bare: [bare.proc.pid]}
+            for pm in pms:
+                pids[pm] = sorted(pm.current_workers().values())
+            warm(servers, cfg.warm, "/whoami", LUA, close_too=True)
+            res = {(s, m): [] for s in servers for m, _ in modes}
+            peak = {s: 0.0 for s in servers}
+            for rep in range(cfg.reps):
+                # bare first, then the procman configurations in an order rotated each repetition
+                order = [bare] + pms[rep % len(pms):] + pms[:rep % len(pms)]
+                for mode, close in modes:
+                    for s in order:
+                        sampler = RssSampler(pids[s])
+                        sampler.start()
+                        try:
+                            res[(s, mode)].append(wrk(s.url + "/whoami", cfg.duration, close=close, lua=LUA))
+                        finally:
+                            peak[s] = max(peak[s], sampler.finish())
+                log(f"  -w {workers}: repetition {rep + 1} of {cfg.reps} done")
+            time.sleep(cfg.idle_tuning)  # everything idle
+            idle = {s: rss_sum_mb(pids[s]) for s in servers}
+            threads = {s: [proc_threads(p) for p in pids[s]] for s in servers}
+            for pm in pms:
+                now = sorted(pm.current_workers().values())
+                if now != pids[pm]:
+                    raise BenchError(f"procman ({pm.name}): workers changed during the run ({pids[pm]} -> {now}); "
+                                     f"see {pm.logpath}")
+        finally:
+            stop_all(servers)
+
+        base = pms[0]
+        for mode, _ in modes:
+            b_rps = med([r["rps"] for r in res[(bare, mode)]])
+            b_p99 = med([r["p99"] for r in res[(bare, mode)]])
+            u_rps = med([r["rps"] for r in res[(base, mode)]])
+            u_p99 = med([r["p99"] for r in res[(base, mode)]])
+            bs = [r["rps"] for r in res[(bare, mode)]]
+            perf_rows.append(f"| -w {workers} | {mode} | bare app | {fmt(b_rps)} | {fmt(min(bs))}–{fmt(max(bs))} | – | – "
+                             f"| {fmt(b_p99, 2)} | – | – | |")
+            for pm in pms:
+                rs = res[(pm, mode)]
+                rps, p99 = med([r["rps"] for r in rs]), med([r["p99"] for r in rs])
+                errs = sum(r["errors"] + r["non2xx"] for r in rs)
+                perf_rows.append(
+                    f"| -w {workers} | {mode} | {label[pm]} | {fmt(rps)} | {fmt(min(r['rps'] for r in rs))}–"
+                    f"{fmt(max(r['rps'] for r in rs))} | {ratio(rps, u_rps)} | {ratio(rps, b_rps)} "
+                    f"| {fmt(p99, 2)} | {ratio(p99, u_p99)} | {ratio(p99, b_p99)} | {errs} |")
+        for s in servers:
+            name = "bare app (1 process)" if s is bare else label[s]
+            nthreads = med([t[0] for t in threads[s]])
+            ngc = med([t[1] for t in threads[s]])
+            vs_u = (ratio(idle[s], idle[base]), ratio(peak[s], peak[base])) if s is not bare else ("–", "–")
+            vs_b = (ratio(idle[s], idle[bare]), ratio(peak[s], peak[bare])) if s is not bare else ("–", "–")
+            mem_rows.append(
+                f"| -w {workers} | {name} | {fmt(idle[s], 1)} | {vs_u[0]} | {vs_b[0]} | {fmt(peak[s], 1)} | {vs_u[1]} "
+                f"| {vs_b[1]} | {fmt(nthreads)} / {fmt(ngc)} |")
+
+    perf = "\n".join([
+        "| workers | mode | configuration | req/s | req/s min–max | vs untuned | vs bare | p99 (ms) | vs untuned | vs bare "
+        "| errors |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + perf_rows)
+    mem = "\n".join([
+        "| workers | configuration | RSS idle after load (MB) | vs untuned | vs bare | RSS peak under load (MB) "
+        "| vs untuned | vs bare | threads / Server GC threads per worker (median, idle) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + mem_rows)
+    note = (f"{cores} cores, so the tuned value k = max(1, ceil(cores / workers)) is "
+            f"{', '.join(f'{tuning_configs(cores, w)[0]} for -w {w}' for w in (2, 4))}. "
+            f"GET /whoami, `wrk -t2 -c50`, {cfg.duration} s per measurement, {cfg.reps} repetitions, bare app first "
+            f"and then every procman configuration in an order rotated each repetition; medians. "
+            f"req/s min–max: over the repetitions. errors: socket errors + non-2xx over all runs. RSS: sum of VmRSS of the workers (the master not "
+            f"included; the bare app is one process), idle = {cfg.idle_tuning} s after the last run, peak = highest "
+            f"sum sampled every 100 ms during that configuration's runs.")
+    table.sections.append(("7 per-worker runtime tuning: throughput and latency", note + "\n\n" + perf))
+    table.sections.append(("7 per-worker runtime tuning: memory of the workers", mem))
+
+
 # ---------------------------------------------------------------------------------------------- main
 
 def machine():
@@ -720,15 +877,19 @@ def machine():
 def main():
     ap = argparse.ArgumentParser(description="procman benchmark harness (use bench/run)")
     ap.add_argument("--quick", action="store_true", help="short run, about two minutes")
-    ap.add_argument("--only", default="1,2,3,4,5,6", help="comma-separated scenarios to run (5 runs with 2)")
+    ap.add_argument("--only", default="1,2,3,4,5,6",
+                    help="comma-separated scenarios to run (5 runs with 2); 7 (per-worker runtime tuning, "
+                         "several minutes) runs only when named")
     ap.add_argument("--command", default=None, help=argparse.SUPPRESS)
     cfg = ap.parse_args()
     if cfg.quick:
         cfg.duration, cfg.warm, cfg.reps, cfg.idle = 2, 1, 2, 5
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 6, 1, 2, 2
+        cfg.idle_tuning = 3
     else:
         cfg.duration, cfg.warm, cfg.reps, cfg.idle = 5, 3, 4, 10
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 10, 3, 3, 5
+        cfg.idle_tuning = 5
     only = set(cfg.only.replace(" ", "").split(","))
     for f in (PROCMAN, APP):
         if not os.path.exists(f):
@@ -750,6 +911,8 @@ def main():
         scenario_crash(cfg, table)
     if "6" in only:
         scenario_startup(cfg, table)
+    if "7" in only:
+        scenario_tuning(cfg, table)
 
     kind = "quick" if cfg.quick else "full"
     command = cfg.command or shlex.join(["bench/run"] + sys.argv[1:])
@@ -761,7 +924,7 @@ def main():
         f"- command: `{command}`",
         f"- load average when the run started: {loadavg} (other processes on the machine add noise)",
         f"- load: `wrk -t2 -c50 --latency` on loopback, {cfg.duration} s per measurement, {cfg.reps} alternating "
-        f"repetitions (scenarios 1-2), medians; app `samples/HelloApi` in Release with "
+        f"repetitions (scenarios 1-2 and 7), medians; app `samples/HelloApi` in Release with "
         f"`Logging__LogLevel__Default=Warning`; wrk runs on the same machine as the servers",
         "",
     ]
