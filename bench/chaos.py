@@ -5,7 +5,7 @@ One procman master serves samples/HelloApi (Release). A load client of our own (
 keeps keep-alive connections and connection-per-request clients busy on GET /whoami at the same time and
 records every failed request with its cause and, when known, the pid of the worker it was talking to.
 Meanwhile a seeded random driver SIGKILLs workers, sends SIGHUP to the master, SIGTTIN / SIGTTOU, and the
-workers recycle through --max-requests (when procman supports it). At the end procman gets SIGTERM; its
+workers recycle through --max-requests. At the end procman gets SIGTERM; its
 exit code, left-over processes and the master's fd and thread counts are checked.
 
 The only acceptable failures are requests in flight on a worker the driver SIGKILLed: the connection was
@@ -110,11 +110,10 @@ def count_dir(path):
 # ---------------------------------------------------------------------------------------------- procman
 
 class Procman:
-    def __init__(self, args, recycle):
+    def __init__(self, args):
         self.workers = args.workers
-        self.cmd = ["dotnet", PROCMAN, "run", APP, "-w", str(args.workers), "-b", "127.0.0.1:0", "--log-format", "json"]
-        if recycle:
-            self.cmd += ["--max-requests", str(args.max_requests), "--max-requests-jitter", str(args.max_requests_jitter)]
+        self.cmd = ["dotnet", PROCMAN, "run", APP, "-w", str(args.workers), "-b", "127.0.0.1:0", "--log-format", "json",
+                    "--max-requests", str(args.max_requests), "--max-requests-jitter", str(args.max_requests_jitter)]
         for k, v in APP_ENV.items():
             self.cmd += ["-e", f"{k}={v}"]
         self.events = []  # (arrival time, event)
@@ -471,15 +470,12 @@ class Driver(threading.Thread):
         self.actions[action] += 1
 
     def restore(self):
-        """Brings the worker count back to the start-up count."""
-        while self.target < self.procman.workers:
-            self.procman.signal(signal.SIGTTIN)
-            self.target += 1
-            time.sleep(0.2)
-        while self.target > self.procman.workers:
-            self.procman.signal(signal.SIGTTOU)
-            self.target -= 1
-            time.sleep(0.2)
+        """Brings the worker count back to the start-up count: a reload sets it to the configured one, whatever
+        SIGTTIN/SIGTTOU did (signals of one kind sent in a row merge, so they cannot undo each other reliably)."""
+        done = len(self.procman.ids(EV_RELOAD_DONE))
+        self.procman.signal(signal.SIGHUP)
+        self.procman.wait_for(lambda: len(self.procman.ids(EV_RELOAD_DONE)) > done, READY_TIMEOUT, "the final reload (event 31)")
+        self.target = self.procman.workers
 
 
 # ---------------------------------------------------------------------------------------------- analysis
@@ -557,27 +553,17 @@ def main():
     t_begin = time.time()
     log(f"seed {seed}; {args.duration:.0f} s, -w {args.workers}, {args.keepalive_connections} keep-alive + "
         f"{args.close_connections} connection-per-request clients")
-    recycle = True
-    procman = Procman(args, recycle).start()
+    procman = Procman(args).start()
     try:
         procman.wait_ready()
-    except ChaosError:
-        if procman.proc.poll() == 2 and "Unrecognized command or argument" in procman.tail():
-            recycle = False
-            log("NOTE: this procman rejects --max-requests (exit code 2): running WITHOUT recycling")
-            procman = Procman(args, recycle).start()
-            procman.wait_ready()
-        else:
-            raise
-    try:
-        return soak(procman, args, seed, interval, recycle, t_begin)
+        return soak(procman, args, seed, interval, t_begin)
     except ChaosError as e:
         raise ChaosError(f"{e}\n--- last lines of procman's log ({procman.logpath}):\n{procman.tail()}")
     finally:
         procman.kill_group()
 
 
-def soak(procman, args, seed, interval, recycle, t_begin):
+def soak(procman, args, seed, interval, t_begin):
     log(f"procman pid {procman.pid} on port {procman.port}; workers {procman.ready_workers()}")
     time.sleep(1.0)
     fd0, th0 = sample(procman.pid)
@@ -649,8 +635,6 @@ def soak(procman, args, seed, interval, recycle, t_begin):
     out.append(f"# procman chaos soak ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)")
     out.append(f"- command: `{args.command or ' '.join(sys.argv)}`; seed **{seed}**")
     out.append(f"- procman: `{' '.join(os.path.relpath(c, ROOT) if c.startswith(ROOT) else c for c in procman.cmd)}`")
-    if not recycle:
-        out.append("- NOTE: procman rejected --max-requests: ran WITHOUT recycling")
     out.append(f"- load: {elapsed_load:.1f} s, {args.keepalive_connections} keep-alive + {args.close_connections} "
                f"connection-per-request clients on GET /whoami; {load.connections} connections opened")
     out.append(f"- faults: " + ", ".join(f"{k} {v}" for k, v in sorted(driver.actions.items())))
