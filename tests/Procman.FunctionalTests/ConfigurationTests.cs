@@ -127,11 +127,16 @@ public sealed class ConfigurationTests
             environment: new Dictionary<string, string> { ["PROCMAN_CMD_ARGS"] = "-w 4 --keep-alive 9", ["BACKLOG"] = "77" });
 
         Assert.Equal(0, await procman.WaitForExitAsync(Timeout));
-        var lines = procman.Output.Split('\n');
-        Assert.Contains("workers                  = 4", lines);
-        Assert.Contains("backlog                  = 77", lines);
-        Assert.Contains("timeout                  = 5", lines);
-        Assert.Contains("keepalive                = 9", lines);
+        var lines = procman.Output.Split('\n').Where(line => line.Contains(" = ")).ToArray();
+        var settings = lines.ToDictionary(
+            line => line[..line.IndexOf(" = ", StringComparison.Ordinal)].TrimEnd(),
+            line => line[(line.IndexOf(" = ", StringComparison.Ordinal) + 3)..]);
+        Assert.Equal("4", settings["workers"]);
+        Assert.Equal("77", settings["backlog"]);
+        Assert.Equal("5", settings["timeout"]);
+        Assert.Equal("9", settings["keepalive"]);
+        Assert.Single(lines.Select(line => line.IndexOf(" = ", StringComparison.Ordinal)).Distinct());
+        Assert.Equal(settings.Keys.Order(StringComparer.Ordinal), settings.Keys);
         Assert.Empty(procman.Events);
     }
 

@@ -86,7 +86,7 @@ public sealed class SettingsTests
     [Fact]
     public void SettingsReference_InTheDocs_IsUpToDate()
     {
-        var path = Path.Combine(RepositoryRoot(), "docs", "settings.md");
+        var path = Path.Combine(Repository.Root, "docs", "settings.md");
         var expected = SettingsReference.Render();
         if (Environment.GetEnvironmentVariable("UPDATE_DOCS") == "1")
         {
@@ -94,15 +94,5 @@ public sealed class SettingsTests
         }
         Assert.True(File.Exists(path) && File.ReadAllText(path) == expected,
             "docs/settings.md is out of date; regenerate it with: UPDATE_DOCS=1 dotnet test tests/Procman.Tests --filter SettingsReference");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Procman.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("Procman.sln not found above the test output");
     }
 }
