@@ -31,12 +31,12 @@ public sealed class ArbiterTests
     {
         var arbiter = Create(workers: 1);
         arbiter.Start();
-        var first = Ready(arbiter, _launcher.Launched[0]);
+        var first = arbiter.Ready(_launcher.Launched[0]);
 
-        Exit(arbiter, first, 137);
+        arbiter.Exit(first, 137);
         var second = Assert.Single(_launcher.Launched.Skip(1));
-        Ready(arbiter, second);
-        Exit(arbiter, second, 137);
+        arbiter.Ready(second);
+        arbiter.Exit(second, 137);
 
         Assert.Equal(2, _launcher.Launched.Count);
         _time.Advance(TimeSpan.FromMilliseconds(900));
@@ -59,7 +59,7 @@ public sealed class ArbiterTests
         arbiter.Handle(new ArbiterEvent.WorkerExited(failing.Key, new WorkerExit(1), ["Unhandled exception: boom"]));
 
         Assert.Contains(SigTerm, other.Signals);
-        Exit(arbiter, other, 143);
+        arbiter.Exit(other, 143);
         Assert.True(arbiter.IsFinished);
         Assert.Equal(ExitCodes.BootFailure, arbiter.Outcome.ExitCode);
         Assert.Contains("exited before it was ready", arbiter.Outcome.Error);
@@ -72,7 +72,7 @@ public sealed class ArbiterTests
         var arbiter = Create(workers: 1);
         arbiter.Start();
 
-        Exit(arbiter, _launcher.Launched[0], 1);
+        arbiter.Exit(_launcher.Launched[0], 1);
 
         Assert.Contains("before procman could attach to the app's host", arbiter.Outcome.Error);
         Assert.Contains("legacy WebHostBuilder", arbiter.Outcome.Error);
@@ -84,19 +84,19 @@ public sealed class ArbiterTests
         var arbiter = Create(workers: 2);
         arbiter.Start();
         var old = _launcher.Launched.ToArray();
-        Array.ForEach(old, w => Ready(arbiter, w));
+        Array.ForEach(old, w => arbiter.Ready(w));
 
         arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
         var fresh = _launcher.Launched.Skip(2).ToArray();
         Assert.Equal(2, fresh.Length);
-        Ready(arbiter, fresh[0]);
+        arbiter.Ready(fresh[0]);
         Assert.All(old, w => Assert.Empty(w.Sent));
 
-        Ready(arbiter, fresh[1]);
+        arbiter.Ready(fresh[1]);
         Assert.All(old, w => Assert.Equal($"{ChannelMessage.Drain} 30000", Assert.Single(w.Sent)));
         Assert.All(old, w => Assert.Equal(WorkerState.Draining, arbiter.Workers.Single(x => x.Pid == w.Pid).State));
 
-        Array.ForEach(old, w => Exit(arbiter, w, 0));
+        Array.ForEach(old, w => arbiter.Exit(w, 0));
         Assert.Equal(4, _launcher.Launched.Count);
         Assert.Equal(fresh.Select(w => w.Pid).Order(), arbiter.Workers.Select(w => w.Pid).Order());
     }
@@ -107,16 +107,16 @@ public sealed class ArbiterTests
         var arbiter = Create(workers: 2);
         arbiter.Start();
         var old = _launcher.Launched.ToArray();
-        Array.ForEach(old, w => Ready(arbiter, w));
+        Array.ForEach(old, w => arbiter.Ready(w));
 
         arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
         var fresh = _launcher.Launched.Skip(2).ToArray();
-        Ready(arbiter, fresh[0]);
-        Exit(arbiter, fresh[1], 1);
+        arbiter.Ready(fresh[0]);
+        arbiter.Exit(fresh[1], 1);
 
         Assert.All(old, w => Assert.Empty(w.Sent));
         Assert.Contains($"{ChannelMessage.Drain} 30000", fresh[0].Sent);
-        Exit(arbiter, fresh[0], 0);
+        arbiter.Exit(fresh[0], 0);
         Assert.Equal(old.Select(w => w.Pid).Order(), arbiter.Workers.Select(w => w.Pid).Order());
         Assert.All(arbiter.Workers, w => Assert.Equal(WorkerState.Ready, w.State));
         Assert.False(arbiter.IsFinished);
@@ -127,7 +127,7 @@ public sealed class ArbiterTests
     {
         var arbiter = Create(workers: 2);
         arbiter.Start();
-        Array.ForEach(_launcher.Launched.ToArray(), w => Ready(arbiter, w));
+        Array.ForEach(_launcher.Launched.ToArray(), w => arbiter.Ready(w));
         _plans.NextError = "procman.conf.py:3: invalid workers: expected an integer, got str 'many'";
 
         arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
@@ -141,12 +141,12 @@ public sealed class ArbiterTests
     {
         var arbiter = Create(workers: 1);
         arbiter.Start();
-        var old = Ready(arbiter, _launcher.Launched[0]);
+        var old = arbiter.Ready(_launcher.Launched[0]);
         _plans.NextOptions = _plans.Current.Options with { Workers = 3 };
 
         arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
         var fresh = _launcher.Launched.Skip(1).ToArray();
-        Array.ForEach(fresh, w => Ready(arbiter, w));
+        Array.ForEach(fresh, w => arbiter.Ready(w));
 
         Assert.Equal([1, 2, 3], fresh.Select(w => w.Slot));
         Assert.Single(old.Sent);
@@ -158,10 +158,10 @@ public sealed class ArbiterTests
     {
         var arbiter = Create(workers: 1);
         arbiter.Start();
-        Ready(arbiter, _launcher.Launched[0]);
+        arbiter.Ready(_launcher.Launched[0]);
 
         arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
-        Exit(arbiter, _launcher.Launched[1], 1);
+        arbiter.Exit(_launcher.Launched[1], 1);
 
         Assert.Single(_plans.Abandoned);
         Assert.Equal(1, _plans.Current.Options.Workers);
@@ -172,12 +172,12 @@ public sealed class ArbiterTests
     {
         var arbiter = Create(workers: 1);
         arbiter.Start();
-        Ready(arbiter, _launcher.Launched[0]);
+        arbiter.Ready(_launcher.Launched[0]);
 
         arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
         arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
         Assert.Equal(2, _launcher.Launched.Count);
-        Ready(arbiter, _launcher.Launched[1]);
+        arbiter.Ready(_launcher.Launched[1]);
 
         Assert.Equal(3, _launcher.Launched.Count);
     }
@@ -187,7 +187,7 @@ public sealed class ArbiterTests
     {
         var arbiter = Create(workers: 1, timeout: TimeSpan.FromSeconds(10));
         arbiter.Start();
-        var worker = Ready(arbiter, _launcher.Launched[0]);
+        var worker = arbiter.Ready(_launcher.Launched[0]);
 
         _time.Advance(TimeSpan.FromSeconds(9));
         arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Heartbeat));
@@ -199,7 +199,7 @@ public sealed class ArbiterTests
         arbiter.Handle(new ArbiterEvent.Tick());
         Assert.Equal([SigKill], worker.Signals);
 
-        Exit(arbiter, worker, 137);
+        arbiter.Exit(worker, 137);
         Assert.Equal(2, _launcher.Launched.Count);
     }
 
@@ -217,7 +217,7 @@ public sealed class ArbiterTests
         arbiter.Handle(new ArbiterEvent.Tick());
 
         Assert.Equal([SigKill], worker.Signals);
-        Exit(arbiter, worker, 137);
+        arbiter.Exit(worker, 137);
         Assert.Contains("boot_timeout", arbiter.Outcome.Error);
     }
 
@@ -226,17 +226,17 @@ public sealed class ArbiterTests
     {
         var arbiter = Create(workers: 2);
         arbiter.Start();
-        var (slow, quick) = (Ready(arbiter, _launcher.Launched[0]), Ready(arbiter, _launcher.Launched[1]));
+        var (slow, quick) = (arbiter.Ready(_launcher.Launched[0]), arbiter.Ready(_launcher.Launched[1]));
 
         arbiter.Handle(new ArbiterEvent.SignalReceived(SigTerm));
         Assert.Equal([SigTerm], slow.Signals);
-        Exit(arbiter, quick, 0);
+        arbiter.Exit(quick, 0);
         _time.Advance(TimeSpan.FromSeconds(30));
         arbiter.Handle(new ArbiterEvent.Tick());
 
         Assert.Equal([SigTerm, SigKill], slow.Signals);
         Assert.False(arbiter.IsFinished);
-        Exit(arbiter, slow, 137);
+        arbiter.Exit(slow, 137);
         Assert.True(arbiter.IsFinished);
         Assert.Equal((0, null), arbiter.Outcome);
         Assert.Equal(2, _launcher.Launched.Count);
@@ -247,7 +247,7 @@ public sealed class ArbiterTests
     {
         var arbiter = Create(workers: 1);
         arbiter.Start();
-        var worker = Ready(arbiter, _launcher.Launched[0]);
+        var worker = arbiter.Ready(_launcher.Launched[0]);
 
         arbiter.Handle(new ArbiterEvent.SignalReceived(SigInt));
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -261,12 +261,12 @@ public sealed class ArbiterTests
     {
         var arbiter = Create(workers: 1);
         arbiter.Start();
-        Exit(arbiter, Ready(arbiter, _launcher.Launched[0]), 137);
+        arbiter.Exit(arbiter.Ready(_launcher.Launched[0]), 137);
 
         for (var failure = 1; failure <= 5; failure++)
         {
             var worker = _launcher.Launched[^1];
-            Exit(arbiter, worker, 1);
+            arbiter.Exit(worker, 1);
             _time.Advance(RestartPolicy.MaxDelay);
             arbiter.Handle(new ArbiterEvent.Tick());
         }
@@ -293,14 +293,4 @@ public sealed class ArbiterTests
         _plans = new FakeWorkerPlans(options, _launcher);
         return new Arbiter(_plans, Channel.CreateUnbounded<ArbiterEvent>(), _time, NullLogger<Arbiter>.Instance);
     }
-
-    private static FakeWorkerLauncher.FakeWorker Ready(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker)
-    {
-        arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Attached));
-        arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Ready));
-        return worker;
-    }
-
-    private static void Exit(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, int code)
-        => arbiter.Handle(new ArbiterEvent.WorkerExited(worker.Key, new WorkerExit(code), []));
 }

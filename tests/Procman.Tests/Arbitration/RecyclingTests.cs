@@ -25,7 +25,7 @@ public sealed class RecyclingTests
     public void MaxRequests_StartsTheReplacementFirst_ThenRetiresTheWorkerOnceItIsReady()
     {
         var arbiter = Create(o => o with { MaxRequests = 100 });
-        var old = Ready(arbiter, _launcher.Launched[0]);
+        var old = arbiter.Ready(_launcher.Launched[0]);
 
         Heartbeat(arbiter, old, 99);
         Assert.Single(_launcher.Launched);
@@ -34,7 +34,7 @@ public sealed class RecyclingTests
         var replacement = _launcher.Launched[1];
         Assert.Equal(old.Slot, replacement.Slot);
         Assert.Empty(old.Sent);
-        Ready(arbiter, replacement);
+        arbiter.Ready(replacement);
         Assert.Equal($"{ChannelMessage.Drain} 30000", Assert.Single(old.Sent));
         Assert.Equal(1, arbiter.Workers.Count(w => w.State == WorkerState.Ready));
     }
@@ -44,16 +44,16 @@ public sealed class RecyclingTests
     {
         var arbiter = Create(o => o with { Workers = 3, MaxRequests = 10 });
         var workers = _launcher.Launched.ToArray();
-        Array.ForEach(workers, w => Ready(arbiter, w));
+        Array.ForEach(workers, w => arbiter.Ready(w));
 
         Array.ForEach(workers, w => Heartbeat(arbiter, w, 50));
         Assert.Equal(4, _launcher.Launched.Count);
 
-        Ready(arbiter, _launcher.Launched[3]);
+        arbiter.Ready(_launcher.Launched[3]);
         Tick(arbiter);
         Assert.Equal(4, _launcher.Launched.Count);
 
-        Exit(arbiter, workers[0], 0);
+        arbiter.Exit(workers[0], 0);
         Tick(arbiter);
         Assert.Equal(5, _launcher.Launched.Count);
         Assert.Equal(workers[1].Slot, _launcher.Launched[4].Slot);
@@ -63,10 +63,10 @@ public sealed class RecyclingTests
     public void ReplacementThatFailsToBoot_KeepsTheOldWorker_AndWaitsBeforeTryingAgain()
     {
         var arbiter = Create(o => o with { MaxRequests = 10 });
-        var old = Ready(arbiter, _launcher.Launched[0]);
+        var old = arbiter.Ready(_launcher.Launched[0]);
         Heartbeat(arbiter, old, 10);
 
-        Exit(arbiter, _launcher.Launched[1], 1);
+        arbiter.Exit(_launcher.Launched[1], 1);
         Tick(arbiter);
 
         Assert.Equal(2, _launcher.Launched.Count);
@@ -81,7 +81,7 @@ public sealed class RecyclingTests
     public void MaxWorkerMemory_RecyclesOnlyAfterThreeSamplesInARowOverTheLimit()
     {
         var arbiter = Create(o => o with { MaxWorkerMemory = 100 });
-        var worker = Ready(arbiter, _launcher.Launched[0]);
+        var worker = arbiter.Ready(_launcher.Launched[0]);
 
         _metrics.Resident[worker.Pid] = 150;
         SampleTick(arbiter);
@@ -101,7 +101,7 @@ public sealed class RecyclingTests
     public void MaxWorkerLifetime_RecyclesAfterTheDrawnLifetime()
     {
         var arbiter = Create(o => o with { MaxWorkerLifetime = TimeSpan.FromSeconds(60) });
-        Ready(arbiter, _launcher.Launched[0]);
+        arbiter.Ready(_launcher.Launched[0]);
 
         _time.Advance(TimeSpan.FromSeconds(59));
         Tick(arbiter);
@@ -129,7 +129,7 @@ public sealed class RecyclingTests
     public void Ttin_AddsAWorkerInTheNextSlot_AndTtou_RetiresTheOldest()
     {
         var arbiter = Create(o => o with { Workers = 2 });
-        var (first, second) = (Ready(arbiter, _launcher.Launched[0]), Ready(arbiter, _launcher.Launched[1]));
+        var (first, second) = (arbiter.Ready(_launcher.Launched[0]), arbiter.Ready(_launcher.Launched[1]));
 
         arbiter.Handle(new ArbiterEvent.SignalReceived(SigTtin));
         Assert.Equal(3, _launcher.Launched[2].Slot);
@@ -137,7 +137,7 @@ public sealed class RecyclingTests
         arbiter.Handle(new ArbiterEvent.SignalReceived(SigTtou));
         Assert.Single(first.Sent);
         Assert.Empty(second.Sent);
-        Exit(arbiter, first, 0);
+        arbiter.Exit(first, 0);
         Tick(arbiter);
         Assert.Equal(3, _launcher.Launched.Count);
     }
@@ -146,7 +146,7 @@ public sealed class RecyclingTests
     public void Ttou_NeverGoesBelowOneWorker()
     {
         var arbiter = Create(o => o with { Workers = 1 });
-        var only = Ready(arbiter, _launcher.Launched[0]);
+        var only = arbiter.Ready(_launcher.Launched[0]);
 
         arbiter.Handle(new ArbiterEvent.SignalReceived(SigTtou));
 
@@ -158,7 +158,7 @@ public sealed class RecyclingTests
     public void HungWorker_WithADumpDirectory_IsDumpedThenKilled()
     {
         var arbiter = Create(o => o with { Timeout = TimeSpan.FromSeconds(5), DumpDirectory = "/var/dumps" });
-        var worker = Ready(arbiter, _launcher.Launched[0]);
+        var worker = arbiter.Ready(_launcher.Launched[0]);
 
         _time.Advance(TimeSpan.FromSeconds(5));
         Tick(arbiter);
@@ -220,14 +220,4 @@ public sealed class RecyclingTests
         arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Heartbeat, requests.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Tick(arbiter);
     }
-
-    private static FakeWorkerLauncher.FakeWorker Ready(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker)
-    {
-        arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Attached));
-        arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Ready));
-        return worker;
-    }
-
-    private static void Exit(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, int code)
-        => arbiter.Handle(new ArbiterEvent.WorkerExited(worker.Key, new WorkerExit(code), []));
 }
