@@ -26,7 +26,7 @@ internal static class ProcmanHostConfigurator
         {
             services.AddSingleton(agent);
             services.AddSingleton(agent.Connections);
-            Decorate<IConnectionListenerFactory>(services, (inner, _) => new DrainingListenerFactory(inner, agent));
+            Decorate<IConnectionListenerFactory>(services, (inner, _) => new ProcmanListenerFactory(inner, agent));
             Decorate<IServer>(services, (inner, provider) => new ProcmanServer(inner, provider.GetRequiredService<ILogger<ProcmanServer>>(), agent));
             var accessLog = agent.Settings.AccessLog is { } destination
                 ? new AccessLog(destination, agent.Settings.AccessLogFormat ?? DefaultAccessLogFormat)

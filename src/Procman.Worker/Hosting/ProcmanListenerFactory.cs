@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Connections;
 namespace Procman.Worker.Hosting;
 
 /// <summary>
-/// Decorates Kestrel's socket transport so that a drain can unbind this worker's listeners early.
+/// Decorates Kestrel's socket transport: each listener holds back while this worker has more than its share
+/// of connections (<see cref="BalancedListener"/>), and a drain can unbind them early.
 /// </summary>
 /// <remarks>
 /// A draining worker that keeps accepting from the shared queue keeps receiving new connections and
@@ -12,7 +13,7 @@ namespace Procman.Worker.Hosting;
 /// null, which Kestrel reads as "done listening"; the fd itself is not owned by that listener, so the
 /// shared socket stays open for every other worker.
 /// </remarks>
-internal sealed class DrainingListenerFactory(IConnectionListenerFactory inner, WorkerAgent agent) : IConnectionListenerFactory
+internal sealed class ProcmanListenerFactory(IConnectionListenerFactory inner, WorkerAgent agent) : IConnectionListenerFactory
 {
     public async ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
