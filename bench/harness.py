@@ -239,10 +239,11 @@ class Bare(Server):
 class Procman(Server):
     """procman run HelloApi.dll -w N on 127.0.0.1:0; the port is read from its JSON log (event 50)."""
 
-    def __init__(self, name, workers, env=None):
+    def __init__(self, name, workers, env=None, args=None):
         super().__init__(name)
         self.workers = workers
         self.env = dict(env or {})  # extra variables for the workers, passed with -e
+        self.args = list(args or [])  # extra procman options, e.g. ["--balance", "false"]
         self.events = []  # (arrival time, event dict)
         self.cond = threading.Condition()
 
@@ -254,6 +255,7 @@ class Procman(Server):
         cmd = ["dotnet", PROCMAN, "run", APP, "-w", str(self.workers), "-b", "127.0.0.1:0", "--log-format", "json"]
         for k, v in dict(APP_ENV, **self.env).items():
             cmd += ["-e", f"{k}={v}"]
+        cmd += self.args
         self.cmd = cmd
         self.t_start = time.time()
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -852,6 +854,178 @@ def scenario_tuning(cfg, table):
     table.sections.append(("7 per-worker runtime tuning: memory of the workers", mem))
 
 
+def shares_of(counts, pids):
+    """Per-worker shares (fractions, high to low) of one run; workers that served nothing count as 0."""
+    c = {str(p): 0 for p in pids}
+    for pid, n in counts.items():
+        if pid in c:
+            c[pid] += n
+    total = sum(c.values())
+    if not total:
+        return []
+    return sorted((n / total for n in c.values()), reverse=True)
+
+
+def pct_list(fracs):
+    return " / ".join(f"{100 * f:.0f}%" for f in fracs) if fracs else "–"
+
+
+def reload_under_load(pm, duration, conns):
+    """Keep-alive wrk on /whoami with SIGHUP to the master after a third of the run. Returns a dict."""
+    old = set(pm.current_workers().values())
+    since = pm.event_count()
+    cmd = wrk_cmd(pm.url + "/whoami", duration, lua=LUA, conns=conns)
+    w = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    _register(w)
+    time.sleep(duration / 3.0)
+    t_hup = time.time()
+    os.kill(pm.master_pid, signal.SIGHUP)
+    try:
+        out, _ = w.communicate(timeout=duration + 30)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"wrk did not finish: {shlex.join(cmd)}")
+    r = parse_wrk(out)
+    _, ev31 = pm.wait_event(lambda e: e["EventId"]["Id"] == 31, 60, since, what="'Reload ... ready, retiring' (event 31)")
+    exits, idx = {}, since
+    while len(exits) < len(old):
+        idx, ev = pm.wait_event(lambda e: e["EventId"]["Id"] in (4, 5, 10) and e.get("Pid") in old,
+                                60, idx, what="exit events (id 4) of all old workers")
+        exits[ev["Pid"]] = parse_ts(ev["@t"])
+        idx += 1
+    new = set(pm.current_workers().values()) - old
+    new_counts = {pid: n for pid, n in r["pids"].items() if pid.isdigit() and int(pid) in new}
+    r["t_ready"] = parse_ts(ev31["@t"]) - t_hup
+    r["t_retired"] = max(exits.values()) - t_hup
+    r["new_served"] = sum(new_counts.values())
+    r["new_shares"] = shares_of(new_counts, new)
+    return r
+
+
+def scenario_balance(cfg, table):
+    """8. even load across workers: procman -w 2 and -w 4, --balance false vs true, 64 keep-alive connections
+       (a short run and a longer one) and connection-per-request, against the bare app; then SIGHUP under
+       that keep-alive load."""
+    conns = 64
+    short, long_ = cfg.balance_short, cfg.balance_long
+    log(f"scenario 8: even load across workers, procman -w 2 / -w 4 with --balance false / true vs bare app, "
+        f"wrk -t2 -c{conns}: keep-alive {short} s and {long_} s, Connection: close {cfg.duration} s, "
+        f"{cfg.reps} repetitions; then SIGHUP under keep-alive load")
+    bare = Bare("s8-bare")
+    pms = {(n, b): Procman(f"s8-procman-w{n}-balance-{'on' if b else 'off'}", n,
+                           args=["--balance", "true" if b else "false"])
+           for n in (2, 4) for b in (False, True)}
+    servers = [bare] + list(pms.values())
+    runs = ((f"keep-alive, {short} s run", False, short),
+            (f"keep-alive, {long_} s run", False, long_),
+            (f"Connection: close, {cfg.duration} s run", True, cfg.duration))
+    rows = []
+    try:
+        start_all(servers)
+        pids = {pm: sorted(pm.current_workers().values()) for pm in pms.values()}
+        warm(servers, cfg.warm, "/whoami", LUA, close_too=True)
+        res = {(s, run[0]): [] for s in servers for run in runs}
+        for rep in range(cfg.reps):
+            # bare, then the procman configurations, off before on in even repetitions and on before off in odd ones
+            order = [bare]
+            for n in (2, 4):
+                pair = [pms[(n, False)], pms[(n, True)]]
+                order += pair if rep % 2 == 0 else pair[::-1]
+            for label, close, d in runs:
+                for s in order:
+                    res[(s, label)].append(wrk(s.url + "/whoami", d, close=close, lua=LUA, conns=conns))
+            log(f"  repetition {rep + 1} of {cfg.reps} done")
+        for pm in pms.values():
+            now = sorted(pm.current_workers().values())
+            if now != pids[pm]:
+                raise BenchError(f"procman ({pm.name}): workers changed during the run ({pids[pm]} -> {now}); "
+                                 f"see {pm.logpath}")
+
+        for label, _, _ in runs:
+            b_rs = res[(bare, label)]
+            b_rps, b_p99 = med([r["rps"] for r in b_rs]), med([r["p99"] for r in b_rs])
+            rows.append(f"| – | {label} | bare app | {fmt(b_rps)} | – | – | {fmt(b_p99, 2)} | – | – | – | – | – "
+                        f"| {sum(r['errors'] + r['non2xx'] for r in b_rs)} |")
+            for n in (2, 4):
+                off_rs = res[(pms[(n, False)], label)]
+                off_rps, off_p99 = med([r["rps"] for r in off_rs]), med([r["p99"] for r in off_rs])
+                for b in (False, True):
+                    pm = pms[(n, b)]
+                    rs = res[(pm, label)]
+                    rps, p99 = med([r["rps"] for r in rs]), med([r["p99"] for r in rs])
+                    per_run = [shares_of(r["pids"], pids[pm]) for r in rs]
+                    mins = [s[-1] for s in per_run if s]
+                    total = {}
+                    for r in rs:
+                        for pid, c in r["pids"].items():
+                            total[pid] = total.get(pid, 0) + c
+                    errs = sum(r["errors"] + r["non2xx"] for r in rs)
+                    rows.append(
+                        f"| -w {n} | {label} | balance {'on' if b else 'off'} | {fmt(rps)} | {ratio(rps, b_rps)} "
+                        f"| {ratio(rps, off_rps) if b else '–'} | {fmt(p99, 2)} | {ratio(p99, b_p99)} "
+                        f"| {ratio(p99, off_p99) if b else '–'} | {pct_list(shares_of(total, pids[pm]))} "
+                        f"| {fmt(100 * med(mins))}% | {fmt(100 * min(mins))}% | {errs} |")
+    finally:
+        stop_all(servers)
+
+    # Reload under the same keep-alive load, a fresh set of servers (the bare app runs the same length, no reload).
+    d = cfg.reload_duration
+    log(f"scenario 8: SIGHUP at {d / 3:.1f} s of a {d} s keep-alive run (-c{conns}), procman -w 2 / -w 4 with balance on")
+    bare = Bare("s8-reload-bare")
+    rpms = {n: Procman(f"s8-reload-procman-w{n}-balance-on", n, args=["--balance", "true"]) for n in (2, 4)}
+    servers = [bare] + list(rpms.values())
+    rrows = []
+    try:
+        start_all(servers)
+        warm(servers, cfg.warm, "/whoami", LUA)
+        bare_res, rres = [], {n: [] for n in rpms}
+        for rep in range(cfg.reps_reload):
+            bare_res.append(wrk(bare.url + "/whoami", d, lua=LUA, conns=conns))
+            for n, pm in rpms.items():
+                r = reload_under_load(pm, d, conns)
+                rres[n].append(r)
+                log(f"  -w {n} reload {rep + 1}: errors {r['errors']} non-2xx {r['non2xx']}, new workers ready after "
+                    f"{r['t_ready']:.2f} s, old ones gone after {r['t_retired']:.2f} s, "
+                    f"new workers' shares {pct_list(r['new_shares'])}")
+        b_rps, b_p99 = med([r["rps"] for r in bare_res]), med([r["p99"] for r in bare_res])
+        eb = sum(r["errors"] + r["non2xx"] for r in bare_res)
+        rrows.append(f"| – | bare app (no reload) | {eb} | – | {fmt(b_rps)} | – | {fmt(b_p99, 2)} | – | – | – | – |")
+        for n, rs in rres.items():
+            e = sum(r["errors"] + r["non2xx"] for r in rs)
+            detail = "; ".join(r["error_detail"] for r in rs if r.get("error_detail"))
+            rps, p99 = med([r["rps"] for r in rs]), med([r["p99"] for r in rs])
+            rrows.append(
+                f"| -w {n} | balance on, SIGHUP | **{e}**{f' ({detail})' if e and detail else ''} "
+                f"| {sum(r['requests'] for r in rs):,} | {fmt(rps)} | {ratio(rps, b_rps)} | {fmt(p99, 2)} "
+                f"| {ratio(p99, b_p99)} | {med([r['t_retired'] for r in rs]):.2f} | {fmt(med([r['new_served'] for r in rs]))} "
+                f"| {' ; '.join(pct_list(r['new_shares']) for r in rs)} |")
+    finally:
+        stop_all(servers)
+
+    note = (f"GET /whoami, `wrk -t2 -c{conns} --latency`; keep-alive runs of {short} s (the first seconds, balancing "
+            f"converges in about 1-2 s) and {long_} s, connection-per-request (`-H 'Connection: close'`) runs of "
+            f"{cfg.duration} s; {cfg.reps} repetitions, each: bare app, then per worker count balance off and on "
+            f"(on first in odd repetitions); medians. Every run starts with {conns} fresh connections. "
+            f"Shares: per worker pid from `bench/whoami.lua` (a worker that served nothing counts as 0%), "
+            f"'all runs' = summed over the repetitions; min share = the smallest worker's share in a run, median "
+            f"and worst over the repetitions (fair: 50% with -w 2, 25% with -w 4; target with -w 4 keep-alive: ≥ 15%). "
+            f"errors = socket errors + non-2xx over all runs.")
+    perf = "\n".join([
+        "| workers | load | configuration | req/s | vs bare | vs balance off | p99 (ms) | vs bare | vs balance off "
+        "| requests per worker (all runs) | min share (median) | min share (worst run) | errors |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + rows)
+    rnote = (f"The same keep-alive load (`wrk -t2 -c{conns}`, {d} s), `SIGHUP` to the master at {d / 3:.1f} s, "
+             f"{cfg.reps_reload} run(s) per worker count with fresh servers, next to a bare-app run of the same length "
+             f"without a reload. errors = socket errors + non-2xx summed over the runs (goal 0); new workers' shares: "
+             f"each new worker's share of the requests the new workers served, per run.")
+    rel = "\n".join([
+        "| workers | configuration | errors (goal 0) | requests (all runs) | req/s | vs bare | p99 (ms) | vs bare "
+        "| SIGHUP → last old worker exited (s, median) | requests served by the new workers (median) "
+        "| new workers' shares per run |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + rrows)
+    table.sections.append(("8 even load across workers", note + "\n\n" + perf))
+    table.sections.append(("8 reload under keep-alive load with balance on", rnote + "\n\n" + rel))
+
+
 # ---------------------------------------------------------------------------------------------- main
 
 def machine():
@@ -879,17 +1053,20 @@ def main():
     ap.add_argument("--quick", action="store_true", help="short run, about two minutes")
     ap.add_argument("--only", default="1,2,3,4,5,6",
                     help="comma-separated scenarios to run (5 runs with 2); 7 (per-worker runtime tuning, "
-                         "several minutes) runs only when named")
+                         "several minutes) and 8 (even load across workers with --balance false / true, several minutes) "
+                         "run only when named")
     ap.add_argument("--command", default=None, help=argparse.SUPPRESS)
     cfg = ap.parse_args()
     if cfg.quick:
         cfg.duration, cfg.warm, cfg.reps, cfg.idle = 2, 1, 2, 5
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 6, 1, 2, 2
         cfg.idle_tuning = 3
+        cfg.balance_short, cfg.balance_long = 3, 6
     else:
         cfg.duration, cfg.warm, cfg.reps, cfg.idle = 5, 3, 4, 10
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 10, 3, 3, 5
         cfg.idle_tuning = 5
+        cfg.balance_short, cfg.balance_long = 3, 10
     only = set(cfg.only.replace(" ", "").split(","))
     for f in (PROCMAN, APP):
         if not os.path.exists(f):
@@ -913,6 +1090,8 @@ def main():
         scenario_startup(cfg, table)
     if "7" in only:
         scenario_tuning(cfg, table)
+    if "8" in only:
+        scenario_balance(cfg, table)
 
     kind = "quick" if cfg.quick else "full"
     command = cfg.command or shlex.join(["bench/run"] + sys.argv[1:])
