@@ -48,15 +48,16 @@ internal sealed class ConnectionTracker
     }
 
     /// <summary>
-    /// Applies the fair share the master computed: above it (with a tenth of tolerance), stop accepting
-    /// until back at the share, and close the excess connections after their next response.
+    /// Applies the fair share the master computed. A worker over it by more than a tenth stops accepting and
+    /// closes connections after their next response until it is back at the share: shedding and resuming meet
+    /// at the same count, so the pause ends as soon as the shedding is done.
     /// </summary>
     public void SetShare(int share)
     {
-        var tolerated = share + Math.Max(1, share / 10);
-        var excess = Open - tolerated;
-        Volatile.Write(ref _shedBudget, Math.Max(0, excess));
-        Volatile.Write(ref _resumeAcceptAt, excess > 0 ? share : int.MaxValue);
+        var open = Open;
+        var over = open > share + Math.Max(1, share / 10);
+        Volatile.Write(ref _shedBudget, over ? open - share : 0);
+        Volatile.Write(ref _resumeAcceptAt, over ? share : int.MaxValue);
     }
 
     /// <summary>Whether this worker holds more connections than its share and should leave new ones to the others.</summary>
