@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
 
@@ -15,13 +16,19 @@ internal sealed class BalancedListener(IConnectionListener inner, ConnectionTrac
 {
     private static readonly TimeSpan PausePollInterval = TimeSpan.FromMilliseconds(5);
 
+    // The longest a pause lasts before this worker accepts again regardless. The shares come from counts up
+    // to a second old: should every worker believe itself over its share at once, a connection would wait
+    // in the queue for the next share; this bounds that wait.
+    private static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(50);
+
     private volatile bool _unbound;
 
     public EndPoint EndPoint => inner.EndPoint;
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
-        while (connections.AcceptPaused && !_unbound && !cancellationToken.IsCancellationRequested)
+        var pausedSince = Stopwatch.GetTimestamp();
+        while (connections.AcceptPaused && !_unbound && !cancellationToken.IsCancellationRequested && Stopwatch.GetElapsedTime(pausedSince) < MaxPause)
         {
             await Task.Delay(PausePollInterval, CancellationToken.None).ConfigureAwait(false);
         }
