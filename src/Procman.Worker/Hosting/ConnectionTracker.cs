@@ -48,14 +48,14 @@ internal sealed class ConnectionTracker
     }
 
     /// <summary>
-    /// Applies the fair share the master computed. A worker over it by more than a tenth stops accepting and
+    /// Applies the fair share the master computed (0: no limit). A worker over it by more than a tenth stops accepting and
     /// closes connections after their next response until it is back at the share: shedding and resuming meet
     /// at the same count, so the pause ends as soon as the shedding is done.
     /// </summary>
     public void SetShare(int share)
     {
         var open = Open;
-        var over = open > share + Math.Max(1, share / 10);
+        var over = share > 0 && open > share + Math.Max(1, share / 10);
         Volatile.Write(ref _shedBudget, over ? open - share : 0);
         Volatile.Write(ref _resumeAcceptAt, over ? share : int.MaxValue);
     }

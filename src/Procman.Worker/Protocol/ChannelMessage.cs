@@ -29,7 +29,7 @@ internal static class ChannelMessage
     /// <summary>
     /// Master → worker: the fair share of keep-alive connections per worker (the argument). A worker holding
     /// more stops accepting and asks the excess clients, through Connection: close, to reconnect, so that the
-    /// shared accept queue hands them to the workers that hold fewer.
+    /// shared accept queue hands them to the workers that hold fewer. 0 lifts the limit.
     /// </summary>
     public const string Share = "share";
 

@@ -50,7 +50,16 @@ internal sealed partial class Arbiter
         }
     }
 
-    /// <summary>Tells every ready worker the fair share of the keep-alive connections the workers hold.</summary>
+    /// <summary>
+    /// Tells every ready worker the fair share of the keep-alive connections the workers hold, or 0 (no
+    /// limit) while the total is moving.
+    /// </summary>
+    /// <remarks>
+    /// The counts are up to a second old. When a burst of clients arrives, a share computed from the counts
+    /// before it is far below what every worker holds now: all of them would shed and pause at once. So a
+    /// share is only given once the total has held steady for one interval, and never for a handful of
+    /// connections.
+    /// </remarks>
     private void ShareConnections(DateTimeOffset now)
     {
         if (!Options.Balance || now - _lastShare < ShareInterval)
@@ -64,10 +73,13 @@ internal sealed partial class Arbiter
             return;
         }
         var total = ready.Sum(w => w.OpenConnections);
-        var share = ((total + ready.Length - 1) / ready.Length).ToString(CultureInfo.InvariantCulture);
+        var steady = _lastShareTotal is int previous && Math.Abs(total - previous) <= Math.Max(2, previous / 10);
+        _lastShareTotal = total;
+        var share = steady && total >= 2 * ready.Length ? (total + ready.Length - 1) / ready.Length : 0;
+        var argument = share.ToString(CultureInfo.InvariantCulture);
         foreach (var worker in ready)
         {
-            worker.Handle.Send(ChannelMessage.Share, share);
+            worker.Handle.Send(ChannelMessage.Share, argument);
         }
     }
 

@@ -49,6 +49,7 @@ internal sealed partial class Arbiter
     private int _bootFailuresWhileDown;
     private DateTimeOffset _lastMemorySample;
     private DateTimeOffset _lastShare;
+    private int? _lastShareTotal;
 
     public Arbiter(
         IWorkerPlans plans,

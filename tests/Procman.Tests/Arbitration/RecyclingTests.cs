@@ -172,6 +172,23 @@ public sealed class RecyclingTests
     }
 
     [Fact]
+    public void Balance_SharesOnlyOnceTheTotalIsSteady_AndLiftsTheLimitWhileItMoves()
+    {
+        var arbiter = Create(o => o with { Workers = 2 });
+        var (first, second) = (arbiter.Ready(_launcher.Launched[0]), arbiter.Ready(_launcher.Launched[1]));
+
+        Report(arbiter, first, 30);
+        Report(arbiter, second, 2);
+        ShareTick(arbiter);
+        ShareTick(arbiter);
+        Report(arbiter, first, 50);
+        ShareTick(arbiter);
+
+        Assert.Equal([$"{ChannelMessage.Share} 0", $"{ChannelMessage.Share} 16", $"{ChannelMessage.Share} 0"], first.Sent);
+        Assert.Equal(first.Sent, second.Sent);
+    }
+
+    [Fact]
     public void Usr1_ReopensTheLogs_AndForwardsToEveryWorker()
     {
         var arbiter = Create(o => o with { Workers = 2 });
@@ -212,6 +229,15 @@ public sealed class RecyclingTests
     private void SampleTick(Arbiter arbiter)
     {
         _time.Advance(RecyclePolicy.MemorySampleInterval);
+        Tick(arbiter);
+    }
+
+    private static void Report(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, int open)
+        => arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Heartbeat, $"0 {open}"));
+
+    private void ShareTick(Arbiter arbiter)
+    {
+        _time.Advance(TimeSpan.FromSeconds(1));
         Tick(arbiter);
     }
 
