@@ -11,11 +11,20 @@ internal sealed class ConnectionTracker
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<ConnectionState, byte> _connections = new();
     private int _open;
+    private int _keepAlive;
     private int _draining;
     private int _shedBudget;
     private int _resumeAcceptAt = int.MaxValue;
 
     public int Open => Volatile.Read(ref _open);
+
+    /// <summary>
+    /// Open connections that have carried more than one request. Balancing counts only these: a
+    /// connection-per-request client leaves by itself, and pausing accepts for it would only slow it down.
+    /// </summary>
+    public int KeepAlive => Volatile.Read(ref _keepAlive);
+
+    public void KeepAliveStarted() => Interlocked.Increment(ref _keepAlive);
 
     public bool IsDraining => Volatile.Read(ref _draining) == 1;
 
@@ -28,6 +37,10 @@ internal sealed class ConnectionTracker
     public void Closed(ConnectionState connection)
     {
         _connections.TryRemove(connection, out _);
+        if (connection.IsKeepAlive)
+        {
+            Interlocked.Decrement(ref _keepAlive);
+        }
         // Interlocked operations are full fences, so either this decrement sees the draining flag or
         // StartDraining sees the zero count: the idle task cannot be missed.
         if (Interlocked.Decrement(ref _open) == 0 && IsDraining)
@@ -54,14 +67,14 @@ internal sealed class ConnectionTracker
     /// </summary>
     public void SetShare(int share)
     {
-        var open = Open;
+        var open = KeepAlive;
         var over = share > 0 && open > share + Math.Max(1, share / 10);
         Volatile.Write(ref _shedBudget, over ? open - share : 0);
         Volatile.Write(ref _resumeAcceptAt, over ? share : int.MaxValue);
     }
 
     /// <summary>Whether this worker holds more connections than its share and should leave new ones to the others.</summary>
-    public bool AcceptPaused => Open > Volatile.Read(ref _resumeAcceptAt);
+    public bool AcceptPaused => KeepAlive > Volatile.Read(ref _resumeAcceptAt);
 
     /// <summary>Takes one connection from the shed budget: that response carries Connection: close.</summary>
     public bool TryShed()

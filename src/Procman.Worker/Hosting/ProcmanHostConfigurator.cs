@@ -17,7 +17,6 @@ namespace Procman.Worker.Hosting;
 internal static class ProcmanHostConfigurator
 {
     private const string KestrelSection = "Kestrel";
-    private const string DefaultAccessLogFormat = "%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\"";
     private const string EndpointsSection = "Endpoints";
 
     public static void Apply(IHostBuilder builder, WorkerAgent agent)
@@ -29,7 +28,7 @@ internal static class ProcmanHostConfigurator
             Decorate<IConnectionListenerFactory>(services, (inner, _) => new ProcmanListenerFactory(inner, agent));
             Decorate<IServer>(services, (inner, provider) => new ProcmanServer(inner, provider.GetRequiredService<ILogger<ProcmanServer>>(), agent));
             var accessLog = agent.Settings.AccessLog is { } destination
-                ? new AccessLog(destination, agent.Settings.AccessLogFormat ?? DefaultAccessLogFormat)
+                ? new AccessLog(destination, agent.Settings.AccessLogFormat ?? AccessLogFormat.GunicornDefault)
                 : null;
             agent.AccessLog = accessLog;
             services.AddTransient<IStartupFilter>(_ => new ProcmanStartupFilter(agent, accessLog));
@@ -114,7 +113,7 @@ internal static class ProcmanHostConfigurator
             {
                 listen.Use(next => async connection =>
                 {
-                    var state = new ConnectionState(connection);
+                    var state = new ConnectionState(connection, agent.Connections);
                     connection.Items[ConnectionState.ItemKey] = state;
                     agent.Connections.Opened(state);
                     try

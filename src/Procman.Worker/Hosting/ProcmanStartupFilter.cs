@@ -16,8 +16,9 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
 {
     private static readonly Func<object, Task> CloseIfDraining = static state =>
     {
-        var (context, tracker) = ((HttpContext, ConnectionTracker))state;
-        if (!HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol) && (tracker.IsDraining || tracker.TryShed()))
+        var (context, tracker, connection) = ((HttpContext, ConnectionTracker, ConnectionState?))state;
+        if (!HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol)
+            && (tracker.IsDraining || (connection is { IsKeepAlive: true } && tracker.TryShed())))
         {
             context.Response.Headers.Connection = "close";
         }
@@ -75,7 +76,7 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
             connection?.RequestStarted();
             // Checked when the response starts, not when the request arrives: a request already in
             // flight when the drain begins must close its connection too.
-            context.Response.OnStarting(CloseIfDraining, (context, agent.Connections));
+            context.Response.OnStarting(CloseIfDraining, (context, agent.Connections, connection));
             try
             {
                 await nextMiddleware(context);

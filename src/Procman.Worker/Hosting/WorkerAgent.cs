@@ -97,7 +97,7 @@ internal sealed partial class WorkerAgent
         // A System.Threading.Timer fires on the thread pool: when every pool thread is blocked, the
         // heartbeat stops, and the master sees the worker as hung although its process is alive.
         _heartbeat = new Timer(
-            _ => Send(ChannelMessage.Heartbeat, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Interlocked.Read(ref _requests)} {Connections.Open}")),
+            _ => Send(ChannelMessage.Heartbeat, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Interlocked.Read(ref _requests)} {Connections.KeepAlive}")),
             null,
             TimeSpan.Zero,
             _settings.HeartbeatInterval);

@@ -13,7 +13,7 @@ internal static class ChannelMessage
 
     /// <summary>
     /// Worker → master: sent from the thread pool, so a starved pool misses it. The argument is
-    /// "REQUESTS OPEN": requests served so far and connections open now.
+    /// "REQUESTS KEEPALIVE": requests served so far, and open connections that have carried more than one.
     /// </summary>
     public const string Heartbeat = "hb";
 

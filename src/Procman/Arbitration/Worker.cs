@@ -33,7 +33,7 @@ internal sealed class Worker(long key, int slot, int generation, IWorkerHandle h
     /// <summary>Requests served, as last reported with a heartbeat.</summary>
     public long Requests { get; set; }
 
-    /// <summary>Connections open, as last reported with a heartbeat.</summary>
+    /// <summary>Open keep-alive connections (more than one request so far), as last reported with a heartbeat.</summary>
     public int OpenConnections { get; set; }
 
     public WorkerLimits Limits { get; init; }

@@ -10,7 +10,7 @@ internal static partial class Settings
     public const string CaptureOutput = "capture_output";
 
     /// <summary>Gunicorn's default access log format.</summary>
-    public const string DefaultAccessLogFormat = "%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\"";
+    public const string DefaultAccessLogFormat = Worker.Hosting.AccessLogFormat.GunicornDefault;
 
     private static readonly string[] LogLevels = ["debug", "info", "warning", "error", "critical"];
     private static readonly string[] LogFormats = ["text", "json"];
