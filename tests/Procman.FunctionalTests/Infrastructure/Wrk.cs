@@ -7,13 +7,20 @@ namespace Procman.FunctionalTests.Infrastructure;
 /// <summary>Runs the wrk load generator against a local address and reads its summary.</summary>
 internal static partial class Wrk
 {
-    /// <summary>Counts responses per serving worker: the test app's GET /pid answers with the pid alone.</summary>
-    public const string CountPerPidScript = """
+    /// <summary>
+    /// Counts responses per serving worker (the test app's GET /pid answers with the pid alone), leaving out
+    /// the first <paramref name="skipSeconds"/> seconds of the run.
+    /// </summary>
+    public static string CountPerPidScript(int skipSeconds = 0) => $$"""
         wrk.path = "/pid"
         local threads = {}
         function setup(thread) table.insert(threads, thread) end
         counts = {}
-        function response(status, headers, body) counts[body] = (counts[body] or 0) + 1 end
+        local started = nil
+        function response(status, headers, body)
+           started = started or os.time()
+           if os.time() - started >= {{skipSeconds}} then counts[body] = (counts[body] or 0) + 1 end
+        end
         function done(summary, latency, requests)
            local total = {}
            for _, thread in ipairs(threads) do
@@ -25,7 +32,7 @@ internal static partial class Wrk
 
     public sealed record Result(long Requests, long ConnectErrors, long ReadErrors, long WriteErrors, long Timeouts, long Non2xx, string Output)
     {
-        /// <summary>Responses per pid, when the run used <see cref="CountPerPidScript"/>.</summary>
+        /// <summary>Responses per pid, when the run used <see cref="CountPerPidScript(int)"/>.</summary>
         public IReadOnlyDictionary<int, long> PerPid => PerPidPattern().Matches(Output)
             .ToDictionary(match => int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), match => long.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
 
