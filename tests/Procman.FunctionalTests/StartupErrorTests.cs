@@ -59,6 +59,9 @@ public sealed class StartupErrorTests
     [InlineData(new[] { "-w", "0" }, "invalid --workers '0': workers must be between 1 and 1024, not 0")]
     [InlineData(new[] { "-b", "localhost:http" }, "invalid --bind 'localhost:http': bind address 'localhost:http' has an invalid port 'http'; use a number from 0 to 65535")]
     [InlineData(new[] { "--no-such-flag" }, "Unrecognized command or argument '--no-such-flag'.")]
+    [InlineData(new[] { "--error-logfile", "/nonexistent-procman-dir/procman.log" }, "errorlog '/nonexistent-procman-dir/procman.log' is in a directory that does not exist")]
+    [InlineData(new[] { "--access-logfile", "/tmp" }, "accesslog '/tmp' is a directory; give a file path")]
+    [InlineData(new[] { "--pid", "/nonexistent-procman-dir/procman.pid" }, "pidfile '/nonexistent-procman-dir/procman.pid' is in a directory that does not exist")]
     public async Task InvalidCommandLine_ExitsTwo_WithOneLine(string[] arguments, string expected)
     {
         await using var procman = ProcmanHost.Start(Paths.TestApp, arguments);

@@ -24,7 +24,6 @@ internal static class ProcmanHostConfigurator
         builder.ConfigureServices((_, services) =>
         {
             services.AddSingleton(agent);
-            services.AddSingleton(agent.Connections);
             Decorate<IConnectionListenerFactory>(services, (inner, _) => new ProcmanListenerFactory(inner, agent));
             Decorate<IServer>(services, (inner, provider) => new ProcmanServer(inner, provider.GetRequiredService<ILogger<ProcmanServer>>(), agent));
             var accessLog = agent.Settings.AccessLog is { } destination

@@ -231,26 +231,11 @@ internal sealed partial class WorkerAgent
                 OnMasterLost();
                 return;
             }
-            pending.Append(Encoding.ASCII.GetString(buffer, 0, read));
-            for (var newline = IndexOfNewline(pending); newline >= 0; newline = IndexOfNewline(pending))
+            foreach (var line in ChannelMessage.TakeLines(pending, buffer, read))
             {
-                var line = pending.ToString(0, newline);
-                pending.Remove(0, newline + 1);
                 Handle(line);
             }
         }
-    }
-
-    private static int IndexOfNewline(StringBuilder text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (text[i] == '\n')
-            {
-                return i;
-            }
-        }
-        return -1;
     }
 
     private void Handle(string line)

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Procman.Worker.Protocol;
 
 /// <summary>
@@ -35,6 +37,27 @@ internal static class ChannelMessage
 
     public static string Format(string verb, string? argument = null)
         => argument is null ? verb + "\n" : verb + " " + argument + "\n";
+
+    /// <summary>Appends what was read to <paramref name="pending"/> and takes out every complete line.</summary>
+    public static List<string> TakeLines(StringBuilder pending, byte[] buffer, int read)
+    {
+        pending.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        var lines = new List<string>();
+        var start = 0;
+        for (var i = 0; i < pending.Length; i++)
+        {
+            if (pending[i] == '\n')
+            {
+                if (i > start)
+                {
+                    lines.Add(pending.ToString(start, i - start));
+                }
+                start = i + 1;
+            }
+        }
+        pending.Remove(0, start);
+        return lines;
+    }
 
     public static (string Verb, string? Argument) Parse(string line)
     {

@@ -8,7 +8,6 @@ using Procman.Diagnostics;
 using Procman.Listeners;
 using Procman.Logging;
 using Procman.Master;
-using Procman.Native;
 using Procman.Signals;
 using Procman.Workers;
 using Serilog;
@@ -29,6 +28,12 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
         {
             await Console.Error.WriteLineAsync($"procman: error: {ex.Message}");
             return ex.ExitCode;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            // Whatever the checks above missed still reaches the operator as one line, not a stack trace.
+            await Console.Error.WriteLineAsync($"procman: error: {ex.Message} ({ex.GetType().Name}); please report this with the command that caused it");
+            return ExitCodes.InternalError;
         }
     }
 
@@ -60,7 +65,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
         var configFile = loaded.ConfigFile;
         Directory.SetCurrentDirectory(options.Chdir);
         using var pidFile = options.PidFile is { } pidPath ? PidFile.Create(pidPath) : null;
-        Libc.SetThreadName(options.ProcName ?? "procman");
+        Worker.Hosting.Native.SetThreadName(options.ProcName ?? "procman");
 
         using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask);
         var events = Channel.CreateUnbounded<ArbiterEvent>(new UnboundedChannelOptions { SingleReader = true });

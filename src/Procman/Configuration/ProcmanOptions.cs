@@ -157,6 +157,17 @@ internal sealed record ProcmanOptions
         {
             return $"chdir '{Chdir}' is not a directory";
         }
+        foreach (var (name, path) in new[] { (Settings.ErrorLog, ErrorLog), (Settings.AccessLog, AccessLog ?? "-"), (Settings.PidFile, PidFile ?? "-") })
+        {
+            if (path != "-" && Path.GetDirectoryName(Path.GetFullPath(path, Chdir)) is { } directory && !Directory.Exists(directory))
+            {
+                return $"{name} '{path}' is in a directory that does not exist: {directory}; create it first";
+            }
+            if (path != "-" && Directory.Exists(Path.GetFullPath(path, Chdir)))
+            {
+                return $"{name} '{path}' is a directory; give a file path";
+            }
+        }
         if (DumpDirectory is not null && !Directory.Exists(DumpDirectory))
         {
             return $"dump_dir '{DumpDirectory}' is not a directory; create it first";

@@ -28,13 +28,6 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "umask")]
     public static partial uint Umask(uint mask);
 
-    [LibraryImport("libc", EntryPoint = "prctl", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Prctl(int option, string argument, nint unused1, nint unused2, nint unused3);
-
-    private const int PrSetName = 15;
-
-    /// <summary>Names the calling thread; called on the main thread it is the name ps and top show (15 bytes at most).</summary>
-    public static void SetThreadName(string name) => Prctl(PrSetName, name, 0, 0, 0);
 
     /// <summary>Sets or clears FD_CLOEXEC: a cleared fd is inherited, under the same number, by every child started afterwards.</summary>
     public static void SetInheritable(int fd, bool inheritable)

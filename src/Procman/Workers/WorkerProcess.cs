@@ -83,19 +83,11 @@ internal sealed class WorkerProcess : IWorkerHandle
                 {
                     return;
                 }
-                pending.Append(Encoding.ASCII.GetString(buffer, 0, read));
-                var text = pending.ToString();
-                var lastNewline = text.LastIndexOf('\n');
-                if (lastNewline < 0)
-                {
-                    continue;
-                }
-                foreach (var line in text[..lastNewline].Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                foreach (var line in ChannelMessage.TakeLines(pending, buffer, read))
                 {
                     var (verb, argument) = ChannelMessage.Parse(line);
                     events.TryWrite(new ArbiterEvent.WorkerMessage(key, verb, argument));
                 }
-                pending.Clear().Append(text[(lastNewline + 1)..]);
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
