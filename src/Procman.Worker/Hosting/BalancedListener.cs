@@ -12,7 +12,8 @@ namespace Procman.Worker.Hosting;
 /// Every worker's accept loop waits on the same socket and the one that wakes first takes a burst of
 /// connections; with keep-alive clients that imbalance lasts as long as the connections do.
 /// </remarks>
-internal sealed class BalancedListener(IConnectionListener inner, ConnectionTracker connections) : IConnectionListener
+/// <param name="holdsBack">False for a socket of this worker's own (reuse_port), where the kernel spreads the connections.</param>
+internal sealed class BalancedListener(IConnectionListener inner, ConnectionTracker connections, bool holdsBack) : IConnectionListener
 {
     private static readonly TimeSpan PausePollInterval = TimeSpan.FromMilliseconds(5);
 
@@ -28,7 +29,7 @@ internal sealed class BalancedListener(IConnectionListener inner, ConnectionTrac
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
         var pausedSince = Stopwatch.GetTimestamp();
-        while (connections.AcceptPaused && !_unbound && !cancellationToken.IsCancellationRequested && Stopwatch.GetElapsedTime(pausedSince) < MaxPause)
+        while (holdsBack && connections.AcceptPaused && !_unbound && !cancellationToken.IsCancellationRequested && Stopwatch.GetElapsedTime(pausedSince) < MaxPause)
         {
             await Task.Delay(PausePollInterval, CancellationToken.None).ConfigureAwait(false);
         }

@@ -197,6 +197,7 @@ internal sealed partial class Arbiter
         var slot = oldest?.Slot ?? _slots.Max;
         _slots.Remove(slot);
         _pendingRespawns.Remove(slot);
+        _plans.Release(slot);
         LogScaled(_slots.Count);
         foreach (var worker in _workers.Values.Where(w => w.Slot == slot && w.Generation == _currentGeneration).ToArray())
         {

@@ -19,4 +19,7 @@ internal interface IWorkerPlans
 
     /// <summary>The reload failed: what only <paramref name="plan"/> used is released.</summary>
     void Abandon(WorkerPlan plan);
+
+    /// <summary>A slot was removed (SIGTTOU): what the master kept for it across its workers is released.</summary>
+    void Release(int slot);
 }

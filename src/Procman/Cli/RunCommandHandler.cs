@@ -67,7 +67,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
         using var pidFile = options.PidFile is { } pidPath ? PidFile.Create(pidPath) : null;
         Worker.Hosting.Native.SetThreadName(options.ProcName ?? "procman");
 
-        using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask);
+        using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask, options.ReusePort);
         var events = Channel.CreateUnbounded<ArbiterEvent>(new UnboundedChannelOptions { SingleReader = true });
         using var signals = new SignalListener(events.Writer);
 
@@ -104,7 +104,11 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
         }
         foreach (var listener in listeners.Listeners)
         {
-            LogListening(logger, listener.Display, Environment.ProcessId);
+            LogListening(logger, listener.Display, listener.PerSlot ? "a SO_REUSEPORT socket per worker" : "one shared accept queue", Environment.ProcessId);
+            if (options.ReusePort && !listener.PerSlot)
+            {
+                LogConfigurationWarning(logger, $"reuse_port applies to TCP addresses only: the workers share one accept queue on {listener.Display}");
+            }
         }
 
         using var watcher = options.Reload ? new ReloadWatcher(options.App.Path, options.ReloadExtraFiles, events.Writer, TimeProvider.System) : null;
@@ -165,8 +169,8 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
         }
     }
 
-    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Listening at {Address} (master pid {MasterPid})")]
-    private static partial void LogListening(ILogger logger, string address, int masterPid);
+    [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Listening at {Address}, {Queue} (master pid {MasterPid})")]
+    private static partial void LogListening(ILogger logger, string address, string queue, int masterPid);
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Stopped")]
     private static partial void LogStopped(ILogger logger);

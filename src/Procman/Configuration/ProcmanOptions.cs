@@ -11,6 +11,9 @@ internal sealed record ProcmanOptions
 
     public int Backlog { get; init; } = 2048;
 
+    /// <summary>One SO_REUSEPORT socket per worker slot on each TCP address, instead of one shared accept queue.</summary>
+    public bool ReusePort { get; init; }
+
     public TimeSpan GracefulTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Heartbeat timeout; <see cref="TimeSpan.Zero"/> means off.</summary>
@@ -88,6 +91,7 @@ internal sealed record ProcmanOptions
         }).Distinct().ToArray(),
         Workers = values.Get<int>(Settings.Workers),
         Backlog = values.Get<int>(Settings.Backlog),
+        ReusePort = values.Get<bool>(Settings.ReusePort),
         GracefulTimeout = Seconds(values, Settings.GracefulTimeout),
         Timeout = Seconds(values, Settings.Timeout),
         BootTimeout = Seconds(values, Settings.BootTimeout),

@@ -4,6 +4,7 @@ internal static partial class Settings
 {
     public const string Bind = "bind";
     public const string Backlog = "backlog";
+    public const string ReusePort = "reuse_port";
 
     private static SettingDefinition[] ServerSocket =>
     [
@@ -33,6 +34,16 @@ internal static partial class Settings
             Default = _ => 2048,
             DefaultText = "2048",
             Validate = value => Between((int)value, 1, 65535, Backlog),
+        },
+        new()
+        {
+            Name = ReusePort,
+            Type = SettingType.Boolean,
+            Section = "Server socket",
+            Flags = ["--reuse-port"],
+            Help = "Give each worker slot its own SO_REUSEPORT socket on every TCP address, kept across that slot's restarts, so the kernel spreads new connections evenly over the workers.",
+            Default = _ => false,
+            DefaultText = "False",
         },
     ];
 }

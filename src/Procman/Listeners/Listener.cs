@@ -1,24 +1,120 @@
+using System.Net;
 using System.Net.Sockets;
 using Procman.Configuration;
 
 namespace Procman.Listeners;
 
-/// <summary>One listening socket owned by the master and inherited by every worker.</summary>
+/// <summary>
+/// One address the master listens on: either a socket every worker inherits and accepts from (one shared
+/// accept queue), or, with <c>reuse_port</c>, one SO_REUSEPORT socket per worker slot.
+/// </summary>
 /// <remarks>
-/// The <see cref="Socket"/> must stay referenced for the whole run: a collected socket closes its fd,
-/// and the next worker started would find a different file (or none) under that number.
+/// The sockets must stay referenced for the whole run: a collected socket closes its fd, and the next
+/// worker started would find a different file (or none) under that number.
 /// </remarks>
-internal sealed class Listener(BindAddress address, Socket socket, string display) : IDisposable
+internal sealed class Listener : IDisposable
 {
-    public BindAddress Address { get; } = address;
+    private const int SolSocket = 1;
+    private const int SoReuseAddr = 2;
+    private const int SoReusePort = 15;
 
-    public Socket Socket { get; } = socket;
+    private readonly Dictionary<int, Socket> _slotSockets = [];
+
+    private Listener(BindAddress address, Socket socket, string display, bool perSlot)
+    {
+        Address = address;
+        Socket = socket;
+        Display = display;
+        PerSlot = perSlot;
+    }
+
+    public BindAddress Address { get; }
+
+    /// <summary>
+    /// The shared listening socket; for a per-slot listener, the socket that holds the address while the slots'
+    /// sockets come and go (bound, never listening, so the kernel gives it no connection).
+    /// </summary>
+    public Socket Socket { get; }
 
     /// <summary>What the socket is bound to, with the real port when port 0 was asked for.</summary>
-    public string Display { get; } = display;
+    public string Display { get; }
 
-    public int Fd => (int)Socket.SafeHandle.DangerousGetHandle();
+    /// <summary>Whether each worker slot has a socket of its own on this address.</summary>
+    public bool PerSlot { get; }
 
-    /// <summary>Closes the socket; for a unix socket bound here, .NET also deletes the socket file.</summary>
-    public void Dispose() => Socket.Dispose();
+    /// <summary>The shared socket's fd, inheritable for the whole run.</summary>
+    public int Fd => FdOf(Socket);
+
+    public static Listener Shared(BindAddress address, Socket socket, string display) => new(address, socket, display, perSlot: false);
+
+    public static Listener PerSlotAnchor(BindAddress address, Socket anchor, string display) => new(address, anchor, display, perSlot: true);
+
+    /// <summary>Sets SO_REUSEADDR only: <see cref="SocketOptionName.ReuseAddress"/> would also set SO_REUSEPORT on Linux.</summary>
+    public static void SetReuseAddress(Socket socket) => socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
+
+    public static void SetReusePort(Socket socket) => socket.SetRawSocketOption(SolSocket, SoReusePort, BitConverter.GetBytes(1));
+
+    /// <summary>
+    /// The socket worker <paramref name="slot"/> accepts from: the shared one, or that slot's own, bound now if
+    /// it has none yet. A slot's socket is bound but not listening until its first worker's Kestrel calls
+    /// listen(), so the kernel sends it no connection before a worker is about to accept.
+    /// </summary>
+    /// <exception cref="SocketException">The slot's socket could not be bound.</exception>
+    public Socket SocketFor(int slot)
+    {
+        if (!PerSlot)
+        {
+            return Socket;
+        }
+        if (!_slotSockets.TryGetValue(slot, out var socket))
+        {
+            var endpoint = (IPEndPoint)Socket.LocalEndPoint!;
+            socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                if (endpoint.AddressFamily == AddressFamily.InterNetworkV6)
+                {
+                    socket.DualMode = Socket.DualMode;
+                }
+                SetReuseAddress(socket);
+                SetReusePort(socket);
+                socket.Bind(endpoint);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            _slotSockets[slot] = socket;
+        }
+        return socket;
+    }
+
+    /// <summary>The slots that have a socket of their own.</summary>
+    public IEnumerable<int> Slots => _slotSockets.Keys;
+
+    /// <summary>
+    /// Closes the master's copy of a slot's socket: the kernel takes it out of the address's group once the
+    /// last worker holding it has exited.
+    /// </summary>
+    public void Release(int slot)
+    {
+        if (_slotSockets.Remove(slot, out var socket))
+        {
+            socket.Dispose();
+        }
+    }
+
+    public static int FdOf(Socket socket) => (int)socket.SafeHandle.DangerousGetHandle();
+
+    /// <summary>Closes the sockets; for a unix socket bound here, .NET also deletes the socket file.</summary>
+    public void Dispose()
+    {
+        foreach (var socket in _slotSockets.Values)
+        {
+            socket.Dispose();
+        }
+        _slotSockets.Clear();
+        Socket.Dispose();
+    }
 }

@@ -8,9 +8,6 @@ namespace Procman.Listeners;
 /// <summary>The master's listening sockets, bound before any worker starts.</summary>
 internal sealed class ListenerSet : IDisposable
 {
-    private const int SolSocket = 1;
-    private const int SoReuseAddr = 2;
-
     private readonly List<Listener> _listeners;
 
     private ListenerSet(List<Listener> listeners) => _listeners = listeners;
@@ -19,16 +16,17 @@ internal sealed class ListenerSet : IDisposable
 
     /// <summary>Binds every address, or none: on failure the ones already bound are closed again.</summary>
     /// <param name="umask">Applied while unix socket files are created, so that it sets their permissions.</param>
+    /// <param name="reusePort">Give each worker slot a socket of its own on every TCP address.</param>
     /// <exception cref="ProcmanException">An address could not be bound; the message says which and why.</exception>
-    public static ListenerSet Bind(IEnumerable<BindAddress> addresses, int backlog, int umask)
-        => new ListenerSet([]).Rebind(addresses, backlog, umask);
+    public static ListenerSet Bind(IEnumerable<BindAddress> addresses, int backlog, int umask, bool reusePort)
+        => new ListenerSet([]).Rebind(addresses, backlog, umask, reusePort);
 
     /// <summary>
     /// The listeners for a new set of addresses (a reload): those this set already has are shared, not bound
     /// again, so their queued connections and their port survive; the others are bound now.
     /// </summary>
     /// <exception cref="ProcmanException">An address could not be bound; nothing new stays bound.</exception>
-    public ListenerSet Rebind(IEnumerable<BindAddress> addresses, int backlog, int umask)
+    public ListenerSet Rebind(IEnumerable<BindAddress> addresses, int backlog, int umask, bool reusePort)
     {
         var listeners = new List<Listener>();
         var fresh = new List<Listener>();
@@ -38,12 +36,23 @@ internal sealed class ListenerSet : IDisposable
             {
                 if (_listeners.FirstOrDefault(existing => existing.Address == address) is { } kept)
                 {
-                    kept.Socket.Listen(backlog);
+                    if (kept.PerSlot != (reusePort && address is BindAddress.Tcp))
+                    {
+                        throw new ProcmanException(
+                            $"reuse_port cannot change while procman runs ({address} is bound {(kept.PerSlot ? "with" : "without")} it); set it back, or restart procman to change it",
+                            ExitCodes.UsageError);
+                    }
+                    if (!kept.PerSlot)
+                    {
+                        // A slot's socket takes the new backlog from its next worker's Kestrel, which listens again.
+                        kept.Socket.Listen(backlog);
+                    }
                     listeners.Add(kept);
                     continue;
                 }
                 var listener = address switch
                 {
+                    BindAddress.Tcp tcp when reusePort => BindAnchor(tcp),
                     BindAddress.Tcp tcp => BindTcp(tcp, backlog),
                     BindAddress.Unix unix => BindUnix(unix, backlog, umask),
                     BindAddress.FileDescriptor fd => Adopt(fd),
@@ -51,8 +60,11 @@ internal sealed class ListenerSet : IDisposable
                 };
                 fresh.Add(listener);
                 listeners.Add(listener);
-                // .NET creates every socket with SOCK_CLOEXEC; clearing it is what lets workers inherit it.
-                Libc.SetInheritable(listener.Fd, inheritable: true);
+                if (!listener.PerSlot)
+                {
+                    // .NET creates every socket with SOCK_CLOEXEC; clearing it is what lets workers inherit it.
+                    Libc.SetInheritable(listener.Fd, inheritable: true);
+                }
             }
             return new ListenerSet(listeners);
         }
@@ -74,17 +86,14 @@ internal sealed class ListenerSet : IDisposable
 
     public void Dispose() => _listeners.ForEach(listener => listener.Dispose());
 
+    /// <summary>Closes the master's copies of a slot's own sockets: that slot is gone.</summary>
+    public void Release(int slot) => _listeners.ForEach(listener => listener.Release(slot));
+
     private static Listener BindTcp(BindAddress.Tcp address, int backlog)
     {
-        var ip = Resolve(address);
-        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        var socket = BindExclusive(address, Resolve(address));
         try
         {
-            // Plain SO_REUSEADDR, so a restarted master can bind while old connections sit in TIME_WAIT.
-            // SocketOptionName.ReuseAddress would also set SO_REUSEPORT on Linux, letting any process of
-            // this user join the port.
-            socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
-            socket.Bind(new IPEndPoint(ip, address.Port));
             socket.Listen(backlog);
         }
         catch (SocketException ex)
@@ -92,9 +101,57 @@ internal sealed class ListenerSet : IDisposable
             socket.Dispose();
             throw new ProcmanException(BindError(address.ToString(), ex), ExitCodes.BindFailure);
         }
+        return Listener.Shared(address, socket, Display(socket));
+    }
+
+    /// <summary>
+    /// Binds the socket that holds a per-slot address. The address is first bound without SO_REUSEPORT, so that
+    /// a port another process holds is refused as usual rather than shared with it; the anchor then takes
+    /// that port with SO_REUSEPORT, which the slots' sockets join.
+    /// </summary>
+    private static Listener BindAnchor(BindAddress.Tcp address)
+    {
+        IPEndPoint endpoint;
+        using (var probe = BindExclusive(address, Resolve(address)))
+        {
+            endpoint = (IPEndPoint)probe.LocalEndPoint!;
+        }
+        var anchor = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            Listener.SetReuseAddress(anchor);
+            Listener.SetReusePort(anchor);
+            anchor.Bind(endpoint);
+        }
+        catch (SocketException ex)
+        {
+            anchor.Dispose();
+            throw new ProcmanException(BindError(address.ToString(), ex), ExitCodes.BindFailure);
+        }
+        return Listener.PerSlotAnchor(address, anchor, Display(anchor));
+    }
+
+    private static Socket BindExclusive(BindAddress.Tcp address, IPAddress ip)
+    {
+        var socket = new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // Plain SO_REUSEADDR, so a restarted master can bind while old connections sit in TIME_WAIT.
+            Listener.SetReuseAddress(socket);
+            socket.Bind(new IPEndPoint(ip, address.Port));
+            return socket;
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw new ProcmanException(BindError(address.ToString(), ex), ExitCodes.BindFailure);
+        }
+    }
+
+    private static string Display(Socket socket)
+    {
         var bound = (IPEndPoint)socket.LocalEndPoint!;
-        var display = bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{bound.Address}]:{bound.Port}" : $"{bound.Address}:{bound.Port}";
-        return new Listener(address, socket, display);
+        return bound.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{bound.Address}]:{bound.Port}" : $"{bound.Address}:{bound.Port}";
     }
 
     private static IPAddress Resolve(BindAddress.Tcp address)
@@ -141,7 +198,7 @@ internal sealed class ListenerSet : IDisposable
         {
             Libc.Umask(previousUmask);
         }
-        return new Listener(address, socket, address.ToString());
+        return Listener.Shared(address, socket, address.ToString());
     }
 
     private static void RemoveStaleSocketFile(BindAddress.Unix address)
@@ -218,7 +275,7 @@ internal sealed class ListenerSet : IDisposable
             IPEndPoint ip => $"{ip} ({address})",
             var other => $"{other} ({address})",
         };
-        return new Listener(address, socket, display);
+        return Listener.Shared(address, socket, display);
     }
 
     private static string BindError(string address, SocketException ex) => ex.SocketErrorCode switch

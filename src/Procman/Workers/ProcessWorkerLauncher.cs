@@ -50,6 +50,11 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
 
     public IWorkerHandle Launch(long key, int slot)
     {
+        var listeners = _listeners.Listeners;
+        var sockets = listeners.Select(listener => listener.SocketFor(slot)).ToArray();
+        // A slot's own sockets are inheritable only while its worker starts: a worker holding another slot's
+        // socket would keep it in the kernel's group after that slot is gone, with nobody accepting from it.
+        var own = sockets.Where((_, i) => listeners[i].PerSlot).Select(Listener.FdOf).ToArray();
         var (masterEnd, workerEnd) = Libc.CreateSocketPair();
         try
         {
@@ -72,8 +77,13 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
             }
             start.Environment[WorkerEnvironment.WorkerId] = slot.ToString(CultureInfo.InvariantCulture);
             start.Environment[WorkerEnvironment.ChannelFd] = workerEnd.ToString(CultureInfo.InvariantCulture);
+            start.Environment[WorkerEnvironment.ListenFds] = string.Join(',', sockets.Select(socket => Listener.FdOf(socket).ToString(CultureInfo.InvariantCulture)));
 
             Libc.SetInheritable(workerEnd, inheritable: true);
+            foreach (var fd in own)
+            {
+                Libc.SetInheritable(fd, inheritable: true);
+            }
             var process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned null");
             process.StandardInput.Close();
             return new WorkerProcess(key, slot, process, new Socket(new SafeSocketHandle(masterEnd, ownsHandle: true)), _events, _output);
@@ -87,6 +97,10 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         {
             // The worker has its copy now; the master must not hold this end, or it would never see EOF.
             Libc.Close(workerEnd);
+            foreach (var fd in own)
+            {
+                Libc.SetInheritable(fd, inheritable: false);
+            }
         }
     }
 
@@ -115,7 +129,6 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         environment[WorkerEnvironment.StartupHooks] = environment.TryGetValue(WorkerEnvironment.StartupHooks, out var hooks) && hooks.Length > 0
             ? hook + Path.PathSeparator + hooks
             : hook;
-        environment[WorkerEnvironment.ListenFds] = string.Join(',', _listeners.Listeners.Select(l => l.Fd.ToString(CultureInfo.InvariantCulture)));
         environment[WorkerEnvironment.Backlog] = _options.Backlog.ToString(CultureInfo.InvariantCulture);
         environment[WorkerEnvironment.HeartbeatMilliseconds] = ((int)HeartbeatInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
         SetWorkerSettings(environment);

@@ -8,14 +8,17 @@ namespace Procman.Workers;
 
 /// <summary>Worker plans backed by real listening sockets and real processes.</summary>
 /// <remarks>Only the arbiter loop calls it, so it needs no lock.</remarks>
-internal sealed class WorkerPlans : IWorkerPlans, IDisposable
+internal sealed partial class WorkerPlans : IWorkerPlans, IDisposable
 {
+    private const string MigrateRequestsSetting = "/proc/sys/net/ipv4/tcp_migrate_req";
+
     private readonly Func<ProcmanOptions> _load;
     private readonly ChannelWriter<ArbiterEvent> _events;
     private readonly IEnvironment _environment;
     private readonly ILoggerFactory _loggers;
     private readonly WorkerOutput _output;
     private readonly Dictionary<WorkerPlan, ListenerSet> _listeners = [];
+    private readonly ILogger<WorkerPlans> _logger;
 
     /// <param name="load">Reads the configuration again; throws <see cref="ProcmanException"/> when it is invalid.</param>
     public WorkerPlans(ProcmanOptions initial, ListenerSet listeners, Func<ProcmanOptions> load, ChannelWriter<ArbiterEvent> events, IEnvironment environment, ILoggerFactory loggers)
@@ -25,6 +28,7 @@ internal sealed class WorkerPlans : IWorkerPlans, IDisposable
         _events = events;
         _environment = environment;
         _loggers = loggers;
+        _logger = loggers.CreateLogger<WorkerPlans>();
         Current = CreatePlan(initial, listeners);
     }
 
@@ -37,7 +41,7 @@ internal sealed class WorkerPlans : IWorkerPlans, IDisposable
         try
         {
             var options = _load();
-            var listeners = CurrentListeners.Rebind(options.Binds, options.Backlog, options.Umask);
+            var listeners = CurrentListeners.Rebind(options.Binds, options.Backlog, options.Umask, options.ReusePort);
             error = null;
             return CreatePlan(options, listeners);
         }
@@ -55,6 +59,41 @@ internal sealed class WorkerPlans : IWorkerPlans, IDisposable
         CurrentListeners.DisposeExcept(_listeners[plan]);
         _listeners.Remove(Current);
         Current = plan;
+        // The reload set the worker count again: the slots beyond it are gone.
+        foreach (var slot in CurrentListeners.Listeners.SelectMany(listener => listener.Slots).Where(slot => slot > plan.Options.Workers).Distinct().ToArray())
+        {
+            Release(slot);
+        }
+    }
+
+    public void Release(int slot)
+    {
+        if (!CurrentListeners.Listeners.Any(listener => listener.Slots.Contains(slot)))
+        {
+            return;
+        }
+        CurrentListeners.Release(slot);
+        if (!MigratesRequests())
+        {
+            LogSlotSocketsClosed(slot);
+        }
+    }
+
+    /// <summary>Whether the kernel hands the connections queued on a closing SO_REUSEPORT socket to another in its group.</summary>
+    private static bool MigratesRequests()
+    {
+        try
+        {
+            return File.ReadAllText(MigrateRequestsSetting).Trim() != "0";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     public void Abandon(WorkerPlan plan)
@@ -71,6 +110,9 @@ internal sealed class WorkerPlans : IWorkerPlans, IDisposable
         }
         _listeners.Clear();
     }
+
+    [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "Worker slot {Slot} is gone: its sockets close when its last worker exits, and connections still queued on them are reset (set net.ipv4.tcp_migrate_req = 1 to hand them to the other workers)")]
+    private partial void LogSlotSocketsClosed(int slot);
 
     private WorkerPlan CreatePlan(ProcmanOptions options, ListenerSet listeners)
     {

@@ -23,7 +23,9 @@ internal sealed record MasterEvent(int Id, string Template, JsonElement Properti
     public const int Recycling = 40;
     public const int Scaled = 42;
     public const int ScaleRefused = 43;
+    public const int SlotSocketsClosed = 44;
     public const int Listening = 50;
+    public const int ConfigurationWarning = 52;
     public const int WorkerOutput = 60;
     public const int AddressVariablesIgnored = 100;
 

@@ -16,6 +16,8 @@ internal sealed class FakeWorkerPlans(ProcmanOptions options, IWorkerLauncher la
 
     public List<WorkerPlan> Abandoned { get; } = [];
 
+    public List<int> Released { get; } = [];
+
     public WorkerPlan? Prepare(out string? error)
     {
         error = NextError;
@@ -25,4 +27,6 @@ internal sealed class FakeWorkerPlans(ProcmanOptions options, IWorkerLauncher la
     public void Commit(WorkerPlan plan) => Current = plan;
 
     public void Abandon(WorkerPlan plan) => Abandoned.Add(plan);
+
+    public void Release(int slot) => Released.Add(slot);
 }

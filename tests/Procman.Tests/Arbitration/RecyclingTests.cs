@@ -20,6 +20,7 @@ public sealed class RecyclingTests
     private readonly FakeDumpWriter _dumps = new();
     private readonly Channel<ArbiterEvent> _events = Channel.CreateUnbounded<ArbiterEvent>();
     private int _reopened;
+    private FakeWorkerPlans? _plans;
 
     [Fact]
     public void MaxRequests_StartsTheReplacementFirst_ThenRetiresTheWorkerOnceItIsReady()
@@ -137,9 +138,13 @@ public sealed class RecyclingTests
         arbiter.Handle(new ArbiterEvent.SignalReceived(SigTtou));
         Assert.Single(first.Sent);
         Assert.Empty(second.Sent);
+        Assert.Equal([first.Slot], _plans!.Released);
         arbiter.Exit(first, 0);
         Tick(arbiter);
         Assert.Equal(3, _launcher.Launched.Count);
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(SigTtin));
+        Assert.Equal(first.Slot, _launcher.Launched[3].Slot);
     }
 
     [Fact]
@@ -152,6 +157,7 @@ public sealed class RecyclingTests
 
         Assert.Empty(only.Sent);
         Assert.Empty(only.Signals);
+        Assert.Empty(_plans!.Released);
     }
 
     [Fact]
@@ -208,8 +214,9 @@ public sealed class RecyclingTests
 
     private Arbiter Create(Func<ProcmanOptions, ProcmanOptions> configure)
     {
+        _plans = new FakeWorkerPlans(Options(configure), _launcher);
         var arbiter = new Arbiter(
-            new FakeWorkerPlans(Options(configure), _launcher), _events, _time, NullLogger<Arbiter>.Instance,
+            _plans, _events, _time, NullLogger<Arbiter>.Instance,
             _metrics, _dumps, () => _reopened++, new Random(1));
         arbiter.Start();
         return arbiter;
