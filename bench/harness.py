@@ -357,12 +357,15 @@ def wrk_cmd(url, duration, close=False, lua=None, threads=2, conns=50):
 
 
 def parse_wrk(out):
-    r = {"rps": float("nan"), "p50": float("nan"), "p99": float("nan"), "requests": 0,
+    r = {"rps": float("nan"), "p50": float("nan"), "p99": float("nan"), "max": float("nan"), "requests": 0,
          "errors": 0, "non2xx": 0, "pids": {}}
     m = re.search(r"Requests/sec:\s+([\d.]+)", out)
     if not m:
         raise BenchError(f"cannot read wrk's output:\n{out}")
     r["rps"] = float(m.group(1))
+    m = re.search(r"^\s+Latency\s+(\S+)\s+(\S+)\s+(\S+)", out, re.M)
+    if m:
+        r["max"] = _ms(m.group(3))
     for pct, key in (("50", "p50"), ("99", "p99")):
         m = re.search(rf"^\s+{pct}%\s+(\S+)", out, re.M)
         if m:
@@ -901,19 +904,27 @@ def reload_under_load(pm, duration, conns):
     return r
 
 
+# The accept-queue configurations scenario 8 compares: label -> procman options.
+QUEUES = {
+    "shared queue": ["--reuse-port", "false", "--balance", "false"],
+    "shared queue + balance": ["--reuse-port", "false", "--balance", "true"],
+    "reuse_port": ["--reuse-port", "true", "--balance", "false"],
+    "reuse_port + balance": ["--reuse-port", "true", "--balance", "true"],
+}
+
+
 def scenario_balance(cfg, table):
-    """8. even load across workers: procman -w 2 and -w 4, --balance false vs true, 64 keep-alive connections
-       (a short run and a longer one) and connection-per-request, against the bare app; then SIGHUP under
-       that keep-alive load."""
+    """8. even load across workers: procman -w 2 and -w 4 in every accept-queue configuration, 64 keep-alive
+       connections (a short run and a longer one) and connection-per-request, against the bare app; then SIGHUP
+       under that keep-alive load; then one worker stopped for a while under connection-per-request load."""
     conns = 64
     short, long_ = cfg.balance_short, cfg.balance_long
-    log(f"scenario 8: even load across workers, procman -w 2 / -w 4 with --balance false / true vs bare app, "
-        f"wrk -t2 -c{conns}: keep-alive {short} s and {long_} s, Connection: close {cfg.duration} s, "
-        f"{cfg.reps} repetitions; then SIGHUP under keep-alive load")
+    log(f"scenario 8: even load across workers, procman -w 2 / -w 4 in {len(QUEUES)} accept-queue configurations vs "
+        f"bare app, wrk -t2 -c{conns}: keep-alive {short} s and {long_} s, Connection: close {cfg.duration} s, "
+        f"{cfg.reps} repetitions; then SIGHUP under keep-alive load; then a stopped worker")
     bare = Bare("s8-bare")
-    pms = {(n, b): Procman(f"s8-procman-w{n}-balance-{'on' if b else 'off'}", n,
-                           args=["--balance", "true" if b else "false"])
-           for n in (2, 4) for b in (False, True)}
+    slug = {q: q.replace(" + ", "-").replace(" ", "-").replace("_", "-") for q in QUEUES}
+    pms = {(n, q): Procman(f"s8-procman-w{n}-{slug[q]}", n, args=args) for n in (2, 4) for q, args in QUEUES.items()}
     servers = [bare] + list(pms.values())
     runs = ((f"keep-alive, {short} s run", False, short),
             (f"keep-alive, {long_} s run", False, long_),
@@ -925,11 +936,11 @@ def scenario_balance(cfg, table):
         warm(servers, cfg.warm, "/whoami", LUA, close_too=True)
         res = {(s, run[0]): [] for s in servers for run in runs}
         for rep in range(cfg.reps):
-            # bare, then the procman configurations, off before on in even repetitions and on before off in odd ones
+            # bare, then the procman configurations, in a rotated order per repetition
             order = [bare]
             for n in (2, 4):
-                pair = [pms[(n, False)], pms[(n, True)]]
-                order += pair if rep % 2 == 0 else pair[::-1]
+                group = [pms[(n, q)] for q in QUEUES]
+                order += group[rep % len(group):] + group[:rep % len(group)]
             for label, close, d in runs:
                 for s in order:
                     res[(s, label)].append(wrk(s.url + "/whoami", d, close=close, lua=LUA, conns=conns))
@@ -940,16 +951,17 @@ def scenario_balance(cfg, table):
                 raise BenchError(f"procman ({pm.name}): workers changed during the run ({pids[pm]} -> {now}); "
                                  f"see {pm.logpath}")
 
+        first = next(iter(QUEUES))
         for label, _, _ in runs:
             b_rs = res[(bare, label)]
             b_rps, b_p99 = med([r["rps"] for r in b_rs]), med([r["p99"] for r in b_rs])
             rows.append(f"| – | {label} | bare app | {fmt(b_rps)} | – | – | {fmt(b_p99, 2)} | – | – | – | – | – "
                         f"| {sum(r['errors'] + r['non2xx'] for r in b_rs)} |")
             for n in (2, 4):
-                off_rs = res[(pms[(n, False)], label)]
-                off_rps, off_p99 = med([r["rps"] for r in off_rs]), med([r["p99"] for r in off_rs])
-                for b in (False, True):
-                    pm = pms[(n, b)]
+                base_rs = res[(pms[(n, first)], label)]
+                base_rps, base_p99 = med([r["rps"] for r in base_rs]), med([r["p99"] for r in base_rs])
+                for q in QUEUES:
+                    pm = pms[(n, q)]
                     rs = res[(pm, label)]
                     rps, p99 = med([r["rps"] for r in rs]), med([r["p99"] for r in rs])
                     per_run = [shares_of(r["pids"], pids[pm]) for r in rs]
@@ -960,61 +972,75 @@ def scenario_balance(cfg, table):
                             total[pid] = total.get(pid, 0) + c
                     errs = sum(r["errors"] + r["non2xx"] for r in rs)
                     rows.append(
-                        f"| -w {n} | {label} | balance {'on' if b else 'off'} | {fmt(rps)} | {ratio(rps, b_rps)} "
-                        f"| {ratio(rps, off_rps) if b else '–'} | {fmt(p99, 2)} | {ratio(p99, b_p99)} "
-                        f"| {ratio(p99, off_p99) if b else '–'} | {pct_list(shares_of(total, pids[pm]))} "
+                        f"| -w {n} | {label} | {q} | {fmt(rps)} | {ratio(rps, b_rps)} "
+                        f"| {ratio(rps, base_rps) if q != first else '–'} | {fmt(p99, 2)} | {ratio(p99, b_p99)} "
+                        f"| {ratio(p99, base_p99) if q != first else '–'} | {pct_list(shares_of(total, pids[pm]))} "
                         f"| {fmt(100 * med(mins))}% | {fmt(100 * min(mins))}% | {errs} |")
     finally:
         stop_all(servers)
 
-    # Reload under the same keep-alive load, a fresh set of servers (the bare app runs the same length, no reload).
+    reload_section = balance_reloads(cfg, conns)
+    stall_section = balance_stall(cfg, conns)
+
+    note = (f"GET /whoami, `wrk -t2 -c{conns} --latency`; keep-alive runs of {short} s (the first seconds, balancing "
+            f"converges in about 1-2 s) and {long_} s, connection-per-request (`-H 'Connection: close'`) runs of "
+            f"{cfg.duration} s; {cfg.reps} repetitions, each: bare app, then per worker count the {len(QUEUES)} "
+            f"configurations (`--reuse-port`, `--balance`) in an order rotated per repetition; medians. Every run "
+            f"starts with {conns} fresh connections. Shares: per worker pid from `bench/whoami.lua` (a worker that "
+            f"served nothing counts as 0%), 'all runs' = summed over the repetitions; min share = the smallest "
+            f"worker's share in a run, median and worst over the repetitions (fair: 50% with -w 2, 25% with -w 4; "
+            f"target with -w 4 keep-alive: ≥ 15%). errors = socket errors + non-2xx over all runs.")
+    perf = "\n".join([
+        "| workers | load | configuration | req/s | vs bare | vs shared queue | p99 (ms) | vs bare | vs shared queue "
+        "| requests per worker (all runs) | min share (median) | min share (worst run) | errors |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + rows)
+    table.sections.append(("8 even load across workers", note + "\n\n" + perf))
+    table.sections.append(reload_section)
+    table.sections.append(stall_section)
+
+
+# The configurations that balance well enough to be a default: measured again under a reload and a stall.
+CANDIDATES = ("shared queue + balance", "reuse_port + balance")
+
+
+def balance_reloads(cfg, conns):
+    """Reload under the scenario's keep-alive load, fresh servers; the bare app runs the same length, no reload."""
     d = cfg.reload_duration
-    log(f"scenario 8: SIGHUP at {d / 3:.1f} s of a {d} s keep-alive run (-c{conns}), procman -w 2 / -w 4 with balance on")
+    log(f"scenario 8: SIGHUP at {d / 3:.1f} s of a {d} s keep-alive run (-c{conns}), procman -w 2 / -w 4, "
+        f"{' and '.join(CANDIDATES)}")
     bare = Bare("s8-reload-bare")
-    rpms = {n: Procman(f"s8-reload-procman-w{n}-balance-on", n, args=["--balance", "true"]) for n in (2, 4)}
+    rpms = {(n, q): Procman(f"s8-reload-procman-w{n}-{q.replace(' + ', '-').replace(' ', '-').replace('_', '-')}", n,
+                            args=QUEUES[q]) for n in (2, 4) for q in CANDIDATES}
     servers = [bare] + list(rpms.values())
     rrows = []
     try:
         start_all(servers)
         warm(servers, cfg.warm, "/whoami", LUA)
-        bare_res, rres = [], {n: [] for n in rpms}
+        bare_res, rres = [], {key: [] for key in rpms}
         for rep in range(cfg.reps_reload):
             bare_res.append(wrk(bare.url + "/whoami", d, lua=LUA, conns=conns))
-            for n, pm in rpms.items():
+            for (n, q), pm in rpms.items():
                 r = reload_under_load(pm, d, conns)
-                rres[n].append(r)
-                log(f"  -w {n} reload {rep + 1}: errors {r['errors']} non-2xx {r['non2xx']}, new workers ready after "
-                    f"{r['t_ready']:.2f} s, old ones gone after {r['t_retired']:.2f} s, "
+                rres[(n, q)].append(r)
+                log(f"  -w {n} {q} reload {rep + 1}: errors {r['errors']} non-2xx {r['non2xx']}, new workers ready "
+                    f"after {r['t_ready']:.2f} s, old ones gone after {r['t_retired']:.2f} s, "
                     f"new workers' shares {pct_list(r['new_shares'])}")
         b_rps, b_p99 = med([r["rps"] for r in bare_res]), med([r["p99"] for r in bare_res])
         eb = sum(r["errors"] + r["non2xx"] for r in bare_res)
         rrows.append(f"| – | bare app (no reload) | {eb} | – | {fmt(b_rps)} | – | {fmt(b_p99, 2)} | – | – | – | – |")
-        for n, rs in rres.items():
+        for (n, q), rs in rres.items():
             e = sum(r["errors"] + r["non2xx"] for r in rs)
             detail = "; ".join(r["error_detail"] for r in rs if r.get("error_detail"))
             rps, p99 = med([r["rps"] for r in rs]), med([r["p99"] for r in rs])
             rrows.append(
-                f"| -w {n} | balance on, SIGHUP | **{e}**{f' ({detail})' if e and detail else ''} "
+                f"| -w {n} | {q}, SIGHUP | **{e}**{f' ({detail})' if e and detail else ''} "
                 f"| {sum(r['requests'] for r in rs):,} | {fmt(rps)} | {ratio(rps, b_rps)} | {fmt(p99, 2)} "
                 f"| {ratio(p99, b_p99)} | {med([r['t_retired'] for r in rs]):.2f} | {fmt(med([r['new_served'] for r in rs]))} "
                 f"| {' ; '.join(pct_list(r['new_shares']) for r in rs)} |")
     finally:
         stop_all(servers)
-
-    note = (f"GET /whoami, `wrk -t2 -c{conns} --latency`; keep-alive runs of {short} s (the first seconds, balancing "
-            f"converges in about 1-2 s) and {long_} s, connection-per-request (`-H 'Connection: close'`) runs of "
-            f"{cfg.duration} s; {cfg.reps} repetitions, each: bare app, then per worker count balance off and on "
-            f"(on first in odd repetitions); medians. Every run starts with {conns} fresh connections. "
-            f"Shares: per worker pid from `bench/whoami.lua` (a worker that served nothing counts as 0%), "
-            f"'all runs' = summed over the repetitions; min share = the smallest worker's share in a run, median "
-            f"and worst over the repetitions (fair: 50% with -w 2, 25% with -w 4; target with -w 4 keep-alive: ≥ 15%). "
-            f"errors = socket errors + non-2xx over all runs.")
-    perf = "\n".join([
-        "| workers | load | configuration | req/s | vs bare | vs balance off | p99 (ms) | vs bare | vs balance off "
-        "| requests per worker (all runs) | min share (median) | min share (worst run) | errors |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + rows)
     rnote = (f"The same keep-alive load (`wrk -t2 -c{conns}`, {d} s), `SIGHUP` to the master at {d / 3:.1f} s, "
-             f"{cfg.reps_reload} run(s) per worker count with fresh servers, next to a bare-app run of the same length "
+             f"{cfg.reps_reload} run(s) per configuration with fresh servers, next to a bare-app run of the same length "
              f"without a reload. errors = socket errors + non-2xx summed over the runs (goal 0); new workers' shares: "
              f"each new worker's share of the requests the new workers served, per run.")
     rel = "\n".join([
@@ -1022,8 +1048,58 @@ def scenario_balance(cfg, table):
         "| SIGHUP → last old worker exited (s, median) | requests served by the new workers (median) "
         "| new workers' shares per run |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + rrows)
-    table.sections.append(("8 even load across workers", note + "\n\n" + perf))
-    table.sections.append(("8 reload under keep-alive load with balance on", rnote + "\n\n" + rel))
+    return ("8 reload under keep-alive load", rnote + "\n\n" + rel)
+
+
+def balance_stall(cfg, conns):
+    """One of four workers stopped (SIGSTOP) for a while under connection-per-request load: on a shared queue the
+       others take its new connections; on its own reuse_port socket they wait for it."""
+    d, stop_at, stall = 9, 3, 3
+    reps = max(1, cfg.reps_reload - 1)
+    log(f"scenario 8: SIGSTOP one of 4 workers for {stall} s at {stop_at} s of a {d} s Connection: close run "
+        f"(-c{conns}), {' and '.join(CANDIDATES)}, {reps} run(s) each")
+    spms = {q: Procman(f"s8-stall-procman-w4-{q.replace(' + ', '-').replace(' ', '-').replace('_', '-')}", 4,
+                       args=QUEUES[q]) for q in CANDIDATES}
+    rows = []
+    try:
+        start_all(list(spms.values()))
+        warm(list(spms.values()), cfg.warm, "/whoami", LUA, close_too=True)
+        res = {(q, stalled): [] for q in CANDIDATES for stalled in (False, True)}
+        for rep in range(reps):
+            for q, pm in spms.items():
+                res[(q, False)].append(wrk(pm.url + "/whoami", d, close=True, lua=LUA, conns=conns))
+                victim = sorted(pm.current_workers().values())[rep % 4]
+                cmd = wrk_cmd(pm.url + "/whoami", d, close=True, lua=LUA, conns=conns)
+                w = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                     start_new_session=True)
+                _register(w)
+                time.sleep(stop_at)
+                os.kill(victim, signal.SIGSTOP)
+                try:
+                    time.sleep(stall)
+                finally:
+                    os.kill(victim, signal.SIGCONT)
+                out, _ = w.communicate(timeout=d + 30)
+                r = parse_wrk(out)
+                res[(q, True)].append(r)
+                log(f"  {q}, worker {victim} stopped: {r['requests']} requests, p99 {fmt(r['p99'], 1)} ms, "
+                    f"max {fmt(r['max'], 0)} ms, errors {r['errors'] + r['non2xx']}")
+    finally:
+        stop_all(list(spms.values()))
+    for q in CANDIDATES:
+        for stalled in (False, True):
+            rs = res[(q, stalled)]
+            rows.append(f"| {q} | {'one worker stopped for ' + str(stall) + ' s' if stalled else 'no stall'} "
+                        f"| {fmt(med([r['rps'] for r in rs]))} | {fmt(med([r['p99'] for r in rs]), 1)} "
+                        f"| {fmt(max(r['max'] for r in rs), 0)} | {sum(r['errors'] + r['non2xx'] for r in rs)} |")
+    note = (f"`procman -w 4`, GET /whoami with `wrk -t2 -c{conns} -H 'Connection: close' --timeout 5s`, {d} s runs; "
+            f"in the stalled runs one worker gets SIGSTOP at {stop_at} s and SIGCONT {stall} s later (a worker in a "
+            f"long GC pause, or hung until `timeout` replaces it, looks the same to clients). {reps} run(s) per row; "
+            f"req/s and p99 medians, max latency the highest of the runs; errors summed.")
+    perf = "\n".join([
+        "| configuration | run | req/s | p99 (ms) | max latency (ms) | errors |",
+        "| --- | --- | ---: | ---: | ---: | ---: |"] + rows)
+    return ("8 one worker stalls under connection-per-request load", note + "\n\n" + perf)
 
 
 # ---------------------------------------------------------------------------------------------- main
@@ -1053,7 +1129,7 @@ def main():
     ap.add_argument("--quick", action="store_true", help="short run, about two minutes")
     ap.add_argument("--only", default="1,2,3,4,5,6",
                     help="comma-separated scenarios to run (5 runs with 2); 7 (per-worker runtime tuning, "
-                         "several minutes) and 8 (even load across workers with --balance false / true, several minutes) "
+                         "several minutes) and 8 (even load across workers: shared queue or reuse_port, balance or not; ~15 minutes) "
                          "run only when named")
     ap.add_argument("--command", default=None, help=argparse.SUPPRESS)
     cfg = ap.parse_args()
