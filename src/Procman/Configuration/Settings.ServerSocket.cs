@@ -41,7 +41,7 @@ internal static partial class Settings
             Type = SettingType.Boolean,
             Section = "Server socket",
             Flags = ["--reuse-port"],
-            Help = "Give each worker slot its own SO_REUSEPORT socket on every TCP address, kept across that slot's restarts, so the kernel spreads new connections evenly over the workers.",
+            Help = "Give each worker slot its own SO_REUSEPORT socket on every TCP address, kept by the master across that slot's workers, so the kernel spreads new connections evenly; off, the workers share one accept queue. Cannot change on a reload.",
             Default = _ => false,
             DefaultText = "False",
         },

@@ -95,15 +95,28 @@ internal sealed class Listener : IDisposable
 
     /// <summary>
     /// Closes the master's copy of a slot's socket: the kernel takes it out of the address's group once the
-    /// last worker holding it has exited.
+    /// last worker holding it has exited, and resets the connections still queued on it then.
     /// </summary>
+    /// <remarks>
+    /// Until then the kernel keeps choosing this socket for a share of new connections. Its backlog is set to
+    /// 0 first, so at most one of them queues there; for the others the kernel drops the SYN and the client
+    /// sends it again a second later, by when the socket has usually left the group.
+    /// </remarks>
     public void Release(int slot)
     {
         if (_slotSockets.Remove(slot, out var socket))
         {
+            // One that never listened (no worker of the slot got as far as Kestrel's listen) has nothing queued.
+            if (IsListening(socket))
+            {
+                socket.Listen(0);
+            }
             socket.Dispose();
         }
     }
+
+    public static bool IsListening(Socket socket)
+        => socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.AcceptConnection) is int accepting && accepting != 0;
 
     public static int FdOf(Socket socket) => (int)socket.SafeHandle.DangerousGetHandle();
 

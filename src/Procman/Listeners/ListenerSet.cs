@@ -265,8 +265,7 @@ internal sealed class ListenerSet : IDisposable
         {
             throw new ProcmanException($"cannot use {address}: fd {address.Fd} is not a socket", ExitCodes.BindFailure);
         }
-        var listening = socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.AcceptConnection) is int accepting && accepting != 0;
-        if (socket.SocketType != SocketType.Stream || !listening)
+        if (socket.SocketType != SocketType.Stream || !Listener.IsListening(socket))
         {
             throw new ProcmanException($"cannot use {address}: fd {address.Fd} is not a listening stream socket", ExitCodes.BindFailure);
         }

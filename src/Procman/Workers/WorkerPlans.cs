@@ -111,7 +111,7 @@ internal sealed partial class WorkerPlans : IWorkerPlans, IDisposable
         _listeners.Clear();
     }
 
-    [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "Worker slot {Slot} is gone: its sockets close when its last worker exits, and connections still queued on them are reset (set net.ipv4.tcp_migrate_req = 1 to hand them to the other workers)")]
+    [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "Worker slot {Slot} is gone: its sockets close when its last worker exits, and a connection still queued on them then is reset (set net.ipv4.tcp_migrate_req = 1 to hand such connections to the other workers)")]
     private partial void LogSlotSocketsClosed(int slot);
 
     private WorkerPlan CreatePlan(ProcmanOptions options, ListenerSet listeners)
