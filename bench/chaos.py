@@ -113,7 +113,8 @@ class Procman:
     def __init__(self, args):
         self.workers = args.workers
         self.cmd = ["dotnet", PROCMAN, "run", APP, "-w", str(args.workers), "-b", "127.0.0.1:0", "--log-format", "json",
-                    "--max-requests", str(args.max_requests), "--max-requests-jitter", str(args.max_requests_jitter)]
+                    "--max-requests", str(args.max_requests), "--max-requests-jitter", str(args.max_requests_jitter),
+                    "--reuse-port", "true" if args.reuse_port else "false"]
         for k, v in APP_ENV.items():
             self.cmd += ["-e", f"{k}={v}"]
         self.events = []  # (arrival time, event)
@@ -535,6 +536,9 @@ def main():
     p.add_argument("--max-requests-jitter", type=int, default=5000)
     p.add_argument("--keepalive-connections", type=int, default=16)
     p.add_argument("--close-connections", type=int, default=8)
+    p.add_argument("--reuse-port", action="store_true",
+                   help="a socket per worker slot (set net.ipv4.tcp_migrate_req = 1 first, or SIGTTOU resets what is "
+                        "queued on a removed slot's socket)")
     p.add_argument("--load-processes", type=int, default=2, help="processes generating the load (default 2)")
     p.add_argument("--interval", default="1.5,4", help="seconds between faults, min,max (default 1.5,4)")
     p.add_argument("--command", default=None, help=argparse.SUPPRESS)

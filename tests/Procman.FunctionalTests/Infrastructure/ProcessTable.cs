@@ -28,6 +28,31 @@ internal static class ProcessTable
         return children;
     }
 
+    /// <summary>
+    /// What a process that does not react is doing, for a test's failure message: its state and signal masks, and
+    /// each thread's name, state and kernel wait channel.
+    /// </summary>
+    public static string Describe(int pid)
+    {
+        try
+        {
+            var status = File.ReadAllLines($"/proc/{pid}/status")
+                .Where(line => line.StartsWith("State:", StringComparison.Ordinal) || line.StartsWith("Sig", StringComparison.Ordinal) || line.StartsWith("ShdPnd:", StringComparison.Ordinal))
+                .Select(line => line.Replace('\t', ' '));
+            var threads = Directory.EnumerateDirectories($"/proc/{pid}/task").Select(task =>
+            {
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var name = stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')];
+                return $"{name} {stat[stat.LastIndexOf(')') + 2]} {File.ReadAllText(Path.Combine(task, "wchan"))}";
+            });
+            return $"process {pid}: {string.Join("; ", status)}; threads: {string.Join(", ", threads.GroupBy(t => t).Select(g => g.Count() > 1 ? $"{g.Key} x{g.Count()}" : g.Key))}";
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"process {pid}: gone";
+        }
+    }
+
     private static (char State, int ParentPid)? ReadStat(int pid)
     {
         try

@@ -152,7 +152,7 @@ internal sealed class ProcmanHost : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"procman did not exit within {timeout.TotalSeconds} s. Output:\n{Output}");
+            throw new TimeoutException($"procman did not exit within {timeout.TotalSeconds} s; {ProcessTable.Describe(Pid)}. Output:\n{Output}");
         }
         await Task.WhenAll(_stdout, _stderr).WaitAsync(TimeSpan.FromSeconds(5));
         return _process.ExitCode;
