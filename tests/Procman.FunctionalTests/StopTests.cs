@@ -35,6 +35,19 @@ public sealed class StopTests
     }
 
     [Fact]
+    public async Task Int_WhenStartedWithInterruptsIgnored_StillStopsQuickly()
+    {
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "2"], interruptsIgnored: true);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
+        var workers = procman.ReadyWorkers();
+
+        procman.Signal(Native.SigInt);
+
+        Assert.Equal(0, await procman.WaitForExitAsync(TimeSpan.FromSeconds(10)));
+        Assert.All(workers, pid => Assert.False(ProcessTable.IsAlive(pid)));
+    }
+
+    [Fact]
     public async Task KillMaster_EveryWorkerIsGoneWithinFiveSeconds()
     {
         await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, workers: 3);

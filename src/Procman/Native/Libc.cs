@@ -28,6 +28,13 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "umask")]
     public static partial uint Umask(uint mask);
 
+    [LibraryImport("libc", EntryPoint = "sigaction", SetLastError = true)]
+    private static unsafe partial int SigAction(int signal, byte* action, byte* previous);
+
+    // Larger than struct sigaction on every Linux ABI; its first field, on all of them, is the handler.
+    private const int SigActionSize = 256;
+    private const nint SigIgn = 1;
+
 
     /// <summary>Sets or clears FD_CLOEXEC: a cleared fd is inherited, under the same number, by every child started afterwards.</summary>
     public static void SetInheritable(int fd, bool inheritable)
@@ -55,6 +62,19 @@ internal static partial class Libc
             throw new IOException($"socketpair failed: errno {Marshal.GetLastPInvokeError()}");
         }
         return (fds[0], fds[1]);
+    }
+
+    /// <summary>Gives an ignored signal its default action again; returns whether it was ignored.</summary>
+    public static unsafe bool Unignore(int signal)
+    {
+        var current = stackalloc byte[SigActionSize];
+        if (SigAction(signal, null, current) != 0 || *(nint*)current != SigIgn)
+        {
+            return false;
+        }
+        var defaultAction = stackalloc byte[SigActionSize];
+        new Span<byte>(defaultAction, SigActionSize).Clear();
+        return SigAction(signal, defaultAction, null) == 0;
     }
 
     /// <summary>Sends a signal; returns false when the process no longer exists.</summary>

@@ -38,7 +38,8 @@ internal sealed class ProcmanHost : IAsyncDisposable
     /// Starts procman with <c>--log-format json</c>; without a bind or a config file in <paramref name="arguments"/>,
     /// it listens on 127.0.0.1:0.
     /// </summary>
-    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null)
+    /// <param name="interruptsIgnored">Start it with SIGINT and SIGQUIT ignored, as a shell starts a background job.</param>
+    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null, bool interruptsIgnored = false)
     {
         var start = new ProcessStartInfo(Paths.DotnetHost)
         {
@@ -77,6 +78,14 @@ internal sealed class ProcmanHost : IAsyncDisposable
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
+        }
+        if (interruptsIgnored)
+        {
+            // exec keeps ignored signals ignored.
+            start.ArgumentList.Insert(0, start.FileName);
+            start.ArgumentList.Insert(0, "trap '' INT QUIT; exec \"$0\" \"$@\"");
+            start.ArgumentList.Insert(0, "-c");
+            start.FileName = "/bin/sh";
         }
         var process = Process.Start(start)!;
         process.StandardInput.Close();
