@@ -68,7 +68,7 @@ public sealed class ReusePortTests
         var pids = await Task.WhenAll(Enumerable.Range(0, 40).Select(async _ => int.Parse(await client.GetStringAsync("/pid"))));
 
         var replacement = await procman.WaitForEventAsync(
-            e => e.Id == MasterEvent.WorkerReady && e.Int("Pid") != victim && e.Int("Slot") == SlotOf(procman, victim), Timeout, "the replacement");
+            e => e.Id == MasterEvent.WorkerReady && e.Int("Pid") != victim && e.Int("Slot") == procman.SlotOf(victim), Timeout, "the replacement");
         Assert.DoesNotContain(victim, pids);
         if (reusePort == "true")
         {
@@ -105,7 +105,4 @@ public sealed class ReusePortTests
 
         Assert.Contains(procman.Events, e => e.Id == MasterEvent.ConfigurationWarning && e.Text("Warning").Contains("reuse_port applies to TCP addresses only"));
     }
-
-    private static int SlotOf(ProcmanHost procman, int pid)
-        => procman.Events.First(e => e.Id == MasterEvent.WorkerStarted && e.Int("Pid") == pid).Int("Slot");
 }

@@ -49,7 +49,7 @@ public sealed class WorkerPoolTests
 
         Assert.True(Native.Kill(victim, Native.SigKill));
         var replacement = await procman.WaitForEventAsync(
-            e => e.Id == MasterEvent.WorkerReady && e.Int("Pid") != victim && e.Int("Slot") == SlotOf(procman, victim),
+            e => e.Id == MasterEvent.WorkerReady && e.Int("Pid") != victim && e.Int("Slot") == procman.SlotOf(victim),
             TimeSpan.FromSeconds(30), "the replacement worker to be ready");
         await probing.CancelAsync();
         await probe;
@@ -126,7 +126,4 @@ public sealed class WorkerPoolTests
         // Disposing deletes the file the socket was bound to; moved away first, it survives the socket.
         File.Move(bound, path);
     }
-
-    private static int SlotOf(ProcmanHost procman, int pid)
-        => procman.Events.First(e => e.Id == MasterEvent.WorkerStarted && e.Int("Pid") == pid).Int("Slot");
 }

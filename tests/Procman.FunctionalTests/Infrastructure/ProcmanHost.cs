@@ -139,6 +139,9 @@ internal sealed class ProcmanHost : IAsyncDisposable
         return events.Where(e => e.Id == MasterEvent.WorkerReady).Select(e => e.Int("Pid")).Where(pid => !gone.Contains(pid)).Distinct().ToArray();
     }
 
+    /// <summary>The slot a worker was started in, per the master's events.</summary>
+    public int SlotOf(int pid) => Events.First(e => e.Id == MasterEvent.WorkerStarted && e.Int("Pid") == pid).Int("Slot");
+
     public bool Signal(int signal) => Native.Kill(Pid, signal);
 
     /// <summary>Waits until the master has logged <paramref name="count"/> events with this id in all.</summary>
