@@ -576,39 +576,15 @@ def scenario_reload(cfg, table):
         start_all(servers)
         warm(servers, cfg.warm, "/whoami", LUA)
         d = cfg.reload_duration
-        bare_res, pm_res, t_ready, t_retired, new_served = [], [], [], [], []
+        bare_res, pm_res = [], []
         for rep in range(cfg.reps_reload):
             bare_res.append(wrk(bare.url + "/whoami", d, lua=LUA))
-            old = set(pm.current_workers().values())
-            since = pm.event_count()
-            cmd = wrk_cmd(pm.url + "/whoami", d, lua=LUA)
-            w = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                 start_new_session=True)
-            _register(w)
-            time.sleep(d / 3.0)
-            t_hup = time.time()
-            os.kill(pm.master_pid, signal.SIGHUP)
-            try:
-                out, _ = w.communicate(timeout=d + 30)
-            except subprocess.TimeoutExpired:
-                raise BenchError(f"wrk did not finish: {shlex.join(cmd)}")
-            r = parse_wrk(out)
+            r = reload_under_load(pm, d, conns=50)
             pm_res.append(r)
-            _, ev31 = pm.wait_event(lambda e: e["EventId"]["Id"] == 31, 60, since,
-                                    what="'Reload ... ready, retiring' (event 31)")
-            t_ready.append(parse_ts(ev31["@t"]) - t_hup)
-            exits = {}
-            idx = since
-            while len(exits) < len(old):
-                idx, ev = pm.wait_event(lambda e: e["EventId"]["Id"] in (4, 5, 10) and e.get("Pid") in old,
-                                        60, idx, what="exit events (id 4) of all old workers")
-                exits[ev["Pid"]] = parse_ts(ev["@t"])
-                idx += 1
-            t_retired.append(max(exits.values()) - t_hup)
-            new = [n for pid, n in r["pids"].items() if pid.isdigit() and int(pid) not in old]
-            new_served.append(sum(new))
             log(f"  reload {rep + 1}: errors {r['errors']} non-2xx {r['non2xx']}, new workers ready after "
-                f"{t_ready[-1]:.2f} s, old ones gone after {t_retired[-1]:.2f} s")
+                f"{r['t_ready']:.2f} s, old ones gone after {r['t_retired']:.2f} s")
+        t_ready, t_retired = [r["t_ready"] for r in pm_res], [r["t_retired"] for r in pm_res]
+        new_served = [r["new_served"] for r in pm_res]
         sc = f"3 -w 2, keep-alive, SIGHUP at {d / 3:.1f} s of {d} s"
         eb = sum(r["errors"] + r["non2xx"] for r in bare_res)
         ep = sum(r["errors"] + r["non2xx"] for r in pm_res)
@@ -873,21 +849,27 @@ def pct_list(fracs):
     return " / ".join(f"{100 * f:.0f}%" for f in fracs) if fracs else "–"
 
 
-def reload_under_load(pm, duration, conns):
-    """Keep-alive wrk on /whoami with SIGHUP to the master after a third of the run. Returns a dict."""
-    old = set(pm.current_workers().values())
-    since = pm.event_count()
-    cmd = wrk_cmd(pm.url + "/whoami", duration, lua=LUA, conns=conns)
+def wrk_during(url, duration, at, action, **kw):
+    """wrk in the background for `duration` s; `action()` runs `at` s in. Returns (parsed result, when the action began)."""
+    cmd = wrk_cmd(url, duration, **kw)
     w = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     _register(w)
-    time.sleep(duration / 3.0)
-    t_hup = time.time()
-    os.kill(pm.master_pid, signal.SIGHUP)
+    time.sleep(at)
+    t_action = time.time()
+    action()
     try:
         out, _ = w.communicate(timeout=duration + 30)
     except subprocess.TimeoutExpired:
         raise BenchError(f"wrk did not finish: {shlex.join(cmd)}")
-    r = parse_wrk(out)
+    return parse_wrk(out), t_action
+
+
+def reload_under_load(pm, duration, conns):
+    """Keep-alive wrk on /whoami with SIGHUP to the master after a third of the run. Returns a dict."""
+    old = set(pm.current_workers().values())
+    since = pm.event_count()
+    r, t_hup = wrk_during(pm.url + "/whoami", duration, duration / 3.0, lambda: os.kill(pm.master_pid, signal.SIGHUP),
+                          lua=LUA, conns=conns)
     _, ev31 = pm.wait_event(lambda e: e["EventId"]["Id"] == 31, 60, since, what="'Reload ... ready, retiring' (event 31)")
     exits, idx = {}, since
     while len(exits) < len(old):
@@ -1069,18 +1051,15 @@ def balance_stall(cfg, conns):
             for q, pm in spms.items():
                 res[(q, False)].append(wrk(pm.url + "/whoami", d, close=True, lua=LUA, conns=conns))
                 victim = sorted(pm.current_workers().values())[rep % 4]
-                cmd = wrk_cmd(pm.url + "/whoami", d, close=True, lua=LUA, conns=conns)
-                w = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                     start_new_session=True)
-                _register(w)
-                time.sleep(stop_at)
-                os.kill(victim, signal.SIGSTOP)
-                try:
-                    time.sleep(stall)
-                finally:
-                    os.kill(victim, signal.SIGCONT)
-                out, _ = w.communicate(timeout=d + 30)
-                r = parse_wrk(out)
+
+                def stall_victim():
+                    os.kill(victim, signal.SIGSTOP)
+                    try:
+                        time.sleep(stall)
+                    finally:
+                        os.kill(victim, signal.SIGCONT)
+
+                r, _ = wrk_during(pm.url + "/whoami", d, stop_at, stall_victim, close=True, lua=LUA, conns=conns)
                 res[(q, True)].append(r)
                 log(f"  {q}, worker {victim} stopped: {r['requests']} requests, p99 {fmt(r['p99'], 1)} ms, "
                     f"max {fmt(r['max'], 0)} ms, errors {r['errors'] + r['non2xx']}")

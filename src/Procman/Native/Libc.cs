@@ -64,17 +64,16 @@ internal static partial class Libc
         return (fds[0], fds[1]);
     }
 
-    /// <summary>Gives an ignored signal its default action again; returns whether it was ignored.</summary>
-    public static unsafe bool Unignore(int signal)
+    /// <summary>Gives an ignored signal its default action again; a handled or default one is left as it is.</summary>
+    public static unsafe void Unignore(int signal)
     {
         var current = stackalloc byte[SigActionSize];
-        if (SigAction(signal, null, current) != 0 || *(nint*)current != SigIgn)
+        if (SigAction(signal, null, current) == 0 && *(nint*)current == SigIgn)
         {
-            return false;
+            var defaultAction = stackalloc byte[SigActionSize];
+            new Span<byte>(defaultAction, SigActionSize).Clear();
+            SigAction(signal, defaultAction, null);
         }
-        var defaultAction = stackalloc byte[SigActionSize];
-        new Span<byte>(defaultAction, SigActionSize).Clear();
-        return SigAction(signal, defaultAction, null) == 0;
     }
 
     /// <summary>Sends a signal; returns false when the process no longer exists.</summary>
