@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Procman.Worker.Hosting;
 
 /// <summary>
@@ -6,5 +7,13 @@ using Procman.Worker.Hosting;
 /// </summary>
 internal static class StartupHook
 {
-    public static void Initialize() => WorkerAgent.AttachFromEnvironment();
+    public static void Initialize()
+    {
+        ProtocolResolver.Register();
+        Attach();
+    }
+
+    // A separate method, not inlined: the protocol assembly is loaded when this is compiled, after the resolver is in place.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Attach() => WorkerAgent.AttachFromEnvironment();
 }

@@ -10,9 +10,6 @@ namespace Procman.Worker.Hosting;
 /// </summary>
 internal sealed class AccessLogFormat
 {
-    /// <summary>Gunicorn's default access log format.</summary>
-    public const string GunicornDefault = "%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\"";
-
     private readonly List<Func<HttpContext, TimeSpan, string>> _parts = [];
 
     public AccessLogFormat(string format)

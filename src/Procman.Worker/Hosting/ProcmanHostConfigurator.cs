@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Procman.Protocol;
 
 namespace Procman.Worker.Hosting;
 
@@ -27,7 +28,7 @@ internal static class ProcmanHostConfigurator
             Decorate<IConnectionListenerFactory>(services, (inner, _) => new ProcmanListenerFactory(inner, agent));
             Decorate<IServer>(services, (inner, provider) => new ProcmanServer(inner, provider.GetRequiredService<ILogger<ProcmanServer>>(), agent));
             var accessLog = agent.Settings.AccessLog is { } destination
-                ? new AccessLog(destination, agent.Settings.AccessLogFormat ?? AccessLogFormat.GunicornDefault)
+                ? new AccessLog(destination, agent.Settings.AccessLogFormat)
                 : null;
             agent.AccessLog = accessLog;
             services.AddTransient<IStartupFilter>(_ => new ProcmanStartupFilter(agent, accessLog));
@@ -104,7 +105,7 @@ internal static class ProcmanHostConfigurator
         {
             options.Limits.MaxRequestHeaderCount = fields;
         }
-        var certificate = settings.CertFile is { } certFile ? Certificates.Load(certFile, settings.KeyFile) : null;
+        var certificate = settings.CertFile is { } certFile ? TlsCertificate.Load(certFile, settings.KeyFile) : null;
 
         foreach (var fd in settings.ListenFds)
         {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Procman.Protocol;
 
 namespace Procman.Worker.Hosting;
 
@@ -23,7 +24,7 @@ internal sealed class ProcmanServer(IServer inner, ILogger<ProcmanServer> logger
     {
         if (Features.Get<IServerAddressesFeature>() is { } addresses)
         {
-            var own = addresses.Addresses.Where(address => address != WorkerAgent.UnattachedUrl).ToArray();
+            var own = addresses.Addresses.Where(address => address != WorkerEnvironment.UnattachedUrl).ToArray();
             if (own.Length > 0)
             {
                 logger.LogWarning(

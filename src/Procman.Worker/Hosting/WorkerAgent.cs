@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
-using Procman.Worker.Protocol;
+using Procman.Protocol;
 
 namespace Procman.Worker.Hosting;
 
@@ -26,13 +26,6 @@ internal sealed partial class WorkerAgent
     private static readonly TimeSpan IdleGrace = TimeSpan.FromSeconds(1);
 
     private static readonly TimeSpan DrainPollInterval = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>
-    /// The master gives every worker this address as ASPNETCORE_URLS. An app procman attached to drops it
-    /// (<see cref="ProcmanServer"/>); an app procman could not attach to fails to bind it and exits, rather
-    /// than opening a port of its own that procman does not manage.
-    /// </summary>
-    public const string UnattachedUrl = "http://unix:/nonexistent/procman-could-not-attach-to-this-app.sock";
 
     private readonly WorkerSettings _settings;
     private readonly Socket _channel;
@@ -66,11 +59,17 @@ internal sealed partial class WorkerAgent
     /// <summary>Called by the startup hook. Does nothing in a process procman did not start.</summary>
     public static void AttachFromEnvironment()
     {
-        var settings = WorkerSettings.FromEnvironment();
+        var settings = WorkerSettingsCodec.FromEnvironment(Environment.GetEnvironmentVariable);
         if (settings is null)
         {
             return;
         }
+        // Processes the app starts must not mistake themselves for procman workers, nor load procman.
+        foreach (var name in WorkerSettingsCodec.Names)
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+        Environment.SetEnvironmentVariable(WorkerEnvironment.StartupHooks, null);
         new WorkerAgent(settings).Start();
     }
 
@@ -97,7 +96,7 @@ internal sealed partial class WorkerAgent
         // A System.Threading.Timer fires on the thread pool: when every pool thread is blocked, the
         // heartbeat stops, and the master sees the worker as hung although its process is alive.
         _heartbeat = new Timer(
-            _ => Send(ChannelMessage.Heartbeat, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Interlocked.Read(ref _requests)} {Connections.KeepAlive}")),
+            _ => Send(new WorkerMessage.Heartbeat(Interlocked.Read(ref _requests), Connections.KeepAlive)),
             null,
             TimeSpan.Zero,
             _settings.HeartbeatInterval);
@@ -118,7 +117,7 @@ internal sealed partial class WorkerAgent
         }
         _hostingSubscription?.Dispose();
         ProcmanHostConfigurator.Apply(builder, this);
-        Send(ChannelMessage.Attached);
+        Send(new WorkerMessage.Attached());
     }
 
     public void OnHostStarting(IHostApplicationLifetime lifetime)
@@ -129,7 +128,7 @@ internal sealed partial class WorkerAgent
             _lifetime = lifetime;
             drainRequested = _drainRequested;
         }
-        lifetime.ApplicationStarted.Register(() => Send(ChannelMessage.Ready));
+        lifetime.ApplicationStarted.Register(() => Send(new WorkerMessage.Ready()));
         if (drainRequested)
         {
             lifetime.StopApplication();
@@ -168,7 +167,7 @@ internal sealed partial class WorkerAgent
             lifetime = _lifetime;
         }
 
-        Send(ChannelMessage.Draining);
+        Send(new WorkerMessage.Draining());
         var idle = Connections.StartDraining();
         foreach (var listener in listeners)
         {
@@ -231,7 +230,7 @@ internal sealed partial class WorkerAgent
                 OnMasterLost();
                 return;
             }
-            foreach (var line in ChannelMessage.TakeLines(pending, buffer, read))
+            foreach (var line in ChannelCodec.TakeLines(pending, buffer, read))
             {
                 Handle(line);
             }
@@ -240,20 +239,20 @@ internal sealed partial class WorkerAgent
 
     private void Handle(string line)
     {
-        var (verb, argument) = ChannelMessage.Parse(line);
-        if (verb == ChannelMessage.Drain && int.TryParse(argument, out var milliseconds))
+        switch (ChannelCodec.Decode(line))
         {
-            BeginDrain(TimeSpan.FromMilliseconds(milliseconds));
-        }
-        else if (verb == ChannelMessage.Share && int.TryParse(argument, out var share))
-        {
-            Connections.SetShare(share);
+            case MasterMessage.Drain drain:
+                BeginDrain(drain.Deadline);
+                break;
+            case MasterMessage.Share share:
+                Connections.SetShare(share.Connections);
+                break;
         }
     }
 
-    private void Send(string verb, string? argument = null)
+    private void Send(WorkerMessage message)
     {
-        var bytes = Encoding.ASCII.GetBytes(ChannelMessage.Format(verb, argument));
+        var bytes = Encoding.ASCII.GetBytes(ChannelCodec.Encode(message));
         lock (_sendLock)
         {
             try

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Procman.Worker.Protocol;
 
 namespace Procman.Arbitration;
 
@@ -29,7 +28,7 @@ internal sealed partial class Arbiter
             {
                 worker.KillAt = null;
                 LogKillingAfterDeadline(worker.Slot, worker.Pid, worker.State.ToString());
-                worker.Handle.Signal(Native.Signal.Kill);
+                worker.Handle.Kill();
             }
             else if (worker.State == WorkerState.Starting && worker.KilledBecause is null && now - worker.StartedAt >= Options.BootTimeout)
             {
@@ -76,10 +75,9 @@ internal sealed partial class Arbiter
         var steady = _lastShareTotal is int previous && Math.Abs(total - previous) <= Math.Max(2, previous / 10);
         _lastShareTotal = total;
         var share = steady && total >= 2 * ready.Length ? (total + ready.Length - 1) / ready.Length : 0;
-        var argument = share.ToString(CultureInfo.InvariantCulture);
         foreach (var worker in ready)
         {
-            worker.Handle.Send(ChannelMessage.Share, argument);
+            worker.Handle.Share(share);
         }
     }
 
@@ -127,7 +125,7 @@ internal sealed partial class Arbiter
         }
         worker.KillAt = null;
         LogKillingWorker(worker.Slot, worker.Pid, worker.KilledBecause ?? "hung");
-        worker.Handle.Signal(Native.Signal.Kill);
+        worker.Handle.Kill();
     }
 
     private void SampleMemory(DateTimeOffset now)

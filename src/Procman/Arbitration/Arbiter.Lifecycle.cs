@@ -1,45 +1,45 @@
-using Procman.Native;
+using Procman.Signals;
 
 namespace Procman.Arbitration;
 
 internal sealed partial class Arbiter
 {
-    private void OnSignal(int signal)
+    private void OnSignal(MasterSignal signal)
     {
         switch (signal)
         {
-            case Signal.Term:
-                LogSignal(Signal.Name(signal), "graceful stop");
+            case MasterSignal.Term:
+                LogSignal(signal.Display(), "graceful stop");
                 BeginStop(quick: false, ExitCodes.Success, error: null);
                 break;
-            case Signal.Int or Signal.Quit:
-                LogSignal(Signal.Name(signal), "quick stop");
+            case MasterSignal.Int or MasterSignal.Quit:
+                LogSignal(signal.Display(), "quick stop");
                 BeginStop(quick: true, ExitCodes.Success, error: null);
                 break;
-            case Signal.Hup:
-                LogSignal(Signal.Name(signal), "reload");
+            case MasterSignal.Hup:
+                LogSignal(signal.Display(), "reload");
                 BeginReload();
                 break;
-            case Signal.Ttin:
-                LogSignal(Signal.Name(signal), "add a worker");
+            case MasterSignal.Ttin:
+                LogSignal(signal.Display(), "add a worker");
                 AddWorker();
                 break;
-            case Signal.Ttou:
-                LogSignal(Signal.Name(signal), "remove a worker");
+            case MasterSignal.Ttou:
+                LogSignal(signal.Display(), "remove a worker");
                 RemoveWorker();
                 break;
-            case Signal.Usr1:
-                LogSignal(Signal.Name(signal), "reopen log files");
+            case MasterSignal.Usr1:
+                LogSignal(signal.Display(), "reopen log files");
                 _reopenLogs();
                 foreach (var worker in _workers.Values)
                 {
-                    worker.Handle.Signal(Signal.Usr1);
+                    worker.Handle.ReopenLogs();
                 }
                 break;
             default:
                 // SIGWINCH stops workers in Gunicorn only when it runs as a daemon; procman never
                 // daemonizes. SIGUSR2 (Gunicorn's binary upgrade) has no .NET counterpart: use SIGHUP.
-                LogSignalIgnored(Signal.Name(signal));
+                LogSignalIgnored(signal.Display());
                 break;
         }
     }
@@ -52,7 +52,7 @@ internal sealed partial class Arbiter
             {
                 // A second, harder signal during a graceful stop shortens it.
                 _stop = _stop with { Quick = true };
-                SignalAll(Signal.Term, QuickStopBound);
+                TerminateAll(QuickStopBound);
             }
             return;
         }
@@ -65,10 +65,10 @@ internal sealed partial class Arbiter
         }
         var bound = quick ? QuickStopBound : Options.GracefulTimeout;
         LogStopping(quick ? "quick" : "graceful", _workers.Count, bound.TotalSeconds);
-        SignalAll(Signal.Term, bound);
+        TerminateAll(bound);
     }
 
-    private void SignalAll(int signal, TimeSpan killAfter)
+    private void TerminateAll(TimeSpan killAfter)
     {
         var killAt = _time.GetUtcNow() + killAfter;
         foreach (var worker in _workers.Values)
@@ -77,7 +77,7 @@ internal sealed partial class Arbiter
             {
                 worker.KillAt = killAt;
             }
-            worker.Handle.Signal(signal);
+            worker.Handle.Terminate();
         }
     }
 

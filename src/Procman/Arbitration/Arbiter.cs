@@ -1,8 +1,7 @@
-using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Procman.Configuration;
-using Procman.Worker.Protocol;
+using Procman.Protocol;
 
 namespace Procman.Arbitration;
 
@@ -117,8 +116,8 @@ internal sealed partial class Arbiter
             case ArbiterEvent.SignalReceived signal:
                 OnSignal(signal.Signal);
                 break;
-            case ArbiterEvent.WorkerMessage message when _workers.TryGetValue(message.Key, out var worker):
-                OnMessage(worker, message.Verb, message.Argument);
+            case ArbiterEvent.WorkerMessageReceived received when _workers.TryGetValue(received.Key, out var worker):
+                OnMessage(worker, received.Message);
                 break;
             case ArbiterEvent.WorkerExited exited when _workers.TryGetValue(exited.Key, out var worker):
                 OnExited(worker, exited.Exit, exited.OutputTail);
@@ -136,26 +135,19 @@ internal sealed partial class Arbiter
         }
     }
 
-    private void OnMessage(Worker worker, string verb, string? argument)
+    private void OnMessage(Worker worker, WorkerMessage message)
     {
-        switch (verb)
+        switch (message)
         {
-            case ChannelMessage.Heartbeat:
+            case WorkerMessage.Heartbeat heartbeat:
                 worker.LastHeartbeat = _time.GetUtcNow();
-                var counts = (argument ?? "").Split(' ');
-                if (long.TryParse(counts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var requests))
-                {
-                    worker.Requests = requests;
-                }
-                if (counts.Length > 1 && int.TryParse(counts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var open))
-                {
-                    worker.OpenConnections = open;
-                }
+                worker.Requests = heartbeat.Requests;
+                worker.OpenConnections = heartbeat.KeepAliveConnections;
                 break;
-            case ChannelMessage.Attached:
+            case WorkerMessage.Attached:
                 worker.Attached = true;
                 break;
-            case ChannelMessage.Ready when worker.State == WorkerState.Starting:
+            case WorkerMessage.Ready when worker.State == WorkerState.Starting:
                 OnReady(worker);
                 break;
         }
@@ -290,7 +282,7 @@ internal sealed partial class Arbiter
     {
         worker.KilledBecause = reason;
         LogKillingWorker(worker.Slot, worker.Pid, reason);
-        worker.Handle.Signal(Native.Signal.Kill);
+        worker.Handle.Kill();
     }
 
     private Worker? Spawn(int slot, int generation, WorkerPlan plan)
@@ -345,11 +337,7 @@ internal sealed partial class Arbiter
         worker.State = WorkerState.Draining;
         worker.KillAt = _time.GetUtcNow() + Options.GracefulTimeout + KillMargin;
         LogRetiringWorker(worker.Slot, worker.Pid, reason);
-        var bound = ((long)Options.GracefulTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        if (!worker.Handle.Send(ChannelMessage.Drain, bound))
-        {
-            worker.Handle.Signal(Native.Signal.Term);
-        }
+        worker.Handle.Drain(Options.GracefulTimeout);
     }
 
     private void ResetSlots(int count)

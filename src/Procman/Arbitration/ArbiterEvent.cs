@@ -1,3 +1,6 @@
+using Procman.Protocol;
+using Procman.Signals;
+
 namespace Procman.Arbitration;
 
 /// <summary>
@@ -6,10 +9,10 @@ namespace Procman.Arbitration;
 /// </summary>
 internal abstract record ArbiterEvent
 {
-    public sealed record SignalReceived(int Signal) : ArbiterEvent;
+    public sealed record SignalReceived(MasterSignal Signal) : ArbiterEvent;
 
-    /// <summary>A line from a worker's channel.</summary>
-    public sealed record WorkerMessage(long Key, string Verb, string? Argument = null) : ArbiterEvent;
+    /// <summary>A message from a worker's channel.</summary>
+    public sealed record WorkerMessageReceived(long Key, WorkerMessage Message) : ArbiterEvent;
 
     /// <summary>A worker process ended; <paramref name="OutputTail"/> holds its last lines of output.</summary>
     public sealed record WorkerExited(long Key, WorkerExit Exit, IReadOnlyList<string> OutputTail) : ArbiterEvent;

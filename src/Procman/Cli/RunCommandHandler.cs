@@ -65,7 +65,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
         var configFile = loaded.ConfigFile;
         Directory.SetCurrentDirectory(options.Chdir);
         using var pidFile = options.PidFile is { } pidPath ? PidFile.Create(pidPath) : null;
-        Worker.Hosting.Native.SetThreadName(options.ProcName ?? "procman");
+        Native.Libc.SetThreadName(options.ProcName ?? "procman");
 
         using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask, options.ReusePort);
         var events = Channel.CreateUnbounded<ArbiterEvent>(new UnboundedChannelOptions { SingleReader = true });

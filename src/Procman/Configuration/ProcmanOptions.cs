@@ -150,7 +150,7 @@ internal sealed record ProcmanOptions
         {
             try
             {
-                using var certificate = Worker.Hosting.Certificates.Load(CertFile, KeyFile);
+                using var certificate = Protocol.TlsCertificate.Load(CertFile, KeyFile);
             }
             catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException or IOException)
             {

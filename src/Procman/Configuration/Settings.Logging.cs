@@ -10,7 +10,7 @@ internal static partial class Settings
     public const string CaptureOutput = "capture_output";
 
     /// <summary>Gunicorn's default access log format.</summary>
-    public const string DefaultAccessLogFormat = Worker.Hosting.AccessLogFormat.GunicornDefault;
+    public const string DefaultAccessLogFormat = Protocol.WorkerSettings.DefaultAccessLogFormat;
 
     private static readonly string[] LogLevels = ["debug", "info", "warning", "error", "critical"];
     private static readonly string[] LogFormats = ["text", "json"];

@@ -28,13 +28,17 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "umask")]
     public static partial uint Umask(uint mask);
 
+    [LibraryImport("libc", EntryPoint = "prctl", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Prctl(int option, string argument, nint unused1, nint unused2, nint unused3);
+
+    private const int PrSetName = 15;
+
     [LibraryImport("libc", EntryPoint = "sigaction", SetLastError = true)]
     private static unsafe partial int SigAction(int signal, byte* action, byte* previous);
 
     // Larger than struct sigaction on every Linux ABI; its first field, on all of them, is the handler.
     private const int SigActionSize = 256;
     private const nint SigIgn = 1;
-
 
     /// <summary>Sets or clears FD_CLOEXEC: a cleared fd is inherited, under the same number, by every child started afterwards.</summary>
     public static void SetInheritable(int fd, bool inheritable)
@@ -80,4 +84,7 @@ internal static partial class Libc
     public static bool Kill(int pid, int signal) => KillNative(pid, signal) == 0;
 
     public static void Close(int fd) => CloseNative(fd);
+
+    /// <summary>Names the calling thread (15 bytes at most are kept); on the main thread, the name ps and top show.</summary>
+    public static void SetThreadName(string name) => Prctl(PrSetName, name, 0, 0, 0);
 }

@@ -10,31 +10,31 @@ namespace Procman.Signals;
 /// </summary>
 internal sealed class SignalListener : IDisposable
 {
-    private static readonly (PosixSignal Posix, int Number)[] Handled =
+    private static readonly (PosixSignal Posix, MasterSignal Signal)[] Handled =
     [
-        (PosixSignal.SIGHUP, Native.Signal.Hup),
-        (PosixSignal.SIGINT, Native.Signal.Int),
-        (PosixSignal.SIGQUIT, Native.Signal.Quit),
-        (PosixSignal.SIGTERM, Native.Signal.Term),
-        (PosixSignal.SIGTTIN, Native.Signal.Ttin),
-        (PosixSignal.SIGTTOU, Native.Signal.Ttou),
-        (PosixSignal.SIGWINCH, Native.Signal.Winch),
-        ((PosixSignal)Native.Signal.Usr1, Native.Signal.Usr1),
-        ((PosixSignal)Native.Signal.Usr2, Native.Signal.Usr2),
+        (PosixSignal.SIGHUP, MasterSignal.Hup),
+        (PosixSignal.SIGINT, MasterSignal.Int),
+        (PosixSignal.SIGQUIT, MasterSignal.Quit),
+        (PosixSignal.SIGTERM, MasterSignal.Term),
+        (PosixSignal.SIGTTIN, MasterSignal.Ttin),
+        (PosixSignal.SIGTTOU, MasterSignal.Ttou),
+        (PosixSignal.SIGWINCH, MasterSignal.Winch),
+        ((PosixSignal)Native.Signal.Usr1, MasterSignal.Usr1),
+        ((PosixSignal)Native.Signal.Usr2, MasterSignal.Usr2),
     ];
 
     private readonly List<PosixSignalRegistration> _registrations = [];
 
     public SignalListener(ChannelWriter<ArbiterEvent> events)
     {
-        foreach (var (posix, number) in Handled)
+        foreach (var (posix, signal) in Handled)
         {
             _registrations.Add(PosixSignalRegistration.Create(posix, context =>
             {
                 // Cancel the runtime's default action (terminating on SIGTERM/SIGINT/SIGQUIT): the
                 // arbiter decides how to stop.
                 context.Cancel = true;
-                events.TryWrite(new ArbiterEvent.SignalReceived(number));
+                events.TryWrite(new ArbiterEvent.SignalReceived(signal));
             }));
         }
     }

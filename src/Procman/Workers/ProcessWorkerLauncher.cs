@@ -7,8 +7,7 @@ using Procman.Arbitration;
 using Procman.Configuration;
 using Procman.Listeners;
 using Procman.Native;
-using Procman.Worker.Hosting;
-using Procman.Worker.Protocol;
+using Procman.Protocol;
 
 namespace Procman.Workers;
 
@@ -24,8 +23,6 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
     private static readonly string[] AddressVariables =
         ["ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_HTTP_PORTS", "DOTNET_HTTPS_PORTS"];
 
-    private static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(1);
-
     private readonly ProcmanOptions _options;
     private readonly ListenerSet _listeners;
     private readonly ChannelWriter<ArbiterEvent> _events;
@@ -34,6 +31,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
     private readonly string _fileName;
     private readonly IReadOnlyList<string> _arguments;
     private readonly Dictionary<string, string> _environment;
+    private readonly WorkerSettings _settings;
 
     public ProcessWorkerLauncher(ProcmanOptions options, ListenerSet listeners, ChannelWriter<ArbiterEvent> events, IEnvironment environment, WorkerOutput output, ILogger<ProcessWorkerLauncher> logger)
     {
@@ -45,6 +43,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         var appPath = Path.GetFullPath(options.App.Path);
         _fileName = options.App.IsDll ? DotnetHost.Find() : appPath;
         _arguments = options.App.IsDll ? [appPath, .. options.App.Arguments] : options.App.Arguments;
+        _settings = SettingsFor(options);
         _environment = BuildEnvironment(environment.All());
     }
 
@@ -75,9 +74,11 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
             {
                 start.Environment[name] = value;
             }
-            start.Environment[WorkerEnvironment.WorkerId] = slot.ToString(CultureInfo.InvariantCulture);
-            start.Environment[WorkerEnvironment.ChannelFd] = workerEnd.ToString(CultureInfo.InvariantCulture);
-            start.Environment[WorkerEnvironment.ListenFds] = string.Join(',', sockets.Select(socket => Listener.FdOf(socket).ToString(CultureInfo.InvariantCulture)));
+            var settings = _settings with { WorkerId = slot, ChannelFd = workerEnd, ListenFds = sockets.Select(Listener.FdOf).ToArray() };
+            foreach (var (name, value) in WorkerSettingsCodec.ToEnvironment(settings))
+            {
+                start.Environment[name] = value;
+            }
 
             Libc.SetInheritable(workerEnd, inheritable: true);
             foreach (var fd in own)
@@ -123,51 +124,40 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         {
             environment.Remove(name);
         }
-        environment["ASPNETCORE_URLS"] = WorkerAgent.UnattachedUrl;
+        environment[WorkerEnvironment.AspNetCoreUrls] = WorkerEnvironment.UnattachedUrl;
 
-        var hook = Path.Combine(AppContext.BaseDirectory, "Procman.Worker.dll");
+        var hook = Path.Combine(AppContext.BaseDirectory, WorkerEnvironment.HookAssemblyFile);
         environment[WorkerEnvironment.StartupHooks] = environment.TryGetValue(WorkerEnvironment.StartupHooks, out var hooks) && hooks.Length > 0
             ? hook + Path.PathSeparator + hooks
             : hook;
-        environment[WorkerEnvironment.Backlog] = _options.Backlog.ToString(CultureInfo.InvariantCulture);
-        environment[WorkerEnvironment.HeartbeatMilliseconds] = ((int)HeartbeatInterval.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
-        SetWorkerSettings(environment);
+        // Only procman sets procman's variables: one in procman's own environment (say, procman started by a worker's app) must not leak through.
+        foreach (var name in WorkerSettingsCodec.Names)
+        {
+            environment.Remove(name);
+        }
         // The host's own shutdown timeout (5 s by default) would cut requests short of the graceful timeout.
         environment.TryAdd("DOTNET_shutdownTimeoutSeconds", ((int)Math.Ceiling(_options.GracefulTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
         return environment;
     }
 
-    /// <summary>The settings Kestrel applies inside each worker.</summary>
-    private void SetWorkerSettings(Dictionary<string, string> environment)
+    /// <summary>The settings every worker of this plan gets; <see cref="Launch"/> adds each one's own fds and slot.</summary>
+    private static WorkerSettings SettingsFor(ProcmanOptions options) => new()
     {
-        static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
-        var options = _options;
-        environment[WorkerEnvironment.KeepAliveMilliseconds] = Text((int)options.KeepAlive.TotalMilliseconds);
-        environment[WorkerEnvironment.LimitRequestLine] = Text(options.LimitRequestLine);
-        environment[WorkerEnvironment.LimitRequestFields] = Text(options.LimitRequestFields);
-        environment[WorkerEnvironment.LimitRequestFieldSize] = Text(options.LimitRequestFieldSize);
-        environment[WorkerEnvironment.ForwardedAllowIps] = options.ForwardedAllowIps;
-        environment[WorkerEnvironment.SecureSchemeHeaders] = string.Join('\n', options.SecureSchemeHeaders.Select(pair => $"{pair.Key}={pair.Value}"));
-        environment[WorkerEnvironment.AccessLogFormat] = options.AccessLogFormat;
-        SetOrRemove(environment, WorkerEnvironment.MaxConnections, options.WorkerConnections is int max ? Text(max) : null);
-        SetOrRemove(environment, WorkerEnvironment.CertFile, options.CertFile is { } cert ? Path.GetFullPath(cert) : null);
-        SetOrRemove(environment, WorkerEnvironment.KeyFile, options.KeyFile is { } key ? Path.GetFullPath(key) : null);
-        SetOrRemove(environment, WorkerEnvironment.RootPath, options.RootPath is { Length: > 0 } root ? root : null);
-        SetOrRemove(environment, WorkerEnvironment.AccessLog, options.AccessLog is { } log ? log == "-" ? log : Path.GetFullPath(log) : null);
-        SetOrRemove(environment, WorkerEnvironment.ProcName, options.ProcName);
-    }
-
-    private static void SetOrRemove(Dictionary<string, string> environment, string name, string? value)
-    {
-        if (value is null)
-        {
-            environment.Remove(name);
-        }
-        else
-        {
-            environment[name] = value;
-        }
-    }
+        Backlog = options.Backlog,
+        KeepAlive = options.KeepAlive,
+        MaxConnections = options.WorkerConnections,
+        LimitRequestLine = options.LimitRequestLine,
+        LimitRequestFields = options.LimitRequestFields,
+        LimitRequestFieldSize = options.LimitRequestFieldSize,
+        CertFile = options.CertFile is { } cert ? Path.GetFullPath(cert) : null,
+        KeyFile = options.KeyFile is { } key ? Path.GetFullPath(key) : null,
+        ForwardedAllowIps = options.ForwardedAllowIps,
+        SecureSchemeHeaders = options.SecureSchemeHeaders,
+        RootPath = options.RootPath is { Length: > 0 } root ? root : null,
+        AccessLog = options.AccessLog is { } log ? log == "-" ? log : Path.GetFullPath(log) : null,
+        AccessLogFormat = options.AccessLogFormat,
+        ProcName = options.ProcName,
+    };
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Ignoring {Variables} for the workers: they listen only on {Listeners}")]
     private partial void LogAddressVariablesIgnored(string variables, string listeners);

@@ -4,7 +4,7 @@ using System.Text;
 using System.Threading.Channels;
 using Procman.Arbitration;
 using Procman.Native;
-using Procman.Worker.Protocol;
+using Procman.Protocol;
 
 namespace Procman.Workers;
 
@@ -34,9 +34,26 @@ internal sealed class WorkerProcess : IWorkerHandle
 
     public int Pid { get; }
 
-    public bool Send(string verb, string? argument = null)
+    public void Drain(TimeSpan deadline)
     {
-        var bytes = Encoding.ASCII.GetBytes(ChannelMessage.Format(verb, argument));
+        if (!Send(new MasterMessage.Drain(deadline)))
+        {
+            Terminate();
+        }
+    }
+
+    public void Share(int connections) => Send(new MasterMessage.Share(connections));
+
+    public void Terminate() => Libc.Kill(Pid, Signal.Term);
+
+    public void Kill() => Libc.Kill(Pid, Signal.Kill);
+
+    public void ReopenLogs() => Libc.Kill(Pid, Signal.Usr1);
+
+    /// <summary>Writes one message to the worker's channel; false when the channel is already closed.</summary>
+    private bool Send(MasterMessage message)
+    {
+        var bytes = Encoding.ASCII.GetBytes(ChannelCodec.Encode(message));
         lock (_sendLock)
         {
             try
@@ -50,8 +67,6 @@ internal sealed class WorkerProcess : IWorkerHandle
             }
         }
     }
-
-    public bool Signal(int signal) => Libc.Kill(Pid, signal);
 
     public void Dispose()
     {
@@ -83,10 +98,12 @@ internal sealed class WorkerProcess : IWorkerHandle
                 {
                     return;
                 }
-                foreach (var line in ChannelMessage.TakeLines(pending, buffer, read))
+                foreach (var line in ChannelCodec.TakeLines(pending, buffer, read))
                 {
-                    var (verb, argument) = ChannelMessage.Parse(line);
-                    events.TryWrite(new ArbiterEvent.WorkerMessage(key, verb, argument));
+                    if (ChannelCodec.Decode(line) is WorkerMessage message)
+                    {
+                        events.TryWrite(new ArbiterEvent.WorkerMessageReceived(key, message));
+                    }
                 }
             }
         }

@@ -3,16 +3,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Procman.Arbitration;
 using Procman.Configuration;
-using Procman.Worker.Protocol;
+using Procman.Protocol;
+using Procman.Signals;
 
 namespace Procman.Tests.Arbitration;
 
 public sealed class ArbiterTests
 {
-    private const int SigKill = 9;
-    private const int SigTerm = 15;
-    private const int SigHup = 1;
-    private const int SigInt = 2;
 
     private readonly FakeTimeProvider _time = new();
     private readonly FakeWorkerLauncher _launcher = new();
@@ -54,11 +51,11 @@ public sealed class ArbiterTests
         var arbiter = Create(workers: 2);
         arbiter.Start();
         var (failing, other) = (_launcher.Launched[0], _launcher.Launched[1]);
-        arbiter.Handle(new ArbiterEvent.WorkerMessage(failing.Key, ChannelMessage.Attached));
+        arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(failing.Key, new WorkerMessage.Attached()));
 
         arbiter.Handle(new ArbiterEvent.WorkerExited(failing.Key, new WorkerExit(1), ["Unhandled exception: boom"]));
 
-        Assert.Contains(SigTerm, other.Signals);
+        Assert.Contains(HandleAction.Terminate, other.Actions);
         arbiter.Exit(other, 143);
         Assert.True(arbiter.IsFinished);
         Assert.Equal(ExitCodes.BootFailure, arbiter.Outcome.ExitCode);
@@ -86,14 +83,14 @@ public sealed class ArbiterTests
         var old = _launcher.Launched.ToArray();
         Array.ForEach(old, w => arbiter.Ready(w));
 
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Hup));
         var fresh = _launcher.Launched.Skip(2).ToArray();
         Assert.Equal(2, fresh.Length);
         arbiter.Ready(fresh[0]);
         Assert.All(old, w => Assert.Empty(w.Sent));
 
         arbiter.Ready(fresh[1]);
-        Assert.All(old, w => Assert.Equal($"{ChannelMessage.Drain} 30000", Assert.Single(w.Sent)));
+        Assert.All(old, w => Assert.Equal(ArbiterSteps.GracefulDrain, Assert.Single(w.Sent)));
         Assert.All(old, w => Assert.Equal(WorkerState.Draining, arbiter.Workers.Single(x => x.Pid == w.Pid).State));
 
         Array.ForEach(old, w => arbiter.Exit(w, 0));
@@ -109,13 +106,13 @@ public sealed class ArbiterTests
         var old = _launcher.Launched.ToArray();
         Array.ForEach(old, w => arbiter.Ready(w));
 
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Hup));
         var fresh = _launcher.Launched.Skip(2).ToArray();
         arbiter.Ready(fresh[0]);
         arbiter.Exit(fresh[1], 1);
 
         Assert.All(old, w => Assert.Empty(w.Sent));
-        Assert.Contains($"{ChannelMessage.Drain} 30000", fresh[0].Sent);
+        Assert.Contains(ArbiterSteps.GracefulDrain, fresh[0].Sent);
         arbiter.Exit(fresh[0], 0);
         Assert.Equal(old.Select(w => w.Pid).Order(), arbiter.Workers.Select(w => w.Pid).Order());
         Assert.All(arbiter.Workers, w => Assert.Equal(WorkerState.Ready, w.State));
@@ -130,7 +127,7 @@ public sealed class ArbiterTests
         Array.ForEach(_launcher.Launched.ToArray(), w => arbiter.Ready(w));
         _plans.NextError = "procman.conf.py:3: invalid workers: expected an integer, got str 'many'";
 
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Hup));
 
         Assert.Equal(2, _launcher.Launched.Count);
         Assert.All(_launcher.Launched, w => Assert.Empty(w.Sent));
@@ -144,7 +141,7 @@ public sealed class ArbiterTests
         var old = arbiter.Ready(_launcher.Launched[0]);
         _plans.NextOptions = _plans.Current.Options with { Workers = 3 };
 
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Hup));
         var fresh = _launcher.Launched.Skip(1).ToArray();
         Array.ForEach(fresh, w => arbiter.Ready(w));
 
@@ -160,7 +157,7 @@ public sealed class ArbiterTests
         arbiter.Start();
         arbiter.Ready(_launcher.Launched[0]);
 
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Hup));
         arbiter.Exit(_launcher.Launched[1], 1);
 
         Assert.Single(_plans.Abandoned);
@@ -174,8 +171,8 @@ public sealed class ArbiterTests
         arbiter.Start();
         arbiter.Ready(_launcher.Launched[0]);
 
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigHup));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Hup));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Hup));
         Assert.Equal(2, _launcher.Launched.Count);
         arbiter.Ready(_launcher.Launched[1]);
 
@@ -190,14 +187,14 @@ public sealed class ArbiterTests
         var worker = arbiter.Ready(_launcher.Launched[0]);
 
         _time.Advance(TimeSpan.FromSeconds(9));
-        arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Heartbeat));
+        arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(worker.Key, new WorkerMessage.Heartbeat(0, 0)));
         _time.Advance(TimeSpan.FromSeconds(9.9));
         arbiter.Handle(new ArbiterEvent.Tick());
-        Assert.Empty(worker.Signals);
+        Assert.Empty(worker.Actions);
 
         _time.Advance(TimeSpan.FromSeconds(0.1));
         arbiter.Handle(new ArbiterEvent.Tick());
-        Assert.Equal([SigKill], worker.Signals);
+        Assert.Equal([HandleAction.Kill], worker.Actions);
 
         arbiter.Exit(worker, 137);
         Assert.Equal(2, _launcher.Launched.Count);
@@ -212,11 +209,11 @@ public sealed class ArbiterTests
 
         _time.Advance(TimeSpan.FromSeconds(59));
         arbiter.Handle(new ArbiterEvent.Tick());
-        Assert.Empty(worker.Signals);
+        Assert.Empty(worker.Actions);
         _time.Advance(TimeSpan.FromSeconds(1));
         arbiter.Handle(new ArbiterEvent.Tick());
 
-        Assert.Equal([SigKill], worker.Signals);
+        Assert.Equal([HandleAction.Kill], worker.Actions);
         arbiter.Exit(worker, 137);
         Assert.Contains("boot_timeout", arbiter.Outcome.Error);
     }
@@ -228,13 +225,13 @@ public sealed class ArbiterTests
         arbiter.Start();
         var (slow, quick) = (arbiter.Ready(_launcher.Launched[0]), arbiter.Ready(_launcher.Launched[1]));
 
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigTerm));
-        Assert.Equal([SigTerm], slow.Signals);
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Term));
+        Assert.Equal([HandleAction.Terminate], slow.Actions);
         arbiter.Exit(quick, 0);
         _time.Advance(TimeSpan.FromSeconds(30));
         arbiter.Handle(new ArbiterEvent.Tick());
 
-        Assert.Equal([SigTerm, SigKill], slow.Signals);
+        Assert.Equal([HandleAction.Terminate, HandleAction.Kill], slow.Actions);
         Assert.False(arbiter.IsFinished);
         arbiter.Exit(slow, 137);
         Assert.True(arbiter.IsFinished);
@@ -249,11 +246,11 @@ public sealed class ArbiterTests
         arbiter.Start();
         var worker = arbiter.Ready(_launcher.Launched[0]);
 
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigInt));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Int));
         _time.Advance(TimeSpan.FromSeconds(1));
         arbiter.Handle(new ArbiterEvent.Tick());
 
-        Assert.Equal([SigTerm, SigKill], worker.Signals);
+        Assert.Equal([HandleAction.Terminate, HandleAction.Kill], worker.Actions);
     }
 
     [Fact]

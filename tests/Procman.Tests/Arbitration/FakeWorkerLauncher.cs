@@ -1,4 +1,5 @@
 using Procman.Arbitration;
+using Procman.Protocol;
 
 namespace Procman.Tests.Arbitration;
 
@@ -32,23 +33,22 @@ internal sealed class FakeWorkerLauncher : IWorkerLauncher
 
         public int Pid { get; } = pid;
 
-        public List<string> Sent { get; } = [];
+        /// <summary>The channel messages the arbiter's intentions became, as the real handle sends them.</summary>
+        public List<MasterMessage> Sent { get; } = [];
 
-        public List<int> Signals { get; } = [];
+        public List<HandleAction> Actions { get; } = [];
 
         public bool Disposed { get; private set; }
 
-        public bool Send(string verb, string? argument = null)
-        {
-            Sent.Add(argument is null ? verb : $"{verb} {argument}");
-            return true;
-        }
+        public void Drain(TimeSpan deadline) => Sent.Add(new MasterMessage.Drain(deadline));
 
-        public bool Signal(int signal)
-        {
-            Signals.Add(signal);
-            return true;
-        }
+        public void Share(int connections) => Sent.Add(new MasterMessage.Share(connections));
+
+        public void Terminate() => Actions.Add(HandleAction.Terminate);
+
+        public void Kill() => Actions.Add(HandleAction.Kill);
+
+        public void ReopenLogs() => Actions.Add(HandleAction.ReopenLogs);
 
         public void Dispose() => Disposed = true;
     }

@@ -3,16 +3,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Procman.Arbitration;
 using Procman.Configuration;
-using Procman.Worker.Protocol;
+using Procman.Protocol;
+using Procman.Signals;
 
 namespace Procman.Tests.Arbitration;
 
 public sealed class RecyclingTests
 {
-    private const int SigKill = 9;
-    private const int SigTtin = 21;
-    private const int SigTtou = 22;
-    private const int SigUsr1 = 10;
 
     private readonly FakeTimeProvider _time = new();
     private readonly FakeWorkerLauncher _launcher = new();
@@ -36,7 +33,7 @@ public sealed class RecyclingTests
         Assert.Equal(old.Slot, replacement.Slot);
         Assert.Empty(old.Sent);
         arbiter.Ready(replacement);
-        Assert.Equal($"{ChannelMessage.Drain} 30000", Assert.Single(old.Sent));
+        Assert.Equal(ArbiterSteps.GracefulDrain, Assert.Single(old.Sent));
         Assert.Equal(1, arbiter.Workers.Count(w => w.State == WorkerState.Ready));
     }
 
@@ -132,10 +129,10 @@ public sealed class RecyclingTests
         var arbiter = Create(o => o with { Workers = 2 });
         var (first, second) = (arbiter.Ready(_launcher.Launched[0]), arbiter.Ready(_launcher.Launched[1]));
 
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigTtin));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Ttin));
         Assert.Equal(3, _launcher.Launched[2].Slot);
 
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigTtou));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Ttou));
         Assert.Single(first.Sent);
         Assert.Empty(second.Sent);
         Assert.Equal([first.Slot], _plans!.Released);
@@ -143,7 +140,7 @@ public sealed class RecyclingTests
         Tick(arbiter);
         Assert.Equal(3, _launcher.Launched.Count);
 
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigTtin));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Ttin));
         Assert.Equal(first.Slot, _launcher.Launched[3].Slot);
     }
 
@@ -153,10 +150,10 @@ public sealed class RecyclingTests
         var arbiter = Create(o => o with { Workers = 1 });
         var only = arbiter.Ready(_launcher.Launched[0]);
 
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigTtou));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Ttou));
 
         Assert.Empty(only.Sent);
-        Assert.Empty(only.Signals);
+        Assert.Empty(only.Actions);
         Assert.Empty(_plans!.Released);
     }
 
@@ -168,11 +165,11 @@ public sealed class RecyclingTests
 
         _time.Advance(TimeSpan.FromSeconds(5));
         Tick(arbiter);
-        Assert.Empty(worker.Signals);
+        Assert.Empty(worker.Actions);
         var dump = Assert.IsType<ArbiterEvent.DumpWritten>(NextEvent());
         arbiter.Handle(dump);
 
-        Assert.Equal([SigKill], worker.Signals);
+        Assert.Equal([HandleAction.Kill], worker.Actions);
         Assert.Contains("hung: no heartbeat for 5 s", Assert.Single(_dumps.Requests).Reason);
         Assert.Equal("/var/dumps/" + worker.Pid + ".dmp", dump.Path);
     }
@@ -190,7 +187,7 @@ public sealed class RecyclingTests
         Report(arbiter, first, 50);
         ShareTick(arbiter);
 
-        Assert.Equal([$"{ChannelMessage.Share} 0", $"{ChannelMessage.Share} 16", $"{ChannelMessage.Share} 0"], first.Sent);
+        Assert.Equal([new MasterMessage.Share(0), new MasterMessage.Share(16), new MasterMessage.Share(0)], first.Sent);
         Assert.Equal(first.Sent, second.Sent);
     }
 
@@ -199,10 +196,10 @@ public sealed class RecyclingTests
     {
         var arbiter = Create(o => o with { Workers = 2 });
 
-        arbiter.Handle(new ArbiterEvent.SignalReceived(SigUsr1));
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Usr1));
 
         Assert.Equal(1, _reopened);
-        Assert.All(_launcher.Launched, w => Assert.Equal([SigUsr1], w.Signals));
+        Assert.All(_launcher.Launched, w => Assert.Equal([HandleAction.ReopenLogs], w.Actions));
     }
 
     private ArbiterEvent NextEvent()
@@ -240,7 +237,7 @@ public sealed class RecyclingTests
     }
 
     private static void Report(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, int open)
-        => arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Heartbeat, $"0 {open}"));
+        => arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(worker.Key, new WorkerMessage.Heartbeat(0, open)));
 
     private void ShareTick(Arbiter arbiter)
     {
@@ -250,7 +247,7 @@ public sealed class RecyclingTests
 
     private void Heartbeat(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, long requests)
     {
-        arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Heartbeat, requests.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(worker.Key, new WorkerMessage.Heartbeat(requests, 0)));
         Tick(arbiter);
     }
 }

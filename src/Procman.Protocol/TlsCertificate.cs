@@ -1,9 +1,12 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace Procman.Worker.Hosting;
+namespace Procman.Protocol;
 
-/// <summary>Loads the TLS certificate given by certfile and keyfile.</summary>
-internal static class Certificates
+/// <summary>
+/// Loads the TLS certificate given by certfile and keyfile: the worker to serve with it, the master to check it
+/// before any worker starts, by the same rules.
+/// </summary>
+public static class TlsCertificate
 {
     public static X509Certificate2 Load(string certFile, string? keyFile)
     {

@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Text;
+
+namespace Procman.Protocol;
+
+/// <summary>
+/// The line format of the channel: one message per line, a verb and then <c>name=value</c> fields, in ASCII.
+/// </summary>
+/// <remarks>
+/// Fields are named rather than positional so that a message can gain a field without its other fields moving:
+/// a field a reader does not know is skipped, and a field it expects but does not find reads as 0. To add a
+/// message, add its record and one case to each switch below.
+/// </remarks>
+public static class ChannelCodec
+{
+    private const string AttachedVerb = "attached";
+    private const string ReadyVerb = "ready";
+    private const string HeartbeatVerb = "hb";
+    private const string DrainingVerb = "draining";
+    private const string DrainVerb = "drain";
+    private const string ShareVerb = "share";
+
+    /// <summary>The line for <paramref name="message"/>, newline included.</summary>
+    public static string Encode(ChannelMessage message) => message switch
+    {
+        WorkerMessage.Attached => Line(AttachedVerb),
+        WorkerMessage.Ready => Line(ReadyVerb),
+        WorkerMessage.Heartbeat heartbeat => Line(HeartbeatVerb, ("requests", heartbeat.Requests), ("keepalive", heartbeat.KeepAliveConnections)),
+        WorkerMessage.Draining => Line(DrainingVerb),
+        MasterMessage.Drain drain => Line(DrainVerb, ("deadline_ms", (long)drain.Deadline.TotalMilliseconds)),
+        MasterMessage.Share share => Line(ShareVerb, ("connections", share.Connections)),
+        _ => throw new ArgumentException($"no line format for {message.GetType().Name}", nameof(message)),
+    };
+
+    /// <summary>The message on one line (without its newline), or null for a line this version does not know.</summary>
+    public static ChannelMessage? Decode(string line)
+    {
+        var fields = new MessageFields(line);
+        return fields.Verb switch
+        {
+            AttachedVerb => new WorkerMessage.Attached(),
+            ReadyVerb => new WorkerMessage.Ready(),
+            HeartbeatVerb => new WorkerMessage.Heartbeat(fields.Long("requests"), (int)fields.Long("keepalive")),
+            DrainingVerb => new WorkerMessage.Draining(),
+            DrainVerb => new MasterMessage.Drain(TimeSpan.FromMilliseconds(fields.Long("deadline_ms"))),
+            ShareVerb => new MasterMessage.Share((int)fields.Long("connections")),
+            _ => null,
+        };
+    }
+
+    /// <summary>Appends what was read to <paramref name="pending"/> and takes out every complete line; both ends use it.</summary>
+    public static List<string> TakeLines(StringBuilder pending, byte[] buffer, int read)
+    {
+        pending.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        var lines = new List<string>();
+        var start = 0;
+        for (var i = 0; i < pending.Length; i++)
+        {
+            if (pending[i] == '\n')
+            {
+                if (i > start)
+                {
+                    lines.Add(pending.ToString(start, i - start));
+                }
+                start = i + 1;
+            }
+        }
+        pending.Remove(0, start);
+        return lines;
+    }
+
+    private static string Line(string verb, params (string Name, long Value)[] fields)
+    {
+        var line = new StringBuilder(verb);
+        foreach (var (name, value) in fields)
+        {
+            line.Append(' ').Append(name).Append('=').Append(value.ToString(CultureInfo.InvariantCulture));
+        }
+        return line.Append('\n').ToString();
+    }
+}

@@ -1,0 +1,70 @@
+using System.Text;
+using Procman.Protocol;
+
+namespace Procman.Tests.Protocol;
+
+public sealed class ChannelCodecTests
+{
+    private static readonly ChannelMessage[] Messages =
+    [
+        new WorkerMessage.Attached(),
+        new WorkerMessage.Ready(),
+        new WorkerMessage.Heartbeat(Requests: 12_345_678_901, KeepAliveConnections: 17),
+        new WorkerMessage.Draining(),
+        new MasterMessage.Drain(TimeSpan.FromMilliseconds(30_500)),
+        new MasterMessage.Share(16),
+    ];
+
+    public static TheoryData<ChannelMessage> EveryMessage => new(Messages);
+
+    [Theory]
+    [MemberData(nameof(EveryMessage))]
+    public void EveryMessage_SurvivesARoundTrip_AsOneLine(ChannelMessage message)
+    {
+        var line = ChannelCodec.Encode(message);
+
+        Assert.EndsWith("\n", line, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', line[..^1]);
+        Assert.Equal(message, ChannelCodec.Decode(line[..^1]));
+    }
+
+    [Fact]
+    public void EveryMessageType_IsInTheRoundTripTest()
+    {
+        var tested = Messages.Select(message => message.GetType()).ToHashSet();
+        var all = typeof(ChannelMessage).Assembly.GetTypes().Where(type => type.IsSubclassOf(typeof(ChannelMessage)) && !type.IsAbstract);
+
+        Assert.All(all, type => Assert.Contains(type, tested));
+    }
+
+    [Fact]
+    public void Decode_ReadsAMissingFieldAsZero_AndSkipsAnUnknownOne()
+    {
+        Assert.Equal(new WorkerMessage.Heartbeat(5, 0), ChannelCodec.Decode("hb requests=5 inflight=3"));
+    }
+
+    [Fact]
+    public void Decode_ReturnsNull_ForAVerbItDoesNotKnow()
+    {
+        Assert.Null(ChannelCodec.Decode("reticulate splines=3"));
+    }
+
+    [Fact]
+    public void TakeLines_JoinsLinesSplitAcrossReads_AndKeepsTheUnfinishedRest()
+    {
+        var pending = new StringBuilder();
+
+        var first = Read(pending, "hb requests=12\nre");
+        var second = Read(pending, "ady\n\ndrain deadline_ms=30000\nsha");
+
+        Assert.Equal(["hb requests=12"], first);
+        Assert.Equal(["ready", "drain deadline_ms=30000"], second);
+        Assert.Equal("sha", pending.ToString());
+    }
+
+    private static List<string> Read(StringBuilder pending, string text)
+    {
+        var bytes = Encoding.ASCII.GetBytes(text + "unread");
+        return ChannelCodec.TakeLines(pending, bytes, text.Length);
+    }
+}
