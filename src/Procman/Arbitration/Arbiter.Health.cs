@@ -24,18 +24,17 @@ internal sealed partial class Arbiter
 
         foreach (var worker in _workers.Values.ToArray())
         {
-            if (worker.KillAt is { } killAt && now >= killAt)
+            if (worker.State.KillAt is { } killAt && now >= killAt)
             {
-                worker.KillAt = null;
-                LogKillingAfterDeadline(worker.Slot, worker.Pid, worker.State.ToString());
+                LogKillingAfterDeadline(worker.Slot, worker.Pid, worker.State.Name);
+                Transition(worker, WithoutDeadline(worker.State), "deadline passed");
                 worker.Handle.Kill();
             }
-            else if (worker.State == WorkerState.Starting && worker.KilledBecause is null && now - worker.StartedAt >= Options.BootTimeout)
+            else if (worker.State is WorkerState.Starting && now - worker.StartedAt >= Options.BootTimeout)
             {
                 Kill(worker, $"not ready within boot_timeout ({Options.BootTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)");
             }
-            else if (worker.State == WorkerState.Ready && Options.Timeout > TimeSpan.Zero && worker.KilledBecause is null
-                && now - worker.LastHeartbeat >= Options.Timeout)
+            else if (worker.State.IsServing && Options.Timeout > TimeSpan.Zero && now - worker.LastHeartbeat >= Options.Timeout)
             {
                 OnHung(worker, now);
             }
@@ -48,6 +47,15 @@ internal sealed partial class Arbiter
             ShareConnections(now);
         }
     }
+
+    /// <summary>The same state, its deadline spent: the kill has been sent.</summary>
+    private static WorkerState WithoutDeadline(WorkerState state) => state switch
+    {
+        WorkerState.Draining draining => draining with { Deadline = null },
+        WorkerState.Killing killing => killing with { Deadline = null },
+        WorkerState.Stopping stopping => stopping with { Deadline = null },
+        _ => state,
+    };
 
     /// <summary>
     /// Tells every ready worker the fair share of the keep-alive connections the workers hold, or 0 (no
@@ -66,7 +74,7 @@ internal sealed partial class Arbiter
             return;
         }
         _lastShare = now;
-        var ready = _workers.Values.Where(w => w.State == WorkerState.Ready && w.Generation == _currentGeneration).ToArray();
+        var ready = _workers.Values.Where(w => w.State.IsServing && w.Generation == _currentGeneration).ToArray();
         if (ready.Length < 2)
         {
             return;
@@ -93,8 +101,7 @@ internal sealed partial class Arbiter
             Kill(worker, reason);
             return;
         }
-        worker.KilledBecause = reason;
-        worker.KillAt = now + DumpBound;
+        Kill(worker, reason, dumpDeadline: now + DumpBound);
         LogWritingDump(worker.Slot, worker.Pid, reason, directory);
         var key = worker.Key;
         var (slot, pid) = (worker.Slot, worker.Pid);
@@ -123,8 +130,11 @@ internal sealed partial class Arbiter
         {
             LogDumpFailed(worker.Slot, worker.Pid, error ?? "unknown error");
         }
-        worker.KillAt = null;
-        LogKillingWorker(worker.Slot, worker.Pid, worker.KilledBecause ?? "hung");
+        if (worker.State is WorkerState.Killing killing)
+        {
+            Transition(worker, killing with { Deadline = null }, "dump done");
+            LogKillingWorker(worker.Slot, worker.Pid, killing.Reason);
+        }
         worker.Handle.Kill();
     }
 
@@ -135,7 +145,7 @@ internal sealed partial class Arbiter
             return;
         }
         _lastMemorySample = now;
-        foreach (var worker in _workers.Values.Where(w => w.State == WorkerState.Ready))
+        foreach (var worker in _workers.Values.Where(w => w.State.IsServing))
         {
             RecyclePolicy.OnMemorySample(worker, _metrics.ResidentBytes(worker.Pid), limit);
         }
@@ -147,13 +157,12 @@ internal sealed partial class Arbiter
     /// </summary>
     private void RecycleNextDue(DateTimeOffset now)
     {
-        if (_workers.Values.Any(w => w.ReplacementOf is not null || (w.RecycleReason is not null && w.State == WorkerState.Draining)))
+        if (_workers.Values.Any(w => w.State is WorkerState.Recycling or WorkerState.Draining { Recycled: true } || w.Replacing is not null))
         {
             return;
         }
         var due = _workers.Values
-            .Where(w => w.State == WorkerState.Ready && w.Generation == _currentGeneration && w.RecycleReason is null
-                && w.KilledBecause is null && (w.RecycleNotBefore is null || w.RecycleNotBefore <= now))
+            .Where(w => w.Generation == _currentGeneration && w.State is WorkerState.Ready ready && (ready.RecycleNotBefore is null || ready.RecycleNotBefore <= now))
             .OrderBy(w => w.StartedAt)
             .Select(w => (Worker: w, Reason: RecyclePolicy.DueReason(w, Options, now)))
             .FirstOrDefault(candidate => candidate.Reason is not null);
@@ -164,16 +173,15 @@ internal sealed partial class Arbiter
 
         // Overlapped: the replacement starts now and the worker retires only once it is ready, so the
         // number of ready workers never drops below the target.
-        due.Worker.RecycleReason = due.Reason;
         LogRecycling(due.Worker.Slot, due.Worker.Pid, due.Reason!);
         if (Spawn(due.Worker.Slot, _currentGeneration, _plans.Current) is { } replacement)
         {
-            replacement.ReplacementOf = due.Worker;
+            Transition(replacement, new WorkerState.Starting(Replacing: due.Worker), $"replaces {due.Worker}");
+            Transition(due.Worker, new WorkerState.Recycling(due.Reason!, replacement), due.Reason!);
         }
         else
         {
-            due.Worker.RecycleReason = null;
-            due.Worker.RecycleNotBefore = now + RecyclePolicy.RetryAfterFailure;
+            Transition(due.Worker, new WorkerState.Ready(now + RecyclePolicy.RetryAfterFailure), "its replacement could not be started");
         }
     }
 }

@@ -68,14 +68,27 @@ internal sealed partial class Arbiter
         TerminateAll(bound);
     }
 
+    /// <summary>Tells every worker to stop, to be killed if still there after <paramref name="killAfter"/>; a nearer deadline stands.</summary>
     private void TerminateAll(TimeSpan killAfter)
     {
         var killAt = _time.GetUtcNow() + killAfter;
-        foreach (var worker in _workers.Values)
+        foreach (var worker in _workers.Values.ToArray())
         {
-            if (worker.KillAt is null || worker.KillAt > killAt)
+            var deadline = worker.State.KillAt is { } current && current < killAt ? current : killAt;
+            switch (worker.State)
             {
-                worker.KillAt = killAt;
+                case WorkerState.Draining draining:
+                    Transition(worker, draining with { Deadline = deadline }, "procman is stopping");
+                    break;
+                case WorkerState.Killing killing when killing.Deadline is not null:
+                    Transition(worker, killing with { Deadline = deadline }, "procman is stopping");
+                    break;
+                case WorkerState.Killing:
+                    // Already sent SIGKILL.
+                    continue;
+                default:
+                    Transition(worker, new WorkerState.Stopping(deadline), "procman is stopping");
+                    break;
             }
             worker.Handle.Terminate();
         }
@@ -113,7 +126,7 @@ internal sealed partial class Arbiter
     {
         var reload = _reload!;
         var fresh = _workers.Values.Where(w => w.Generation == reload.Generation).ToArray();
-        if (fresh.Length < reload.Plan.Options.Workers || fresh.Any(w => w.State != WorkerState.Ready))
+        if (fresh.Length < reload.Plan.Options.Workers || fresh.Any(w => w.State is not WorkerState.Ready))
         {
             return;
         }
@@ -124,7 +137,7 @@ internal sealed partial class Arbiter
         _plans.Commit(reload.Plan);
         ResetSlots(reload.Plan.Options.Workers);
         _pendingRespawns.Clear();
-        var retiring = _workers.Values.Where(w => w.Generation != _currentGeneration && w.State is WorkerState.Starting or WorkerState.Ready).ToArray();
+        var retiring = _workers.Values.Where(w => w.Generation != _currentGeneration && w.State.IsLive).ToArray();
         LogReloadComplete(reload.Generation, fresh.Length, retiring.Length, (_time.GetUtcNow() - reload.StartedAt).TotalSeconds);
         foreach (var worker in retiring)
         {
@@ -141,15 +154,15 @@ internal sealed partial class Arbiter
         var reload = _reload!;
         _reload = null;
         _plans.Abandon(reload.Plan);
-        var serving = _workers.Values.Count(w => w.Generation == _currentGeneration && w.State == WorkerState.Ready);
+        var serving = _workers.Values.Count(w => w.Generation == _currentGeneration && w.State.IsServing);
         LogReloadFailed(reason, serving);
         foreach (var worker in _workers.Values.Where(w => w.Generation == reload.Generation).ToArray())
         {
-            if (worker.State == WorkerState.Ready)
+            if (worker.State.IsServing)
             {
                 Retire(worker, "reload failed");
             }
-            else if (worker.State == WorkerState.Starting)
+            else if (worker.State is WorkerState.Starting)
             {
                 Kill(worker, "reload failed");
             }
@@ -191,7 +204,7 @@ internal sealed partial class Arbiter
         }
         // Gunicorn's choice: the oldest worker goes, and its slot with it.
         var oldest = _workers.Values
-            .Where(w => w.Generation == _currentGeneration && w.State is WorkerState.Starting or WorkerState.Ready && w.ReplacementOf is null)
+            .Where(w => w.Generation == _currentGeneration && w.State.IsLive && w.Replacing is null)
             .OrderBy(w => w.StartedAt)
             .FirstOrDefault();
         var slot = oldest?.Slot ?? _slots.Max;
@@ -201,11 +214,11 @@ internal sealed partial class Arbiter
         LogScaled(_slots.Count);
         foreach (var worker in _workers.Values.Where(w => w.Slot == slot && w.Generation == _currentGeneration).ToArray())
         {
-            if (worker.State == WorkerState.Ready)
+            if (worker.State.IsServing)
             {
                 Retire(worker, "removed by SIGTTOU");
             }
-            else if (worker.State == WorkerState.Starting)
+            else if (worker.State is WorkerState.Starting)
             {
                 Kill(worker, "removed by SIGTTOU");
             }

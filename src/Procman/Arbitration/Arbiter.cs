@@ -147,7 +147,7 @@ internal sealed partial class Arbiter
             case WorkerMessage.Attached:
                 worker.Attached = true;
                 break;
-            case WorkerMessage.Ready when worker.State == WorkerState.Starting:
+            case WorkerMessage.Ready when worker.State is WorkerState.Starting:
                 OnReady(worker);
                 break;
         }
@@ -156,7 +156,8 @@ internal sealed partial class Arbiter
     private void OnReady(Worker worker)
     {
         var now = _time.GetUtcNow();
-        worker.State = WorkerState.Ready;
+        var replacing = worker.Replacing;
+        Transition(worker, new WorkerState.Ready(), "listening");
         worker.ReadyAt = now;
         worker.LastHeartbeat = now;
         _everReady = true;
@@ -164,18 +165,9 @@ internal sealed partial class Arbiter
         _restarts.OnReady(worker.Slot);
         LogWorkerReady(worker.Slot, worker.Pid, (now - worker.StartedAt).TotalSeconds);
 
-        if (_stop is not null)
+        if (replacing?.State is WorkerState.Recycling recycling)
         {
-            // Became ready while procman is stopping: it was signalled with the others and exits too.
-            return;
-        }
-        if (worker.ReplacementOf is { } recycled)
-        {
-            worker.ReplacementOf = null;
-            if (recycled.State == WorkerState.Ready)
-            {
-                Retire(recycled, $"recycled ({recycled.RecycleReason}); its replacement is pid {worker.Pid}");
-            }
+            Retire(replacing, $"recycled ({recycling.Reason}); its replacement is pid {worker.Pid}", recycled: true);
         }
         if (_reload is not null && worker.Generation == _reload.Generation)
         {
@@ -185,62 +177,73 @@ internal sealed partial class Arbiter
 
     private void OnExited(Worker worker, WorkerExit exit, IReadOnlyList<string> tail)
     {
-        var previous = worker.State;
-        worker.State = WorkerState.Exited;
+        var previous = Transition(worker, new WorkerState.Exited(exit), exit.ToString());
         _workers.Remove(worker.Key);
         worker.Handle.Dispose();
-
-        if (_stop is not null || previous == WorkerState.Draining)
+        foreach (var replacement in _workers.Values.Where(w => w.Replacing == worker && w.State is WorkerState.Starting).ToArray())
         {
-            LogWorkerExited(worker.Slot, worker.Pid, exit.ToString(), worker.KilledBecause ?? (previous == WorkerState.Draining ? "retired" : "stopping"));
+            // Died while its replacement was starting: the replacement simply takes the slot over.
+            Transition(replacement, new WorkerState.Starting(), $"{worker} it was to replace is gone");
+        }
+
+        if (_stop is not null || previous is WorkerState.Draining)
+        {
+            var reason = previous switch
+            {
+                WorkerState.Killing killing => killing.Reason,
+                WorkerState.Draining => "retired",
+                _ => "stopping",
+            };
+            LogWorkerExited(worker.Slot, worker.Pid, exit.ToString(), reason);
             return;
         }
 
         if (_reload is not null && worker.Generation == _reload.Generation)
         {
-            LogWorkerFailed(worker.Slot, worker.Pid, exit.ToString(), Describe(worker, previous), FormatTail(tail));
-            AbortReload($"new worker {worker.Slot} (pid {worker.Pid}) {Describe(worker, previous)} ({exit})");
+            LogWorkerFailed(worker.Slot, worker.Pid, exit.ToString(), Describe(previous), FormatTail(tail));
+            AbortReload($"new worker {worker.Slot} (pid {worker.Pid}) {Describe(previous)} ({exit})");
             return;
         }
 
         if (worker.Generation != _currentGeneration)
         {
             // A worker of a reload that was already given up; nothing to replace.
-            LogWorkerExited(worker.Slot, worker.Pid, exit.ToString(), worker.KilledBecause ?? "abandoned reload");
+            LogWorkerExited(worker.Slot, worker.Pid, exit.ToString(), (previous as WorkerState.Killing)?.Reason ?? "abandoned reload");
             return;
         }
 
-        if (worker.ReplacementOf is { } recycled)
+        var replaced = previous switch
+        {
+            WorkerState.Starting starting => starting.Replacing,
+            WorkerState.Killing killing => killing.Replacing,
+            _ => null,
+        };
+        if (replaced is not null)
         {
             // The replacement of a recycle failed: the worker it was to replace keeps serving, and is not
             // recycled again until later, so that a broken deploy does not turn into a restart loop.
-            LogWorkerFailed(worker.Slot, worker.Pid, exit.ToString(), Describe(worker, previous), FormatTail(tail));
-            recycled.RecycleReason = null;
-            recycled.RecycleNotBefore = _time.GetUtcNow() + RecyclePolicy.RetryAfterFailure;
-            LogRecycleFailed(recycled.Slot, recycled.Pid, RecyclePolicy.RetryAfterFailure.TotalSeconds);
+            LogWorkerFailed(worker.Slot, worker.Pid, exit.ToString(), Describe(previous), FormatTail(tail));
+            if (replaced.State is WorkerState.Recycling)
+            {
+                Transition(replaced, new WorkerState.Ready(_time.GetUtcNow() + RecyclePolicy.RetryAfterFailure), "its replacement did not boot");
+            }
+            LogRecycleFailed(replaced.Slot, replaced.Pid, RecyclePolicy.RetryAfterFailure.TotalSeconds);
             return;
         }
 
-        if (worker.RecycleReason is not null && _workers.Values.FirstOrDefault(w => w.ReplacementOf == worker) is { } replacement)
+        if (previous is WorkerState.Starting or WorkerState.Killing { BeforeReady: true })
         {
-            // Died while its replacement was starting: the replacement simply takes the slot over.
-            replacement.ReplacementOf = null;
-        }
-
-        if (previous == WorkerState.Starting)
-        {
-            OnBootFailure(worker, exit, tail);
+            OnBootFailure(worker, exit, tail, Describe(previous));
             return;
         }
 
         var delay = _restarts.OnCrash(worker.Slot);
-        LogWorkerCrashed(worker.Slot, worker.Pid, exit.ToString(), worker.KilledBecause ?? "unexpected exit", delay.TotalSeconds);
+        LogWorkerCrashed(worker.Slot, worker.Pid, exit.ToString(), (previous as WorkerState.Killing)?.Reason ?? "unexpected exit", delay.TotalSeconds);
         ScheduleRespawn(worker.Slot, delay);
     }
 
-    private void OnBootFailure(Worker worker, WorkerExit exit, IReadOnlyList<string> tail)
+    private void OnBootFailure(Worker worker, WorkerExit exit, IReadOnlyList<string> tail, string why)
     {
-        var why = Describe(worker, WorkerState.Starting);
         LogWorkerFailed(worker.Slot, worker.Pid, exit.ToString(), why, FormatTail(tail));
         if (!_everReady)
         {
@@ -250,7 +253,7 @@ internal sealed partial class Arbiter
             return;
         }
 
-        var ready = _workers.Values.Count(w => w.State == WorkerState.Ready);
+        var ready = _workers.Values.Count(w => w.State.IsServing);
         _bootFailuresWhileDown = ready == 0 ? _bootFailuresWhileDown + 1 : 0;
         if (_bootFailuresWhileDown >= MaxBootFailuresWhileDown)
         {
@@ -268,21 +271,25 @@ internal sealed partial class Arbiter
           $"is '{Options.App.Path}' an ASP.NET Core app built with WebApplication.CreateBuilder or Host.CreateDefaultBuilder? " +
           "the legacy WebHostBuilder is not supported";
 
-    private static string Describe(Worker worker, WorkerState previous) => worker.KilledBecause switch
+    private static string Describe(WorkerState previous) => previous switch
     {
-        { } reason => $"was killed: {reason}",
-        null when previous == WorkerState.Starting => "exited before it was ready",
+        WorkerState.Killing killing => $"was killed: {killing.Reason}",
+        WorkerState.Starting => "exited before it was ready",
         _ => "exited",
     };
 
     private static string FormatTail(IReadOnlyList<string> tail)
         => tail.Count == 0 ? "(no output)" : string.Join(Environment.NewLine, tail.Select(line => "    " + line));
 
-    private void Kill(Worker worker, string reason)
+    /// <summary>Kills a worker on purpose: its exit is then reported with <paramref name="reason"/>, not as a crash.</summary>
+    private void Kill(Worker worker, string reason, DateTimeOffset? dumpDeadline = null)
     {
-        worker.KilledBecause = reason;
-        LogKillingWorker(worker.Slot, worker.Pid, reason);
-        worker.Handle.Kill();
+        Transition(worker, new WorkerState.Killing(reason, worker.State is WorkerState.Starting, worker.Replacing, dumpDeadline), reason);
+        if (dumpDeadline is null)
+        {
+            LogKillingWorker(worker.Slot, worker.Pid, reason);
+            worker.Handle.Kill();
+        }
     }
 
     private Worker? Spawn(int slot, int generation, WorkerPlan plan)
@@ -319,7 +326,7 @@ internal sealed partial class Arbiter
 
     private void ScheduleRespawn(int slot, TimeSpan delay)
     {
-        if (!_slots.Contains(slot) || _workers.Values.Any(w => w.Slot == slot && w.Generation == _currentGeneration && w.State is WorkerState.Starting or WorkerState.Ready))
+        if (!_slots.Contains(slot) || _workers.Values.Any(w => w.Slot == slot && w.Generation == _currentGeneration && w.State.IsLive))
         {
             return;
         }
@@ -332,10 +339,9 @@ internal sealed partial class Arbiter
     }
 
     /// <summary>Tells a worker to drain; it is killed if still there after the graceful timeout and a margin.</summary>
-    private void Retire(Worker worker, string reason)
+    private void Retire(Worker worker, string reason, bool recycled = false)
     {
-        worker.State = WorkerState.Draining;
-        worker.KillAt = _time.GetUtcNow() + Options.GracefulTimeout + KillMargin;
+        Transition(worker, new WorkerState.Draining(reason, recycled, _time.GetUtcNow() + Options.GracefulTimeout + KillMargin), reason);
         LogRetiringWorker(worker.Slot, worker.Pid, reason);
         worker.Handle.Drain(Options.GracefulTimeout);
     }

@@ -16,7 +16,7 @@ internal sealed class Worker(long key, int slot, int generation, IWorkerHandle h
 
     public int Pid => Handle.Pid;
 
-    public WorkerState State { get; set; } = WorkerState.Starting;
+    public WorkerState State { get; private set; } = new WorkerState.Starting();
 
     public DateTimeOffset StartedAt { get; } = startedAt;
 
@@ -26,9 +26,6 @@ internal sealed class Worker(long key, int slot, int generation, IWorkerHandle h
 
     /// <summary>The startup hook found the app's host; false means procman could not attach to this app.</summary>
     public bool Attached { get; set; }
-
-    /// <summary>When a draining or stopping worker is killed if it is still there.</summary>
-    public DateTimeOffset? KillAt { get; set; }
 
     /// <summary>Requests served, as last reported with a heartbeat.</summary>
     public long Requests { get; set; }
@@ -43,17 +40,25 @@ internal sealed class Worker(long key, int slot, int generation, IWorkerHandle h
 
     public int MemoryStrikes { get; set; }
 
-    /// <summary>Why this worker is being recycled, while its replacement starts and while it drains.</summary>
-    public string? RecycleReason { get; set; }
+    /// <summary>The replacement of a recycle this worker is, while it starts (or is killed while starting).</summary>
+    public Worker? Replacing => State switch
+    {
+        WorkerState.Starting starting => starting.Replacing,
+        WorkerState.Killing killing => killing.Replacing,
+        _ => null,
+    };
 
-    /// <summary>After a failed recycle, no new one before this.</summary>
-    public DateTimeOffset? RecycleNotBefore { get; set; }
-
-    /// <summary>For a worker started to replace a recycled one: that worker, until this one is ready.</summary>
-    public Worker? ReplacementOf { get; set; }
-
-    /// <summary>Killed on purpose (hung, boot timeout, failed reload): its exit is not a crash to report again.</summary>
-    public string? KilledBecause { get; set; }
+    /// <summary>Moves to <paramref name="next"/> and returns the state left; an illegal move is a bug in the arbiter.</summary>
+    public WorkerState Enter(WorkerState next)
+    {
+        var previous = State;
+        if (!previous.CanMoveTo(next))
+        {
+            throw new InvalidOperationException($"{this}: no transition from {previous.Name} to {next.Name}");
+        }
+        State = next;
+        return previous;
+    }
 
     public override string ToString() => $"worker {Slot} (pid {Pid})";
 }

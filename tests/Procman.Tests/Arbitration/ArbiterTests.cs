@@ -10,7 +10,6 @@ namespace Procman.Tests.Arbitration;
 
 public sealed class ArbiterTests
 {
-
     private readonly FakeTimeProvider _time = new();
     private readonly FakeWorkerLauncher _launcher = new();
     private FakeWorkerPlans _plans = null!;
@@ -91,7 +90,7 @@ public sealed class ArbiterTests
 
         arbiter.Ready(fresh[1]);
         Assert.All(old, w => Assert.Equal(ArbiterSteps.GracefulDrain, Assert.Single(w.Sent)));
-        Assert.All(old, w => Assert.Equal(WorkerState.Draining, arbiter.Workers.Single(x => x.Pid == w.Pid).State));
+        Assert.All(old, w => Assert.IsType<WorkerState.Draining>(arbiter.Workers.Single(x => x.Pid == w.Pid).State));
 
         Array.ForEach(old, w => arbiter.Exit(w, 0));
         Assert.Equal(4, _launcher.Launched.Count);
@@ -115,7 +114,7 @@ public sealed class ArbiterTests
         Assert.Contains(ArbiterSteps.GracefulDrain, fresh[0].Sent);
         arbiter.Exit(fresh[0], 0);
         Assert.Equal(old.Select(w => w.Pid).Order(), arbiter.Workers.Select(w => w.Pid).Order());
-        Assert.All(arbiter.Workers, w => Assert.Equal(WorkerState.Ready, w.State));
+        Assert.All(arbiter.Workers, w => Assert.IsType<WorkerState.Ready>(w.State));
         Assert.False(arbiter.IsFinished);
     }
 

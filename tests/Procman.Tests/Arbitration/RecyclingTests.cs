@@ -10,7 +10,6 @@ namespace Procman.Tests.Arbitration;
 
 public sealed class RecyclingTests
 {
-
     private readonly FakeTimeProvider _time = new();
     private readonly FakeWorkerLauncher _launcher = new();
     private readonly FakeProcessMetrics _metrics = new();
@@ -34,7 +33,7 @@ public sealed class RecyclingTests
         Assert.Empty(old.Sent);
         arbiter.Ready(replacement);
         Assert.Equal(ArbiterSteps.GracefulDrain, Assert.Single(old.Sent));
-        Assert.Equal(1, arbiter.Workers.Count(w => w.State == WorkerState.Ready));
+        Assert.Equal(1, arbiter.Workers.Count(w => w.State is WorkerState.Ready));
     }
 
     [Fact]
