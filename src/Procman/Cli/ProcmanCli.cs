@@ -24,6 +24,9 @@ internal static class ProcmanCli
             await Console.Error.WriteLineAsync($"procman: error: {result.Errors[0].Message} Run 'procman {(command == root.Name ? "" : command + " ")}--help' for usage.");
             return ExitCodes.UsageError;
         }
-        return await result.InvokeAsync();
+        // procman's own SignalListener answers SIGINT and SIGTERM through the arbiter, which ends with exit 0
+        // after a graceful stop. System.CommandLine's handling would cancel the run and force an exit 143 (or
+        // 130) after its timeout, racing the arbiter: it is switched off.
+        return await result.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

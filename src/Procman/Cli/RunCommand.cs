@@ -44,14 +44,13 @@ internal sealed class RunCommand
     public static Command Create(IEnvironment environment, string[] appArgs)
     {
         var run = new RunCommand();
-        run.Command.SetAction((result, cancellationToken) => new RunCommandHandler(environment).InvokeAsync(
+        run.Command.SetAction(result => new RunCommandHandler(environment, TimeProvider.System).InvokeAsync(
             new RunRequest(
                 AppPath: result.GetValue(run.App),
                 AppArguments: appArgs,
                 CommandLine: run.Inputs(result),
                 PrintConfig: result.GetValue(run.PrintConfig),
-                CheckConfig: result.GetValue(run.CheckConfig)),
-            cancellationToken));
+                CheckConfig: result.GetValue(run.CheckConfig))));
         return run.Command;
     }
 

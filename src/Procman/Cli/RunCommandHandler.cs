@@ -1,6 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Procman.Arbitration;
 using Procman.Configuration;
@@ -10,19 +8,29 @@ using Procman.Logging;
 using Procman.Master;
 using Procman.Signals;
 using Procman.Workers;
-using Serilog;
+using Serilog.Extensions.Logging;
 using ILogger = Microsoft.Extensions.Logging.ILogger;
 
 namespace Procman.Cli;
 
-/// <summary>Carries out <c>procman run</c>: resolve the settings, bind, and hand over to the arbiter.</summary>
-internal sealed partial class RunCommandHandler(IEnvironment environment)
+/// <summary>
+/// Carries out <c>procman run</c>: resolve the settings, bind, and hand over to the arbiter. It is procman's
+/// composition root: every part the master runs is built here, in order, and disposed in reverse.
+/// </summary>
+/// <remarks>
+/// There is no Generic Host: its lifetime would compete with procman's own signal handling, and its shutdown
+/// timeout could cut graceful_timeout short. The arbiter loop is the master's lifetime.
+/// </remarks>
+internal sealed partial class RunCommandHandler(IEnvironment environment, TimeProvider time)
 {
-    public async Task<int> InvokeAsync(RunRequest request, CancellationToken cancellationToken)
+    // Captured before the master moves to chdir: a relative chdir read again on SIGHUP is relative to this.
+    private readonly string _startDirectory = Environment.CurrentDirectory;
+
+    public async Task<int> InvokeAsync(RunRequest request)
     {
         try
         {
-            return await RunAsync(request, cancellationToken);
+            return await RunAsync(request);
         }
         catch (ProcmanException ex)
         {
@@ -37,7 +45,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
         }
     }
 
-    private async Task<int> RunAsync(RunRequest request, CancellationToken cancellationToken)
+    private async Task<int> RunAsync(RunRequest request)
     {
         var loader = new ConfigurationLoader(environment, RunCommand.ParseSettingArguments);
         var loaded = loader.Load(request.CommandLine);
@@ -60,8 +68,9 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
             return ExitCodes.Success;
         }
 
-        // From here on relative paths (the app, unix sockets, the pidfile) are relative to chdir, as in
-        // Gunicorn; a config file read again on SIGHUP keeps the path it was first found at.
+        // Every path in the options is absolute by now, resolved against chdir; the master moves there so that
+        // the workers (and the app's own relative paths) start there. A config file read again on SIGHUP keeps
+        // the path it was first found at.
         var configFile = loaded.ConfigFile;
         Directory.SetCurrentDirectory(options.Chdir);
         using var pidFile = options.PidFile is { } pidPath ? PidFile.Create(pidPath) : null;
@@ -72,32 +81,8 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
         using var signals = new SignalListener(events.Writer);
 
         using var logging = new MasterLogging(options.LogLevel, options.LogFormat, options.ErrorLog);
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSerilog(logging.Logger, dispose: false);
-        builder.Services.AddSingleton(events);
-        builder.Services.AddSingleton(environment);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton(provider => new WorkerPlans(
-            options,
-            listeners,
-            () => Reload(request, configFile),
-            events.Writer,
-            environment,
-            provider.GetRequiredService<ILoggerFactory>()));
-        builder.Services.AddSingleton<IWorkerPlans>(provider => provider.GetRequiredService<WorkerPlans>());
-        builder.Services.AddSingleton<IProcessMetrics, ProcMetrics>();
-        builder.Services.AddSingleton<IDumpWriter, DiagnosticsDumpWriter>();
-        builder.Services.AddSingleton(provider => new Arbiter(
-            provider.GetRequiredService<IWorkerPlans>(),
-            events,
-            TimeProvider.System,
-            provider.GetRequiredService<ILogger<Arbiter>>(),
-            provider.GetRequiredService<IProcessMetrics>(),
-            provider.GetRequiredService<IDumpWriter>(),
-            logging.Reopen));
-        using var host = builder.Build();
-
-        var logger = host.Services.GetRequiredService<ILogger<RunCommandHandler>>();
+        using var loggers = new SerilogLoggerFactory(logging.Logger, dispose: false);
+        var logger = loggers.CreateLogger<RunCommandHandler>();
         foreach (var warning in loaded.Warnings)
         {
             LogConfigurationWarning(logger, warning);
@@ -111,10 +96,10 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
             }
         }
 
-        using var watcher = options.Reload ? new ReloadWatcher(options.App.Path, options.ReloadExtraFiles, events.Writer, TimeProvider.System) : null;
-        var plans = host.Services.GetRequiredService<WorkerPlans>();
-        var arbiter = host.Services.GetRequiredService<Arbiter>();
-        await arbiter.RunAsync(cancellationToken);
+        using var plans = new WorkerPlans(options, listeners, () => Reload(request, configFile), events.Writer, environment, loggers);
+        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), new ProcMetrics(), new DiagnosticsDumpWriter(time), logging.Reopen);
+        using var watcher = options.Reload ? new ReloadWatcher(options.App.Path, options.ReloadExtraFiles, events.Writer, time) : null;
+        await arbiter.RunAsync(CancellationToken.None);
         // Listeners bound by reloads are the plans'; the first set is disposed by its using.
         plans.CurrentListeners.DisposeExcept(listeners);
         var (exitCode, error) = arbiter.Outcome;
@@ -128,12 +113,12 @@ internal sealed partial class RunCommandHandler(IEnvironment environment)
 
     private ProcmanOptions Resolve(SettingValues values, RunRequest request)
     {
-        var options = ProcmanOptions.From(values, new AppCommand(request.AppPath!, request.AppArguments));
+        var options = ProcmanOptions.From(values, new AppCommand(request.AppPath!, request.AppArguments), _startDirectory);
         if (options.Check() is { } problem)
         {
             throw new ProcmanException(problem, ExitCodes.UsageError);
         }
-        var app = new AppCommand(Path.GetFullPath(request.AppPath!, Path.GetFullPath(options.Chdir)), request.AppArguments);
+        var app = new AppCommand(Path.GetFullPath(request.AppPath!, options.Chdir), request.AppArguments);
         if (app.Check() is { } appProblem)
         {
             throw new ProcmanException(appProblem, ExitCodes.AppNotFound);

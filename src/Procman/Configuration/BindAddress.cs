@@ -52,7 +52,8 @@ internal abstract record BindAddress
                 error = $"bind address '{text}' has no path; use unix:/run/app.sock";
                 return false;
             }
-            address = new Unix(Path.GetFullPath(path));
+            // Kept as given: ProcmanOptions resolves a relative path against chdir.
+            address = new Unix(path);
             return true;
         }
 

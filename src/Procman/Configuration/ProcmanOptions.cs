@@ -81,13 +81,23 @@ internal sealed record ProcmanOptions
 
     public IReadOnlyList<string> ReloadExtraFiles { get; init; } = [];
 
-    public static ProcmanOptions From(SettingValues values, AppCommand app) => new()
+    /// <summary>
+    /// The options for <paramref name="values"/>. Every relative path (binds, certfile, keyfile, pidfile, logs,
+    /// dump_dir, reload_extra_files) is made absolute here, against chdir, as in Gunicorn, and here only: a
+    /// reload resolves them the same way whatever directory the master is in by then.
+    /// </summary>
+    /// <param name="startDirectory">The directory procman was started in, which a relative chdir is relative to.</param>
+    public static ProcmanOptions From(SettingValues values, AppCommand app, string startDirectory)
     {
+        var chdir = Path.GetFullPath(values.Get<string>(Settings.Chdir), startDirectory);
+        string? At(string? path) => path is null or "-" ? path : Path.GetFullPath(path, chdir);
+        return new()
+        {
         App = app,
         Binds = values.Get<IReadOnlyList<string>>(Settings.Bind).Select(text =>
         {
             BindAddress.TryParse(text, out var address, out _);
-            return address!;
+            return address is BindAddress.Unix unix ? new BindAddress.Unix(At(unix.Path)!) : address!;
         }).Distinct().ToArray(),
         Workers = values.Get<int>(Settings.Workers),
         Backlog = values.Get<int>(Settings.Backlog),
@@ -95,7 +105,7 @@ internal sealed record ProcmanOptions
         GracefulTimeout = Seconds(values, Settings.GracefulTimeout),
         Timeout = Seconds(values, Settings.Timeout),
         BootTimeout = Seconds(values, Settings.BootTimeout),
-        DumpDirectory = (string?)values[Settings.DumpDir],
+        DumpDirectory = At((string?)values[Settings.DumpDir]),
         Balance = values.Get<bool>(Settings.Balance),
         MaxRequests = values.Get<int>(Settings.MaxRequests),
         MaxRequestsJitter = values.Get<int>(Settings.MaxRequestsJitter),
@@ -109,8 +119,8 @@ internal sealed record ProcmanOptions
         }).ToArray(),
         LogLevel = values.Get<string>(Settings.LogLevel).ToLowerInvariant(),
         LogFormat = values.Get<string>(Settings.LogFormat).ToLowerInvariant(),
-        ErrorLog = values.Get<string>(Settings.ErrorLog),
-        AccessLog = (string?)values[Settings.AccessLog],
+        ErrorLog = At(values.Get<string>(Settings.ErrorLog))!,
+        AccessLog = At((string?)values[Settings.AccessLog]),
         AccessLogFormat = values.Get<string>(Settings.AccessLogFormat),
         CaptureOutput = values.Get<bool>(Settings.CaptureOutput),
         KeepAlive = Seconds(values, Settings.KeepAlive),
@@ -118,18 +128,19 @@ internal sealed record ProcmanOptions
         LimitRequestLine = values.Get<int>(Settings.LimitRequestLine),
         LimitRequestFields = values.Get<int>(Settings.LimitRequestFields),
         LimitRequestFieldSize = values.Get<int>(Settings.LimitRequestFieldSize),
-        CertFile = (string?)values[Settings.CertFile],
-        KeyFile = (string?)values[Settings.KeyFile],
+        CertFile = At((string?)values[Settings.CertFile]),
+        KeyFile = At((string?)values[Settings.KeyFile]),
         ForwardedAllowIps = values.Get<string>(Settings.ForwardedAllowIps),
         SecureSchemeHeaders = values.Get<IReadOnlyDictionary<string, string>>(Settings.SecureSchemeHeaders),
         RootPath = values.Get<string>(Settings.RootPath),
-        Chdir = values.Get<string>(Settings.Chdir),
-        PidFile = (string?)values[Settings.PidFile],
+        Chdir = chdir,
+        PidFile = At((string?)values[Settings.PidFile]),
         Umask = values.Get<int>(Settings.Umask),
         ProcName = (string?)values[Settings.ProcName],
         Reload = values.Get<bool>(Settings.Reload),
-        ReloadExtraFiles = values.Get<IReadOnlyList<string>>(Settings.ReloadExtraFiles),
-    };
+        ReloadExtraFiles = values.Get<IReadOnlyList<string>>(Settings.ReloadExtraFiles).Select(path => At(path)!).ToArray(),
+        };
+    }
 
     /// <summary>Checks what no single setting can: files that must exist, settings that need each other. The app is checked by <see cref="AppCommand.Check"/>.</summary>
     public string? Check()

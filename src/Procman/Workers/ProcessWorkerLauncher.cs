@@ -40,7 +40,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         _events = events;
         _output = output;
         _logger = logger;
-        var appPath = Path.GetFullPath(options.App.Path);
+        var appPath = options.App.Path;
         _fileName = options.App.IsDll ? DotnetHost.Find() : appPath;
         _arguments = options.App.IsDll ? [appPath, .. options.App.Arguments] : options.App.Arguments;
         _settings = SettingsFor(options);
@@ -149,12 +149,12 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         LimitRequestLine = options.LimitRequestLine,
         LimitRequestFields = options.LimitRequestFields,
         LimitRequestFieldSize = options.LimitRequestFieldSize,
-        CertFile = options.CertFile is { } cert ? Path.GetFullPath(cert) : null,
-        KeyFile = options.KeyFile is { } key ? Path.GetFullPath(key) : null,
+        CertFile = options.CertFile,
+        KeyFile = options.KeyFile,
         ForwardedAllowIps = options.ForwardedAllowIps,
         SecureSchemeHeaders = options.SecureSchemeHeaders,
         RootPath = options.RootPath is { Length: > 0 } root ? root : null,
-        AccessLog = options.AccessLog is { } log ? log == "-" ? log : Path.GetFullPath(log) : null,
+        AccessLog = options.AccessLog,
         AccessLogFormat = options.AccessLogFormat,
         ProcName = options.ProcName,
     };
