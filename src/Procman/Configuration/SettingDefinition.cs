@@ -214,6 +214,7 @@ internal sealed class SettingDefinition
     {
         SettingType.Integer => "an integer",
         SettingType.Number => "a number",
+        SettingType.Text when FromInteger is not null => "a string or an int",
         SettingType.Text => "a string",
         SettingType.Boolean => "True or False",
         SettingType.TextList => "a string or a list of strings",
