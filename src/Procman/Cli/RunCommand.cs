@@ -12,7 +12,8 @@ internal sealed class RunCommand
     {
         Command = new Command("run", "Run an ASP.NET Core app as N worker processes behind a master that owns the listening sockets.\n\n"
             + "APP is the app's .dll (run with the dotnet host) or its executable; arguments after -- are passed to the app. "
-            + "Settings come from, in rising precedence: defaults, the config file, PROCMAN_CMD_ARGS, the command line.\n\n"
+            + "Settings come from, in rising precedence: defaults (WEB_CONCURRENCY, PORT and FORWARDED_ALLOW_IPS replace theirs), the config file, PROCMAN_CMD_ARGS, the command line. "
+            + "Gunicorn's flags for what procman does not implement (-k, --threads, --preload, ...) are accepted with a warning.\n\n"
             + "Signals: TERM graceful stop; INT, QUIT quick stop; HUP reload the config and the workers without downtime.\n\n"
             + ExitCodes.HelpText);
         App = new Argument<string?>("APP")

@@ -3,8 +3,9 @@ using Procman.Configuration.Python;
 namespace Procman.Configuration;
 
 /// <summary>
-/// Layers the sources of settings, each over the one before: defaults, the config file,
-/// PROCMAN_CMD_ARGS, the command line. Runs at start-up and again on every SIGHUP.
+/// Layers the sources of settings, each over the one before: defaults, the variables that replace some of them
+/// (WEB_CONCURRENCY, PORT, FORWARDED_ALLOW_IPS), the config file, PROCMAN_CMD_ARGS, the command line. Runs at
+/// start-up and again on every SIGHUP.
 /// </summary>
 internal sealed class ConfigurationLoader(IEnvironment environment, Func<IReadOnlyList<string>, IReadOnlyList<SettingInput>> parseArguments)
 {
