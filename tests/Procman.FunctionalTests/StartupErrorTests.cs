@@ -121,4 +121,65 @@ public sealed class StartupErrorTests
             ],
             warnings);
     }
+
+    [Theory]
+    [InlineData("-c", "config file '{0}' cannot be read: permission denied; make it readable by the user procman runs as")]
+    [InlineData("--certfile", "certfile '{0}' cannot be read: permission denied; make it readable by the user procman runs as")]
+    [InlineData("--error-logfile", "errorlog '{0}' cannot be written: permission denied; make it writable by the user procman runs as")]
+    public async Task AFileTheUserMayNotUse_ExitsTwo_WithOneLineSayingPermissionDenied(string flag, string expected)
+    {
+        using var files = new TempDirectory();
+        var file = files.File("private", "workers = 1\n");
+        File.SetUnixFileMode(file, UnixFileMode.None);
+        // The directory is the user's own (0700); the other user must be able to reach the file to be refused it.
+        File.SetUnixFileMode(files.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+
+        var (exitCode, output) = await RunAsUnprivilegedAsync(files.Path, "run", Paths.TestApp, flag, file, "--check-config");
+
+        Assert.Equal(2, exitCode);
+        var error = Assert.Single(output.Split('\n'), line => line.Length > 0);
+        Assert.Equal("procman: error: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, file), error);
+    }
+
+    /// <summary>
+    /// Runs procman as a user that mode 0000 keeps out: nobody when the tests run as root (root reads any file),
+    /// the current user otherwise.
+    /// </summary>
+    private static async Task<(int ExitCode, string Output)> RunAsUnprivilegedAsync(string workingDirectory, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        if (Environment.UserName == "root")
+        {
+            start.FileName = "setpriv";
+            foreach (var argument in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", Paths.DotnetHost })
+            {
+                start.ArgumentList.Add(argument);
+            }
+            start.Environment["HOME"] = workingDirectory;
+        }
+        else
+        {
+            start.FileName = Paths.DotnetHost;
+        }
+        start.ArgumentList.Add(Paths.Procman);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(ExitTimeout);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        return (process.ExitCode, await stdout + await stderr);
+    }
 }
