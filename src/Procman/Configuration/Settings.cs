@@ -26,10 +26,10 @@ internal static partial class Settings
         => value >= min && value <= max ? null : $"{name} must be between {min} and {max}, not {value}";
 
     /// <summary>
-    /// The longest duration a setting takes, in seconds: int.MaxValue milliseconds, 24.8 days. A worker gets its drain
-    /// bound and its keep-alive as int milliseconds, and its host's shutdown timeout (DOTNET_shutdownTimeoutSeconds) ends
-    /// in CancellationTokenSource.CancelAfter, which throws past uint.MaxValue - 1 ms: in a worker that is an abort in
-    /// the middle of a graceful stop. Every duration stays inside what all of them accept.
+    /// The longest duration a setting takes, in seconds: int.MaxValue milliseconds, 24.8 days, the limit of every .NET
+    /// API that takes int milliseconds. A worker's host turns graceful_timeout (DOTNET_shutdownTimeoutSeconds) into
+    /// CancellationTokenSource.CancelAfter, which throws past uint.MaxValue - 1 ms: in a worker that is an abort in the
+    /// middle of a graceful stop. Every duration stays inside what all of them accept.
     /// </summary>
     public const int MaxSeconds = int.MaxValue / 1000;
 

@@ -53,8 +53,8 @@ public sealed class SettingsTests
     [Fact]
     public void EveryDuration_HasAnUpperBound_ThatTheWorkersTimersAccept()
     {
-        // The worker gets the drain bound as int milliseconds and the shutdown timeout as whole seconds that end in
-        // CancellationTokenSource.CancelAfter: both must hold the longest duration any setting allows.
+        // A worker's host gets graceful_timeout as whole seconds that end in CancellationTokenSource.CancelAfter, and
+        // int milliseconds are the narrowest timer unit .NET has: both must hold the longest duration any setting allows.
         var longest = TimeSpan.FromSeconds(Settings.MaxSeconds);
         Assert.True(longest.TotalMilliseconds <= int.MaxValue);
         using var cancellation = new CancellationTokenSource();
