@@ -62,6 +62,18 @@ public sealed class ProcmanOptionsTests : IDisposable
     }
 
     [Fact]
+    public void UnixSocket_ShortAsGiven_ButTooLongOnceResolvedAgainstChdir_IsFoundByTheCheck()
+    {
+        var relative = new string('s', 100) + ".sock";
+        Assert.True(BindAddress.TryParse("unix:" + relative, out _, out var error), error);
+        var values = new SettingValues();
+        values.Set(Settings.Bind, new[] { "unix:" + relative }, "command line");
+        var options = ProcmanOptions.From(values, new AppCommand("App.dll", []), _directory);
+
+        Assert.StartsWith($"cannot bind unix:{Path.Combine(_directory, relative)}: the path is", options.Check());
+    }
+
+    [Fact]
     public void ExistingFiles_InExistingDirectories_Pass()
     {
         var log = Path.Combine(_directory, "error.log");
