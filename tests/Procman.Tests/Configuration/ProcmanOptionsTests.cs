@@ -68,6 +68,7 @@ public sealed class ProcmanOptionsTests : IDisposable
         Assert.True(BindAddress.TryParse("unix:" + relative, out _, out var error), error);
         var values = new SettingValues();
         values.Set(Settings.Bind, new[] { "unix:" + relative }, "command line");
+        values.Set(Settings.Chdir, _directory, "command line");
         var options = ProcmanOptions.From(values, new AppCommand("App.dll", []), _directory);
 
         Assert.StartsWith($"cannot bind unix:{Path.Combine(_directory, relative)}: the path is", options.Check());
