@@ -66,6 +66,26 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task GracefulTimeout_AtItsLongest_HupAndTermStopTheWorkersGracefully()
+    {
+        // 2147483 s is the longest graceful_timeout: the worker's drain bound and its host's shutdown timeout must
+        // both accept it, or every HUP and TERM aborts the workers (SIGABRT) instead of draining them.
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--graceful-timeout", "2147483");
+        var first = procman.ReadyWorkers().Single();
+
+        procman.Signal(Native.SigHup);
+        await procman.WaitForEventsAsync(MasterEvent.ReloadComplete, 1, Timeout);
+        var retired = await procman.WaitForEventAsync(e => e.Id == MasterEvent.WorkerExited && e.Int("Pid") == first, Timeout, "the first worker to retire");
+        procman.Signal(Native.SigTerm);
+
+        Assert.Equal(0, await procman.WaitForExitAsync(Timeout));
+        Assert.Equal("exit code 0", retired.Text("Exit"));
+        var stopped = procman.Events.Where(e => e.Id == MasterEvent.WorkerExited && e.Int("Pid") != first).ToArray();
+        Assert.All(stopped, e => Assert.Equal("exit code 0", e.Text("Exit")));
+        Assert.DoesNotContain(procman.Events, e => e.Id == MasterEvent.WorkerCrashed);
+    }
+
+    [Fact]
     public async Task Hup_WithABrokenConfigFile_KeepsTheWorkersServing()
     {
         using var files = new TempDirectory();

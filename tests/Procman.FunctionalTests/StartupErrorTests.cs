@@ -62,6 +62,16 @@ public sealed class StartupErrorTests
     [InlineData(new[] { "--error-logfile", "/nonexistent-procman-dir/procman.log" }, "errorlog '/nonexistent-procman-dir/procman.log' is in a directory that does not exist")]
     [InlineData(new[] { "--access-logfile", "/tmp" }, "accesslog '/tmp' is a directory; give a file path")]
     [InlineData(new[] { "--pid", "/nonexistent-procman-dir/procman.pid" }, "pidfile '/nonexistent-procman-dir/procman.pid' is in a directory that does not exist")]
+    [InlineData(new[] { "--timeout", "1e300" }, "invalid --timeout '1e300': timeout must be from 0 (off) to 2147483 seconds")]
+    [InlineData(new[] { "--graceful-timeout", "1e9" }, "invalid --graceful-timeout '1e9': graceful_timeout must be more than 0 and at most 2147483 seconds")]
+    [InlineData(new[] { "--boot-timeout", "1e300" }, "invalid --boot-timeout '1e300': boot_timeout must be more than 0 and at most 2147483 seconds")]
+    [InlineData(new[] { "--keep-alive", "1e300" }, "invalid --keep-alive '1e300': keepalive must be more than 0 and at most 2147483 seconds")]
+    [InlineData(new[] { "--max-worker-lifetime", "1e12" }, "invalid --max-worker-lifetime '1e12': max_worker_lifetime must be from 0 (off) to 2147483 seconds")]
+    [InlineData(new[] { "--max-worker-lifetime-jitter", "1e12" }, "invalid --max-worker-lifetime-jitter '1e12': max_worker_lifetime_jitter must be from 0 (off) to 2147483 seconds")]
+    [InlineData(new[] { "-b", "unix:/tmp/procman-a-socket-path-that-is-far-too-long-for-the-sun-path-field-of-sockaddr-un-on-linux-xxxxxxxx.sock" }, "the path is 108 bytes, and a unix socket path has at most 107 (the 108-byte sun_path with its closing NUL)")]
+    [InlineData(new[] { "-b", "unix:/nonexistent-procman-dir/s.sock" }, "cannot bind unix:/nonexistent-procman-dir/s.sock: directory /nonexistent-procman-dir does not exist; create it first")]
+    [InlineData(new[] { "-c", "/tmp" }, "config file '/tmp' is a directory")]
+    [InlineData(new[] { "--certfile", "/tmp" }, "certfile '/tmp' is a directory; give the file itself")]
     public async Task InvalidCommandLine_ExitsTwo_WithOneLine(string[] arguments, string expected)
     {
         await using var procman = ProcmanHost.Start(Paths.TestApp, arguments);
@@ -70,5 +80,106 @@ public sealed class StartupErrorTests
         var error = Assert.Single(procman.Output.Split('\n'), line => line.Length > 0);
         Assert.StartsWith("procman: error: ", error);
         Assert.Contains(expected, error);
+    }
+
+    [Theory]
+    [InlineData("PORT", "abc", false, "invalid $PORT 'abc': bind address '0.0.0.0:abc' has an invalid port 'abc'")]
+    [InlineData("PORT", "abc", true, "invalid $PORT 'abc': bind address '0.0.0.0:abc' has an invalid port 'abc'")]
+    [InlineData("PORT", "99999", true, "invalid $PORT '99999': bind address '0.0.0.0:99999' has an invalid port '99999'")]
+    [InlineData("WEB_CONCURRENCY", "5000", false, "invalid $WEB_CONCURRENCY '5000': workers must be between 1 and 1024, not 5000")]
+    [InlineData("WEB_CONCURRENCY", "abc", true, "invalid $WEB_CONCURRENCY 'abc': 'abc' is not a whole number")]
+    [InlineData("FORWARDED_ALLOW_IPS", "not an ip", true, "invalid $FORWARDED_ALLOW_IPS 'not an ip': forwarded_allow_ips has 'not an ip'")]
+    public async Task InvalidEnvironmentVariable_ExitsTwo_WithOneLineNamingIt(string variable, string value, bool checkOnly, string expected)
+    {
+        // A config file without bind, so that bind comes from $PORT, not from the test host's -b.
+        using var files = new TempDirectory();
+        var config = files.File("procman.conf.py", "timeout = 30\n");
+        string[] arguments = checkOnly ? ["-c", config, "--check-config"] : ["-c", config];
+        await using var procman = ProcmanHost.Start(Paths.TestApp, arguments, new Dictionary<string, string> { [variable] = value });
+
+        Assert.Equal(2, await procman.WaitForExitAsync(ExitTimeout));
+        var error = Assert.Single(procman.Output.Split('\n'), line => line.Length > 0);
+        Assert.StartsWith("procman: error: " + expected, error);
+        Assert.DoesNotContain(procman.Events, e => e.Id == MasterEvent.WorkerStarted);
+    }
+
+    [Fact]
+    public async Task GunicornCmdArgs_AsProcmanCmdArgs_StartsWithOneWarningPerIgnoredFlag()
+    {
+        var environment = new Dictionary<string, string> { ["PROCMAN_CMD_ARGS"] = "-k uvicorn.workers.UvicornWorker --threads 4 --preload --statsd-host localhost:8125" };
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "1"], environment);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 1, ProcmanHost.StartTimeout);
+
+        var warnings = procman.Events.Where(e => e.Id == MasterEvent.ConfigurationWarning).Select(e => e.Text("Warning")).ToArray();
+
+        Assert.Equal(
+            [
+                "PROCMAN_CMD_ARGS: --worker-class is ignored: a .NET worker is always a Kestrel server",
+                "PROCMAN_CMD_ARGS: --threads is ignored: Kestrel sizes its own thread pool",
+                "PROCMAN_CMD_ARGS: --preload is ignored: a .NET app cannot be loaded before fork",
+                "PROCMAN_CMD_ARGS: --statsd-host is ignored: statsd metrics are not supported",
+            ],
+            warnings);
+    }
+
+    [Theory]
+    [InlineData("-c", "config file '{0}' cannot be read: permission denied; make it readable by the user procman runs as")]
+    [InlineData("--certfile", "certfile '{0}' cannot be read: permission denied; make it readable by the user procman runs as")]
+    [InlineData("--error-logfile", "errorlog '{0}' cannot be written: permission denied; make it writable by the user procman runs as")]
+    public async Task AFileTheUserMayNotUse_ExitsTwo_WithOneLineSayingPermissionDenied(string flag, string expected)
+    {
+        using var files = new TempDirectory();
+        var file = files.File("private", "workers = 1\n");
+        File.SetUnixFileMode(file, UnixFileMode.None);
+        // The directory is the user's own (0700); the other user must be able to reach the file to be refused it.
+        File.SetUnixFileMode(files.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+
+        var (exitCode, output) = await RunAsUnprivilegedAsync(files.Path, "run", Paths.TestApp, flag, file, "--check-config");
+
+        Assert.Equal(2, exitCode);
+        var error = Assert.Single(output.Split('\n'), line => line.Length > 0);
+        Assert.Equal("procman: error: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, file), error);
+    }
+
+    /// <summary>
+    /// Runs procman as a user that mode 0000 keeps out: nobody when the tests run as root (root reads any file),
+    /// the current user otherwise.
+    /// </summary>
+    private static async Task<(int ExitCode, string Output)> RunAsUnprivilegedAsync(string workingDirectory, params string[] arguments)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        if (Environment.UserName == "root")
+        {
+            start.FileName = "setpriv";
+            foreach (var argument in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", Paths.DotnetHost })
+            {
+                start.ArgumentList.Add(argument);
+            }
+            start.Environment["HOME"] = workingDirectory;
+        }
+        else
+        {
+            start.FileName = Paths.DotnetHost;
+        }
+        start.ArgumentList.Add(Paths.Procman);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(ExitTimeout);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -12,7 +12,8 @@ internal sealed class RunCommand
     {
         Command = new Command("run", "Run an ASP.NET Core app as N worker processes behind a master that owns the listening sockets.\n\n"
             + "APP is the app's .dll (run with the dotnet host) or its executable; arguments after -- are passed to the app. "
-            + "Settings come from, in rising precedence: defaults, the config file, PROCMAN_CMD_ARGS, the command line.\n\n"
+            + "Settings come from, in rising precedence: defaults (WEB_CONCURRENCY, PORT and FORWARDED_ALLOW_IPS replace theirs), the config file, PROCMAN_CMD_ARGS, the command line. "
+            + "Gunicorn's flags for what procman does not implement (-k, --threads, --preload, ...) are accepted with a warning.\n\n"
             + "Signals: TERM graceful stop; INT, QUIT quick stop; HUP reload the config and the workers without downtime.\n\n"
             + ExitCodes.HelpText);
         App = new Argument<string?>("APP")
@@ -31,6 +32,17 @@ internal sealed class RunCommand
         CheckConfig = new Option<bool>("--check-config") { Description = "Check the settings and the app, then exit: 0 when valid." };
         Command.Options.Add(PrintConfig);
         Command.Options.Add(CheckConfig);
+
+        // Gunicorn's flags for what procman does not implement are accepted, and warned about, so that a command line
+        // or GUNICORN_CMD_ARGS written for Gunicorn works. Hidden: --help lists what procman does.
+        var taken = Command.Options.SelectMany(option => option.Aliases.Append(option.Name)).ToHashSet(StringComparer.Ordinal);
+        foreach (var setting in GunicornCompatibility.IgnoredSettings.Where(setting => setting.Flags.Count > 0 && !setting.Flags.Any(taken.Contains)))
+        {
+            var option = CreateOption(setting);
+            option.Hidden = true;
+            Command.Options.Add(option);
+            _settingOptions.Add((setting, option));
+        }
     }
 
     private Command Command { get; }
@@ -85,11 +97,15 @@ internal sealed class RunCommand
     {
         var name = setting.Flags[0];
         var aliases = setting.Flags.Skip(1).ToArray();
-        var help = $"{setting.Help} [default: {setting.DefaultText}] [config: {setting.Name}]";
+        var variable = setting.EnvironmentVariable is { } environmentVariable ? $", or ${environmentVariable}" : "";
+        var help = $"{setting.Help} [default: {setting.DefaultText}{variable}] [config: {setting.Name}]";
         return setting.Type switch
         {
             SettingType.TextList or SettingType.TextMap => new Option<string[]>(name, aliases) { Description = help, HelpName = setting.ValueName, Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false },
+            // Gunicorn's switches take no value; procman's own take an optional true/false.
+            SettingType.Boolean when setting.IgnoredBecause is not null => new Option<bool>(name, aliases) { Description = help, Arity = ArgumentArity.Zero },
             SettingType.Boolean => new Option<bool?>(name, aliases) { Description = help, Arity = ArgumentArity.ZeroOrOne },
+            _ when setting.ValueIsOptional => new Option<string>(name, aliases) { Description = help, HelpName = setting.ValueName, Arity = ArgumentArity.ZeroOrOne },
             _ => new Option<string>(name, aliases) { Description = help, HelpName = setting.ValueName },
         };
     }
@@ -98,6 +114,8 @@ internal sealed class RunCommand
     {
         Option<string[]> list => result.GetValue(list) ?? [],
         Option<bool?> flag => result.GetValue(flag) is bool value ? [value ? "true" : "false"] : [],
+        Option<bool> flag => result.GetValue(flag) ? ["true"] : [],
+        Option<string> text when text.Arity.MinimumNumberOfValues == 0 => result.GetResult(text) is { } given ? [given.Tokens.FirstOrDefault()?.Value ?? ""] : [],
         Option<string> text => result.GetValue(text) is { } value ? [value] : [],
         _ => [],
     };

@@ -8,6 +8,12 @@ internal abstract record BindAddress
 {
     public const int DefaultPort = 8000;
 
+    /// <summary>
+    /// The longest unix socket path, in bytes: sockaddr_un's sun_path is 108 bytes on Linux, and .NET passes the path
+    /// with its closing NUL.
+    /// </summary>
+    public const int MaxUnixPathBytes = 107;
+
     /// <summary>A TCP address: <c>HOST:PORT</c>, <c>[IPv6]:PORT</c>, or a host name resolved at bind time.</summary>
     public sealed record Tcp(string Host, int Port) : BindAddress
     {
@@ -50,6 +56,12 @@ internal abstract record BindAddress
             if (path.Length == 0)
             {
                 error = $"bind address '{text}' has no path; use unix:/run/app.sock";
+                return false;
+            }
+            // Checked as given, and again by ProcmanOptions once a relative path is resolved against chdir.
+            if (UnixPathProblem(path) is { } problem)
+            {
+                error = $"bind address '{text}': {problem}";
                 return false;
             }
             // Kept as given: ProcmanOptions resolves a relative path against chdir.
@@ -126,5 +138,14 @@ internal abstract record BindAddress
         }
         address = new Tcp(host, portNumber);
         return true;
+    }
+
+    /// <summary>Why the kernel would refuse <paramref name="path"/> as a unix socket address, or null.</summary>
+    public static string? UnixPathProblem(string path)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(path);
+        return bytes <= MaxUnixPathBytes
+            ? null
+            : $"the path is {bytes} bytes, and a unix socket path has at most {MaxUnixPathBytes} (the 108-byte sun_path with its closing NUL); choose a shorter one, such as /run/app.sock";
     }
 }

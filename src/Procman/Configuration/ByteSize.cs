@@ -5,6 +5,9 @@ namespace Procman.Configuration;
 /// <summary>Sizes such as <c>512MB</c>, <c>2GiB</c> or <c>1048576</c> (bytes).</summary>
 internal static class ByteSize
 {
+    /// <summary>The smallest memory limit that makes sense for a worker: the .NET runtime and ASP.NET Core alone take more.</summary>
+    public const long SmallestWorkerLimit = 32L << 20;
+
     private static readonly (string Suffix, long Factor)[] Units =
     [
         ("KIB", 1L << 10), ("MIB", 1L << 20), ("GIB", 1L << 30),

@@ -149,13 +149,9 @@ internal sealed record ProcmanOptions
         {
             return "keyfile is set but certfile is not; set certfile to the certificate that goes with the key";
         }
-        if (CertFile is not null && !File.Exists(CertFile))
+        if ((ReadableFileProblem(Settings.CertFile, CertFile) ?? ReadableFileProblem(Settings.KeyFile, KeyFile)) is { } fileProblem)
         {
-            return $"certfile '{CertFile}' does not exist";
-        }
-        if (KeyFile is not null && !File.Exists(KeyFile))
-        {
-            return $"keyfile '{KeyFile}' does not exist";
+            return fileProblem;
         }
         if (CertFile is not null)
         {
@@ -163,31 +159,118 @@ internal sealed record ProcmanOptions
             {
                 using var certificate = Protocol.TlsCertificate.Load(CertFile, KeyFile);
             }
-            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException or IOException)
+            catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
             {
                 return $"certfile '{CertFile}' cannot be loaded: {ex.Message.TrimEnd('.')}; give a PEM certificate with its key (keyfile), or a .pfx without a password";
             }
         }
+        if (File.Exists(Chdir))
+        {
+            return $"chdir '{Chdir}' is a file, not a directory";
+        }
         if (!Directory.Exists(Chdir))
         {
-            return $"chdir '{Chdir}' is not a directory";
+            return $"chdir '{Chdir}' does not exist; create it first";
         }
         foreach (var (name, path) in new[] { (Settings.ErrorLog, ErrorLog), (Settings.AccessLog, AccessLog ?? "-"), (Settings.PidFile, PidFile ?? "-") })
         {
-            if (path != "-" && Path.GetDirectoryName(Path.GetFullPath(path, Chdir)) is { } directory && !Directory.Exists(directory))
+            if (path != "-" && WritableFileProblem(name, path, Path.GetFullPath(path, Chdir)) is { } problem)
             {
-                return $"{name} '{path}' is in a directory that does not exist: {directory}; create it first";
+                return problem;
             }
-            if (path != "-" && Directory.Exists(Path.GetFullPath(path, Chdir)))
-            {
-                return $"{name} '{path}' is a directory; give a file path";
-            }
+        }
+        if (DumpDirectory is not null && File.Exists(DumpDirectory))
+        {
+            return $"dump_dir '{DumpDirectory}' is a file, not a directory";
         }
         if (DumpDirectory is not null && !Directory.Exists(DumpDirectory))
         {
-            return $"dump_dir '{DumpDirectory}' is not a directory; create it first";
+            return $"dump_dir '{DumpDirectory}' does not exist; create it first";
+        }
+        foreach (var unix in Binds.OfType<BindAddress.Unix>())
+        {
+            // A relative path short enough as given may be too long once resolved against chdir.
+            if (BindAddress.UnixPathProblem(unix.Path) is { } pathProblem)
+            {
+                return $"cannot bind {unix}: {pathProblem}";
+            }
+            if (Path.GetDirectoryName(unix.Path) is { Length: > 0 } directory && !Directory.Exists(directory))
+            {
+                return File.Exists(directory)
+                    ? $"cannot bind {unix}: '{directory}' is a file, not a directory"
+                    : $"cannot bind {unix}: directory {directory} does not exist; create it first";
+            }
         }
         return null;
+    }
+
+    /// <summary>Why a file procman reads (a certificate, a key) cannot be used, or null.</summary>
+    private static string? ReadableFileProblem(string name, string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+        if (Directory.Exists(path))
+        {
+            return $"{name} '{path}' is a directory; give the file itself";
+        }
+        if (!File.Exists(path))
+        {
+            return $"{name} '{path}' does not exist";
+        }
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return $"{name} '{path}' cannot be read: permission denied; make it readable by the user procman runs as";
+        }
+        catch (IOException ex)
+        {
+            return $"{name} '{path}' cannot be read: {ex.Message.TrimEnd('.')}";
+        }
+    }
+
+    /// <summary>Why a file procman writes (a log, the pidfile) cannot be, or null. Creates nothing: --check-config uses it too.</summary>
+    private static string? WritableFileProblem(string name, string path, string fullPath)
+    {
+        if (Directory.Exists(fullPath))
+        {
+            return $"{name} '{path}' is a directory; give a file path";
+        }
+        if (Path.GetDirectoryName(fullPath) is not { } directory)
+        {
+            return null;
+        }
+        if (File.Exists(directory))
+        {
+            return $"{name} '{path}' is under '{directory}', which is a file, not a directory";
+        }
+        if (!Directory.Exists(directory))
+        {
+            return $"{name} '{path}' is in a directory that does not exist: {directory}; create it first";
+        }
+        if (!File.Exists(fullPath))
+        {
+            return null;
+        }
+        try
+        {
+            // Opened for writing without truncating or creating: the check changes nothing.
+            using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Write);
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return $"{name} '{path}' cannot be written: permission denied; make it writable by the user procman runs as";
+        }
+        catch (IOException ex)
+        {
+            return $"{name} '{path}' cannot be written: {ex.Message.TrimEnd('.')}";
+        }
     }
 
     private static TimeSpan Seconds(SettingValues values, string name) => TimeSpan.FromSeconds(values.Get<double>(name));

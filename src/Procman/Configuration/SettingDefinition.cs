@@ -25,8 +25,23 @@ internal sealed class SettingDefinition
     /// <summary>The placeholder in <c>--help</c>, such as <c>INT</c> or <c>ADDRESS</c>.</summary>
     public string? ValueName { get; init; }
 
-    /// <summary>The default; may depend on the environment (as <c>workers</c> does on <c>WEB_CONCURRENCY</c>). Null is Python's None.</summary>
-    public required Func<IEnvironment, object?> Default { get; init; }
+    /// <summary>The built-in default. Null is Python's None.</summary>
+    public required Func<object?> Default { get; init; }
+
+    /// <summary>
+    /// An environment variable that, when set and not empty, replaces the built-in default (as <c>WEB_CONCURRENCY</c>
+    /// does for <c>workers</c> in Gunicorn). Its value gets the same validation as a flag's.
+    /// </summary>
+    public string? EnvironmentVariable { get; init; }
+
+    /// <summary>Turns the variable's value into this setting's text syntax (<c>PORT=9000</c> is <c>0.0.0.0:9000</c>); the value as it is when null.</summary>
+    public Func<string, string>? FromEnvironment { get; init; }
+
+    /// <summary>Set for a Gunicorn setting procman does not implement: why it is ignored. Such a setting has no value.</summary>
+    public string? IgnoredBecause { get; init; }
+
+    /// <summary>Whether the flag may be given without its value (Gunicorn's <c>--proxy-protocol</c>).</summary>
+    public bool ValueIsOptional { get; init; }
 
     /// <summary>Whether None (null) is a valid value, meaning "not set".</summary>
     public bool AllowsNone { get; init; }
@@ -36,6 +51,15 @@ internal sealed class SettingDefinition
 
     /// <summary>A text syntax of this setting's own, replacing the type's (as for <c>umask</c>'s octal).</summary>
     public Func<string, (object? Value, string? Error)>? ParseText { get; init; }
+
+    /// <summary>How a config file's int is read for a text setting (<c>max_worker_memory</c>'s int is bytes); an int is an error when null.</summary>
+    public Func<long, string>? FromInteger { get; init; }
+
+    /// <summary>
+    /// Why a config-file value is ignored with a warning rather than refused, or null. For a name Gunicorn does not have,
+    /// which files written for Gunicorn may use for a purpose of their own.
+    /// </summary>
+    public Func<object?, string?>? IgnoreInConfig { get; init; }
 
     /// <summary>Checks a typed value; returns the problem and how to fix it, or null when the value is fine.</summary>
     public Func<object, string?>? Validate { get; init; }
@@ -158,6 +182,9 @@ internal sealed class SettingDefinition
             case (SettingType.Text, string text):
                 value = text;
                 break;
+            case (SettingType.Text, long integer) when FromInteger is not null:
+                value = FromInteger(integer);
+                break;
             case (SettingType.Boolean, bool flag):
                 value = flag;
                 break;
@@ -187,6 +214,7 @@ internal sealed class SettingDefinition
     {
         SettingType.Integer => "an integer",
         SettingType.Number => "a number",
+        SettingType.Text when FromInteger is not null => "a string or an int",
         SettingType.Text => "a string",
         SettingType.Boolean => "True or False",
         SettingType.TextList => "a string or a list of strings",

@@ -9,11 +9,11 @@ internal sealed class SettingValues
     private readonly Dictionary<string, object?> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _sources = new(StringComparer.Ordinal);
 
-    public SettingValues(IEnvironment environment)
+    public SettingValues()
     {
         foreach (var setting in Settings.All)
         {
-            _values[setting.Name] = setting.Default(environment);
+            _values[setting.Name] = setting.Default();
             _sources[setting.Name] = "default";
         }
     }

@@ -17,7 +17,7 @@ internal static partial class Settings
             Flags = ["--config", "-c"],
             ValueName = "PATH",
             Help = "A config file in Gunicorn's syntax (a safe subset of Python). Without it, ./procman.conf.py is read if it exists.",
-            Default = _ => DefaultConfigFile,
+            Default = () => DefaultConfigFile,
             DefaultText = "'./procman.conf.py'",
         },
     ];

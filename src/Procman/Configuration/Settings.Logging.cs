@@ -25,7 +25,7 @@ internal static partial class Settings
             Flags = ["--log-level"],
             ValueName = "LEVEL",
             Help = "The master's log level: debug, info, warning, error or critical.",
-            Default = _ => "info",
+            Default = () => "info",
             DefaultText = "'info'",
             Validate = value => OneOf((string)value, LogLevels, LogLevel),
         },
@@ -37,7 +37,7 @@ internal static partial class Settings
             Flags = ["--log-format"],
             ValueName = "FORMAT",
             Help = "The master's log format: text for people, json (compact JSON, one event per line) for machines.",
-            Default = _ => "text",
+            Default = () => "text",
             DefaultText = "'text'",
             Validate = value => OneOf((string)value, LogFormats, LogFormat),
         },
@@ -49,7 +49,7 @@ internal static partial class Settings
             Flags = ["--error-logfile", "--log-file"],
             ValueName = "FILE",
             Help = "Where the master logs: - for stderr, or a file path (reopened on SIGUSR1).",
-            Default = _ => "-",
+            Default = () => "-",
             DefaultText = "'-'",
         },
         new()
@@ -61,7 +61,7 @@ internal static partial class Settings
             ValueName = "FILE",
             AllowsNone = true,
             Help = "Write one line per request, from each worker: - for stdout, or a file path. None turns it off.",
-            Default = _ => null,
+            Default = () => null,
             DefaultText = "None",
         },
         new()
@@ -72,7 +72,7 @@ internal static partial class Settings
             Flags = ["--access-logformat"],
             ValueName = "STRING",
             Help = "The access log line, in Gunicorn's %(atom)s syntax: h remote address, t time, r request line, s status, b bytes, f referer, a user agent, T/M/D duration, {header}i, {header}o, p pid.",
-            Default = _ => DefaultAccessLogFormat,
+            Default = () => DefaultAccessLogFormat,
             DefaultText = "Gunicorn's: '%(h)s %(l)s %(u)s %(t)s \"%(r)s\" %(s)s %(b)s \"%(f)s\" \"%(a)s\"'",
         },
         new()
@@ -82,7 +82,7 @@ internal static partial class Settings
             Section = "Logging",
             Flags = ["--capture-output"],
             Help = "Send the workers' stdout and stderr to errorlog instead of procman's own stdout and stderr.",
-            Default = _ => false,
+            Default = () => false,
             DefaultText = "False",
         },
     ];

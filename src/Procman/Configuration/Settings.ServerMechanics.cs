@@ -26,7 +26,7 @@ internal static partial class Settings
             Flags = ["--chdir"],
             ValueName = "DIR",
             Help = "Change to this directory before starting workers; a relative APP path and the app's content root are resolved from it.",
-            Default = _ => Environment.CurrentDirectory,
+            Default = () => Environment.CurrentDirectory,
             DefaultText = "the current directory",
         },
         new()
@@ -37,7 +37,7 @@ internal static partial class Settings
             Flags = ["--env", "-e"],
             ValueName = "KEY=VALUE",
             Help = "Set an environment variable for the workers. Repeat for several.",
-            Default = _ => Array.Empty<string>(),
+            Default = () => Array.Empty<string>(),
             DefaultText = "[]",
             Validate = value => ((IEnumerable<string>)value)
                 .Where(item => item.IndexOf('=') <= 0)
@@ -53,7 +53,7 @@ internal static partial class Settings
             ValueName = "FILE",
             AllowsNone = true,
             Help = "Write the master's pid to this file; refuse to start while it names a live process; remove it on exit.",
-            Default = _ => null,
+            Default = () => null,
             DefaultText = "None",
         },
         new()
@@ -64,7 +64,7 @@ internal static partial class Settings
             Flags = ["--umask", "-m"],
             ValueName = "INT",
             Help = "The umask applied while procman creates unix socket files, as Gunicorn does: 0 lets any local user connect. Octal with a leading 0 or 0o.",
-            Default = _ => 0,
+            Default = () => 0,
             DefaultText = "0",
             ParseText = ParseUmask,
             Validate = value => Between((int)value, 0, 511 /* 0o777 */, Umask),
@@ -78,7 +78,7 @@ internal static partial class Settings
             ValueName = "STRING",
             AllowsNone = true,
             Help = "The process name ps -o comm and top show for the master and the workers (15 characters at most).",
-            Default = _ => null,
+            Default = () => null,
             DefaultText = "None (procman for the master, the app's name for workers)",
         },
         new()
@@ -90,7 +90,7 @@ internal static partial class Settings
             ValueName = "USER",
             AllowsNone = true,
             Help = "Run workers as this user. Not supported yet: run procman itself as that user (systemd User=, docker --user).",
-            Default = _ => null,
+            Default = () => null,
             DefaultText = "None",
             Validate = _ => "user switching is not supported yet; run procman as the target user instead (systemd User=, docker --user)",
         },
@@ -103,7 +103,7 @@ internal static partial class Settings
             ValueName = "GROUP",
             AllowsNone = true,
             Help = "Run workers as this group. Not supported yet: run procman itself as that group (systemd Group=, docker --user).",
-            Default = _ => null,
+            Default = () => null,
             DefaultText = "None",
             Validate = _ => "group switching is not supported yet; run procman as the target group instead (systemd Group=, docker --user)",
         },
@@ -114,7 +114,7 @@ internal static partial class Settings
             Section = MechanicsSection,
             Flags = ["--reload"],
             Help = "Development mode: reload the workers gracefully whenever the app's files (*.dll, *.json next to it) or reload_extra_files change.",
-            Default = _ => false,
+            Default = () => false,
             DefaultText = "False",
         },
         new()
@@ -125,7 +125,7 @@ internal static partial class Settings
             Flags = ["--reload-extra-file"],
             ValueName = "FILE",
             Help = "More files to watch with reload. Repeat for several.",
-            Default = _ => Array.Empty<string>(),
+            Default = () => Array.Empty<string>(),
             DefaultText = "[]",
         },
     ];

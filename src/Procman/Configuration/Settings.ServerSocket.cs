@@ -16,8 +16,10 @@ internal static partial class Settings
             Flags = ["--bind", "-b"],
             ValueName = "ADDRESS",
             Help = "Address to listen on: HOST:PORT, [IPv6]:PORT, unix:PATH or fd://N. Repeat to listen on several.",
-            Default = env => new[] { env.Get("PORT") is { Length: > 0 } port ? $"0.0.0.0:{port}" : $"127.0.0.1:{BindAddress.DefaultPort}" },
-            DefaultText = "['127.0.0.1:8000'], or ['0.0.0.0:$PORT'] when PORT is set",
+            Default = () => new[] { $"127.0.0.1:{BindAddress.DefaultPort}" },
+            EnvironmentVariable = "PORT",
+            FromEnvironment = port => $"0.0.0.0:{port}",
+            DefaultText = "['127.0.0.1:8000']",
             Validate = value => ((IEnumerable<string>)value)
                 .Select(text => BindAddress.TryParse(text, out _, out var error) ? null : error)
                 .FirstOrDefault(error => error is not null)
@@ -31,7 +33,7 @@ internal static partial class Settings
             Flags = ["--backlog"],
             ValueName = "INT",
             Help = "The maximum number of pending connections on each listening socket.",
-            Default = _ => 2048,
+            Default = () => 2048,
             DefaultText = "2048",
             Validate = value => Between((int)value, 1, 65535, Backlog),
         },
@@ -42,7 +44,7 @@ internal static partial class Settings
             Section = "Server socket",
             Flags = ["--reuse-port"],
             Help = "Give each worker slot its own SO_REUSEPORT socket on every TCP address, kept by the master across that slot's workers, so the kernel spreads new connections evenly; off, the workers share one accept queue. Cannot change on a reload.",
-            Default = _ => false,
+            Default = () => false,
             DefaultText = "False",
         },
     ];

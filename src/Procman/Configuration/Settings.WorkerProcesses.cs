@@ -26,8 +26,9 @@ internal static partial class Settings
             Flags = ["--workers", "-w"],
             ValueName = "INT",
             Help = "The number of worker processes. A .NET worker is multi-threaded: a few per machine are usually enough.",
-            Default = env => int.TryParse(env.Get("WEB_CONCURRENCY"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1,
-            DefaultText = "1, or $WEB_CONCURRENCY when set",
+            Default = () => 1,
+            EnvironmentVariable = "WEB_CONCURRENCY",
+            DefaultText = "1",
             Validate = value => Between((int)value, 1, 1024, Workers),
         },
         new()
@@ -38,9 +39,9 @@ internal static partial class Settings
             Flags = ["--graceful-timeout"],
             ValueName = "SECONDS",
             Help = "How long a stopping or retiring worker may take to finish its requests before it is killed.",
-            Default = _ => 30.0,
+            Default = () => 30.0,
             DefaultText = "30",
-            Validate = value => (double)value > 0 ? null : "graceful_timeout must be greater than 0 seconds",
+            Validate = value => Positive((double)value, GracefulTimeout),
         },
         new()
         {
@@ -50,9 +51,9 @@ internal static partial class Settings
             Flags = ["--timeout", "-t"],
             ValueName = "SECONDS",
             Help = "A worker that sends no heartbeat for this long is hung and is killed and replaced; 0 turns the check off.",
-            Default = _ => 30.0,
+            Default = () => 30.0,
             DefaultText = "30",
-            Validate = value => AtLeast((double)value, 0, Timeout),
+            Validate = value => ZeroOrPositive((double)value, Timeout),
         },
         new()
         {
@@ -62,9 +63,9 @@ internal static partial class Settings
             Flags = ["--boot-timeout"],
             ValueName = "SECONDS",
             Help = "A worker that is not listening this long after it started has failed to boot.",
-            Default = _ => 120.0,
+            Default = () => 120.0,
             DefaultText = "120",
-            Validate = value => (double)value > 0 ? null : "boot_timeout must be greater than 0 seconds",
+            Validate = value => Positive((double)value, BootTimeout),
         },
         new()
         {
@@ -73,7 +74,7 @@ internal static partial class Settings
             Section = "Worker processes",
             Flags = ["--balance"],
             Help = "Even out keep-alive connections across workers: a worker over its share stops accepting and asks its excess clients, with Connection: close, to reconnect.",
-            Default = _ => true,
+            Default = () => true,
             DefaultText = "True",
         },
         new()
@@ -85,7 +86,7 @@ internal static partial class Settings
             ValueName = "DIR",
             AllowsNone = true,
             Help = "Before a hung worker is killed, write a dump of it (threads and stacks, for dotnet-dump) into this directory.",
-            Default = _ => null,
+            Default = () => null,
             DefaultText = "None (no dump)",
         },
         new()
@@ -96,7 +97,7 @@ internal static partial class Settings
             Flags = ["--max-requests"],
             ValueName = "INT",
             Help = "Recycle a worker after it has served this many requests; 0 turns it off. The replacement is ready before the worker retires.",
-            Default = _ => 0,
+            Default = () => 0,
             DefaultText = "0 (off)",
             Validate = value => Between((int)value, 0, int.MaxValue, MaxRequests),
         },
@@ -108,9 +109,10 @@ internal static partial class Settings
             Flags = ["--max-requests-jitter"],
             ValueName = "INT",
             Help = "Each worker's request limit is drawn once from max_requests to max_requests + this, so that workers do not all recycle together.",
-            Default = _ => 0,
+            Default = () => 0,
             DefaultText = "0",
-            Validate = value => Between((int)value, 0, int.MaxValue, MaxRequestsJitter),
+            // The jitter is drawn with Random.Next(0, jitter + 1), which int.MaxValue would overflow.
+            Validate = value => Between((int)value, 0, int.MaxValue - 1, MaxRequestsJitter),
         },
         new()
         {
@@ -120,10 +122,15 @@ internal static partial class Settings
             Flags = ["--max-worker-memory"],
             ValueName = "SIZE",
             AllowsNone = true,
-            Help = "Recycle a worker whose resident memory (RSS) stays over this size, such as 512MB or 2GB, for three samples in a row (sampled every 2 s).",
-            Default = _ => null,
+            Help = "Recycle a worker whose resident memory (RSS) stays over this size, such as 512MB or 2GB, for three samples in a row (sampled every 2 s); at least 32MB. "
+                + "In a config file an int is bytes (400 * 1024 * 1024); an int under 32MB is ignored with a warning, because Gunicorn has no such setting and files written for it use the name for megabytes of their own (max_worker_memory = 400).",
+            Default = () => null,
             DefaultText = "None (off)",
-            Validate = value => ByteSize.TryParse((string)value, out _, out var error) ? null : error,
+            FromInteger = bytes => bytes.ToString(CultureInfo.InvariantCulture),
+            IgnoreInConfig = value => value is long bytes and < ByteSize.SmallestWorkerLimit
+                ? $"as bytes it is less than any .NET worker uses; for megabytes write max_worker_memory = '{bytes}MB'"
+                : null,
+            Validate = value => ValidateWorkerMemory((string)value),
         },
         new()
         {
@@ -133,9 +140,9 @@ internal static partial class Settings
             Flags = ["--max-worker-lifetime"],
             ValueName = "SECONDS",
             Help = "Recycle a worker after it has run this long; 0 turns it off.",
-            Default = _ => 0.0,
+            Default = () => 0.0,
             DefaultText = "0 (off)",
-            Validate = value => AtLeast((double)value, 0, MaxWorkerLifetime),
+            Validate = value => ZeroOrPositive((double)value, MaxWorkerLifetime),
         },
         new()
         {
@@ -145,9 +152,20 @@ internal static partial class Settings
             Flags = ["--max-worker-lifetime-jitter"],
             ValueName = "SECONDS",
             Help = "Each worker's lifetime is drawn once from max_worker_lifetime to max_worker_lifetime + this.",
-            Default = _ => 0.0,
+            Default = () => 0.0,
             DefaultText = "0",
-            Validate = value => AtLeast((double)value, 0, MaxWorkerLifetimeJitter),
+            Validate = value => ZeroOrPositive((double)value, MaxWorkerLifetimeJitter),
         },
     ];
+
+    private static string? ValidateWorkerMemory(string value)
+    {
+        if (!ByteSize.TryParse(value, out var bytes, out var error))
+        {
+            return error;
+        }
+        return bytes >= ByteSize.SmallestWorkerLimit
+            ? null
+            : $"max_worker_memory must be at least 32MB (no .NET worker runs in less, so every worker would be recycled), not {bytes} bytes";
+    }
 }

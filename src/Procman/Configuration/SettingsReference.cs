@@ -30,6 +30,11 @@ internal static class SettingsReference
                 text.AppendLine($"- Command line: {flags}");
                 text.AppendLine($"- Type: {setting.Expected}");
                 text.AppendLine($"- Default: {setting.DefaultText}");
+                if (setting.EnvironmentVariable is { } variable)
+                {
+                    var syntax = setting.FromEnvironment?.Invoke($"${variable}") is { } mapped ? $" (as `{mapped}`)" : "";
+                    text.AppendLine($"- Environment: `${variable}`{syntax} replaces the default when set, checked as the flag is");
+                }
                 text.AppendLine();
                 text.AppendLine(setting.Help);
                 text.AppendLine();
@@ -37,13 +42,16 @@ internal static class SettingsReference
         }
         text.AppendLine("## Gunicorn settings procman ignores");
         text.AppendLine();
-        text.AppendLine("A config file written for Gunicorn may set these; each is named in one warning and otherwise ignored.");
+        text.AppendLine("A config file written for Gunicorn may set these, and the command line or `PROCMAN_CMD_ARGS` may give their");
+        text.AppendLine("flags (so a `GUNICORN_CMD_ARGS` string works there); each is named in one warning and otherwise ignored.");
+        text.AppendLine("Gunicorn's server hooks are ignored the same way, each with what to do instead.");
         text.AppendLine();
-        text.AppendLine("| setting | why |");
-        text.AppendLine("| --- | --- |");
-        foreach (var (name, why) in GunicornCompatibility.IgnoredSettings.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        text.AppendLine("| setting | flags | why |");
+        text.AppendLine("| --- | --- | --- |");
+        foreach (var setting in GunicornCompatibility.IgnoredSettings.OrderBy(setting => setting.Name, StringComparer.Ordinal))
         {
-            text.AppendLine($"| `{name}` | {why} |");
+            var flags = setting.Flags.Count == 0 ? "config file only" : string.Join(", ", setting.Flags.Select(flag => $"`{flag}`"));
+            text.AppendLine($"| `{setting.Name}` | {flags} | {setting.IgnoredBecause} |");
         }
         return text.ToString();
     }

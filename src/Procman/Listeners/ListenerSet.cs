@@ -181,6 +181,16 @@ internal sealed class ListenerSet : IDisposable
 
     private static Listener BindUnix(BindAddress.Unix address, int backlog, int umask)
     {
+        // Checked again here, not only when parsed: the kernel answers both with errors (ENOENT read as "address not
+        // available", ENAMETOOLONG an exception from the endpoint) that would not say what to fix.
+        if (BindAddress.UnixPathProblem(address.Path) is { } problem)
+        {
+            throw new ProcmanException($"cannot bind {address}: {problem}", ExitCodes.BindFailure);
+        }
+        if (Path.GetDirectoryName(address.Path) is { Length: > 0 } directory && !Directory.Exists(directory))
+        {
+            throw new ProcmanException($"cannot bind {address}: directory {directory} does not exist; create it first", ExitCodes.BindFailure);
+        }
         RemoveStaleSocketFile(address);
         var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         var previousUmask = Libc.Umask((uint)umask);

@@ -75,6 +75,7 @@ internal sealed class ProcmanHost : IAsyncDisposable
         start.Environment.Remove("PROCMAN_CMD_ARGS");
         start.Environment.Remove("WEB_CONCURRENCY");
         start.Environment.Remove("PORT");
+        start.Environment.Remove("FORWARDED_ALLOW_IPS");
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

@@ -61,6 +61,19 @@ public sealed class BindAddressTests
         Assert.Contains(expected, error);
     }
 
+    [Fact]
+    public void TryParse_UnixPathOverTheSunPathLimit_IsRefusedCountingBytesNotCharacters()
+    {
+        // 53 two-byte characters are 106 bytes after the slash: 107 with it, the most sun_path holds; one more is too long.
+        var longest = "/" + new string('é', 53);
+        var tooLong = longest + "x";
+
+        Assert.True(BindAddress.TryParse("unix:" + longest, out _, out var error), error);
+        Assert.False(BindAddress.TryParse("unix:" + tooLong, out var address, out error));
+        Assert.Null(address);
+        Assert.Equal($"bind address 'unix:{tooLong}': the path is 108 bytes, and a unix socket path has at most 107 (the 108-byte sun_path with its closing NUL); choose a shorter one, such as /run/app.sock", error);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:8000", "127.0.0.1:8000")]
     [InlineData("[::1]:8000", "[::1]:8000")]

@@ -94,4 +94,28 @@ public sealed class ListenerSetTests
 
         Assert.Contains("reuse_port cannot change while procman runs", error.Message);
     }
+
+    [Fact]
+    public void Unix_InADirectoryThatDoesNotExist_SaysSoAndBindsNothing()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"procman-missing-{Guid.NewGuid():N}");
+        var address = new BindAddress.Unix(Path.Combine(missing, "s.sock"));
+
+        var error = Assert.Throws<ProcmanException>(() => ListenerSet.Bind([address], backlog: 16, umask: 0, reusePort: false));
+
+        Assert.Equal(ExitCodes.BindFailure, error.ExitCode);
+        Assert.Equal($"cannot bind {address}: directory {missing} does not exist; create it first", error.Message);
+    }
+
+    [Fact]
+    public void Unix_WithAPathOverTheSunPathLimit_FailsWithOneLine_NotAnEndpointException()
+    {
+        // Such an address cannot be parsed; a reload re-binding from a constructed one still must not throw from .NET.
+        var address = new BindAddress.Unix("/tmp/" + new string('s', 120));
+
+        var error = Assert.Throws<ProcmanException>(() => ListenerSet.Bind([address], backlog: 16, umask: 0, reusePort: false));
+
+        Assert.Equal(ExitCodes.BindFailure, error.ExitCode);
+        Assert.StartsWith($"cannot bind {address}: the path is 125 bytes, and a unix socket path has at most 107", error.Message);
+    }
 }
