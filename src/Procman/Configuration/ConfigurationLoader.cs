@@ -95,7 +95,8 @@ internal sealed class ConfigurationLoader(IEnvironment environment, Func<IReadOn
         ConfigModule module;
         try
         {
-            module = new PythonConfigEvaluator(environment, Environment.ProcessorCount).Evaluate(File.ReadAllText(path), path);
+            var text = PythonConfigEvaluator.Decode(File.ReadAllBytes(path), path);
+            module = new PythonConfigEvaluator(environment, Environment.ProcessorCount).Evaluate(text, path);
         }
         catch (ConfigSyntaxException ex)
         {
@@ -106,6 +107,7 @@ internal sealed class ConfigurationLoader(IEnvironment environment, Func<IReadOn
             throw new ProcmanException($"cannot read config file '{path}': {ex.Message}", ExitCodes.UsageError);
         }
 
+        warnings.AddRange(module.Warnings);
         foreach (var hook in module.Hooks)
         {
             warnings.Add($"{path}:{hook.Line}: hook {hook.Name}() is ignored: {GunicornCompatibility.HookAdvice(hook.Name)}");
@@ -116,11 +118,19 @@ internal sealed class ConfigurationLoader(IEnvironment environment, Func<IReadOn
             var at = $"{path}:{assignment.Line}";
             if (Settings.TryGet(assignment.Name, out var setting) && setting!.Name != Settings.Config)
             {
+                if (assignment.Inert is { } inert)
+                {
+                    throw new ProcmanException($"{at}: invalid {setting.Name}: its value uses `{inert}`, which procman does not evaluate; set it from literals, os.environ or os.path", ExitCodes.UsageError);
+                }
                 if (!setting.TryConvert(assignment.Value, out var value, out var error))
                 {
                     throw new ProcmanException($"{at}: invalid {setting.Name}: {error}", ExitCodes.UsageError);
                 }
                 values.Set(setting.Name, value, "config file");
+            }
+            else if (assignment.Inert is not null)
+            {
+                continue;
             }
             else if (assignment.Name == Settings.Config)
             {

@@ -19,6 +19,8 @@ internal static partial class PythonValues
         string s => s.Length > 0,
         IReadOnlyList<object?> list => list.Count > 0,
         IReadOnlyDictionary<object, object?> dict => dict.Count > 0,
+        HashSet<object?> set => set.Count > 0,
+        PythonRange range => range.Count > 0,
         _ => true,
     };
 
@@ -32,14 +34,19 @@ internal static partial class PythonValues
         object?[] => "tuple",
         IReadOnlyList<object?> => "list",
         IReadOnlyDictionary<object, object?> => "dict",
+        HashSet<object?> => "set",
+        PythonRange => "range",
         PythonNamespace => "module",
         PythonFunction => "builtin_function_or_method",
+        ExceptionType => "type",
+        ExceptionValue exception => exception.Type,
         _ => "function",
     };
 
     public static bool IsData(object? value) => value is null or bool or long or double or string
         || (value is IReadOnlyList<object?> list && list.All(IsData))
-        || (value is IReadOnlyDictionary<object, object?> dict && dict.Values.All(IsData));
+        || (value is IReadOnlyDictionary<object, object?> dict && dict.Values.All(IsData))
+        || (value is HashSet<object?> set && set.All(IsData));
 
     public static string Str(object? value) => value as string ?? Repr(value);
 
@@ -53,8 +60,14 @@ internal static partial class PythonValues
         object?[] tuple => tuple.Length == 1 ? $"({Repr(tuple[0])},)" : $"({string.Join(", ", tuple.Select(Repr))})",
         IReadOnlyList<object?> list => $"[{string.Join(", ", list.Select(Repr))}]",
         IReadOnlyDictionary<object, object?> dict => $"{{{string.Join(", ", dict.Select(pair => $"{Repr(pair.Key)}: {Repr(pair.Value)}"))}}}",
+        HashSet<object?> set => set.Count == 0 ? "set()" : $"{{{string.Join(", ", set.Select(Repr))}}}",
+        PythonRange range => range.Step == 1 ? $"range({range.Start}, {range.Stop})" : $"range({range.Start}, {range.Stop}, {range.Step})",
         PythonNamespace ns => $"<module '{ns.Name}'>",
         PythonFunction function => $"<built-in function {function.Name}>",
+        ExceptionType type => $"<class '{type.Name}'>",
+        ExceptionValue exception => $"{exception.Type}({ReprString(exception.Message)})",
+        InertValue inert => $"<{inert.Description}>",
+        ConfigFunction function => $"<function {function.Name}>",
         _ => $"<function {value}>",
     };
 
@@ -134,6 +147,7 @@ internal static partial class PythonValues
             (List<object?> a, List<object?> b) => SequenceEqual(a, b),
             (IReadOnlyDictionary<object, object?> a, IReadOnlyDictionary<object, object?> b) =>
                 a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var other) && Equal(pair.Value, other)),
+            (HashSet<object?> a, HashSet<object?> b) => a.SetEquals(b),
             _ => Equals(left, right),
         };
     }
@@ -179,8 +193,85 @@ internal static partial class PythonValues
         string => throw new PythonValueException($"TypeError: 'in <string>' requires string as left operand, not {TypeName(item)}"),
         IReadOnlyList<object?> list => list.Any(element => Equal(element, item)),
         IReadOnlyDictionary<object, object?> dict => item is not null && dict.ContainsKey(item),
+        HashSet<object?> set => set.Contains(item),
         _ => throw new PythonValueException($"TypeError: argument of type '{TypeName(container)}' is not iterable"),
     };
+
+    /// <summary>Python's <c>sequence[index]</c> for strings, lists and tuples.</summary>
+    public static object? Index(object? value, object? key)
+    {
+        switch (value)
+        {
+            case string text:
+                return text[Position(text.Length, key)].ToString();
+            case IReadOnlyList<object?> list:
+                return list[Position(list.Count, key)];
+            default:
+                throw new PythonValueException($"TypeError: '{TypeName(value)}' object is not subscriptable");
+        }
+    }
+
+    /// <summary>The position an index means in a sequence of <paramref name="length"/> (negative counts from the end).</summary>
+    public static int Position(int length, object? key)
+    {
+        if (!TryInteger(key, out var index))
+        {
+            throw new PythonValueException($"TypeError: indices must be integers, not {TypeName(key)}");
+        }
+        var position = index < 0 ? index + length : index;
+        return position < 0 || position >= length
+            ? throw new PythonValueException("IndexError: index out of range")
+            : (int)position;
+    }
+
+    public static object Slice(object? value, object? lower, object? upper, object? step)
+    {
+        var length = value switch
+        {
+            string s => s.Length,
+            IReadOnlyList<object?> list => list.Count,
+            _ => throw new PythonValueException($"TypeError: '{TypeName(value)}' object is not subscriptable"),
+        };
+        long stride = 1;
+        if (step is not null && (!TryInteger(step, out stride) || stride == 0))
+        {
+            throw new PythonValueException(stride == 0 && step is long ? "ValueError: slice step cannot be zero" : "TypeError: slice indices must be integers or None");
+        }
+        var positions = new List<int>();
+        if (stride > 0)
+        {
+            for (long i = SliceBound(lower, 0, length, 0, length), stop = SliceBound(upper, length, length, 0, length); i < stop; i += stride)
+            {
+                positions.Add((int)i);
+            }
+        }
+        else
+        {
+            for (long i = SliceBound(lower, length - 1, length, -1, length - 1), stop = SliceBound(upper, -1, length, -1, length - 1); i > stop; i += stride)
+            {
+                positions.Add((int)i);
+            }
+        }
+        return value switch
+        {
+            string s => string.Concat(positions.Select(i => s[i])),
+            object?[] tuple => positions.Select(i => tuple[i]).ToArray(),
+            _ => positions.Select(i => ((IReadOnlyList<object?>)value!)[i]).ToList(),
+        };
+    }
+
+    private static long SliceBound(object? bound, long fallback, int length, long min, long max)
+    {
+        if (bound is null)
+        {
+            return fallback;
+        }
+        if (!TryInteger(bound, out var index))
+        {
+            throw new PythonValueException($"TypeError: slice indices must be integers or None, not {TypeName(bound)}");
+        }
+        return Math.Clamp(index < 0 ? index + length : index, min, max);
+    }
 
     public static bool IsNumber(object? value) => value is long or double or bool;
 
