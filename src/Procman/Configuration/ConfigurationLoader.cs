@@ -128,10 +128,6 @@ internal sealed class ConfigurationLoader(IEnvironment environment, Func<IReadOn
                 }
                 values.Set(setting.Name, value, "config file");
             }
-            else if (assignment.Inert is not null)
-            {
-                continue;
-            }
             else if (assignment.Name == Settings.Config)
             {
                 warnings.Add($"{at}: config is ignored inside a config file; name the file with -c");
@@ -140,7 +136,7 @@ internal sealed class ConfigurationLoader(IEnvironment environment, Func<IReadOn
             {
                 warnings.Add($"{at}: {assignment.Name} is ignored: {why}");
             }
-            else if (assignment.Name.Any(char.IsLower) && !assignment.Name.Any(char.IsUpper) && !assignment.Name.StartsWith('_')
+            else if (assignment.Inert is null && assignment.Name.Any(char.IsLower) && !assignment.Name.Any(char.IsUpper) && !assignment.Name.StartsWith('_')
                 && DidYouMean.Closest(assignment.Name, Settings.All.Select(s => s.Name).Concat(GunicornCompatibility.IgnoredSettings.Keys)) is { } suggestion)
             {
                 warnings.Add($"{at}: {assignment.Name} is not a setting; did you mean {suggestion}?");

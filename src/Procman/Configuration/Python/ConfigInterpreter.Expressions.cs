@@ -149,7 +149,9 @@ internal sealed partial class ConfigInterpreter
         (bool a, bool b) => a == b,
         (bool, _) or (_, bool) => false,
         (ExceptionType a, ExceptionType b) => a == b,
-        _ => ReferenceEquals(left, right) || (left is not (long or double or string) && Equals(left, right)),
+        (long or double or string, _) or (_, long or double or string) =>
+            throw new PythonValueException("`is` is only supported with None, True and False", "compare other values with == or !="),
+        _ => ReferenceEquals(left, right),
     };
 
     private object? EvaluateSubscript(Subscript subscript, Scope scope)

@@ -58,7 +58,7 @@ internal sealed partial class ConfigInterpreter
                     hooks.Add(new ConfigHook(name, line, column));
                 }
             }
-            else if (PythonValues.IsData(value) || FindInert(value) is not null)
+            else if (value is not (PythonNamespace or PythonFunction or ExceptionType))
             {
                 assignments.Add(new ConfigAssignment(name, value, line, column, FindInert(value)?.Description));
             }
@@ -392,8 +392,10 @@ internal sealed partial class ConfigInterpreter
                 var values = Iterate(value, target.Span).Take(targets.Count + 1).ToList();
                 if (values.Count != targets.Count)
                 {
-                    throw _source.Error(target.Span, $"ValueError: cannot unpack {(values.Count > targets.Count ? "more than " + targets.Count : values.Count)} values into {targets.Count} names",
-                        "unpack a tuple or list of the same length, as in `a, b = 1, 2`", "ValueError");
+                    var problem = values.Count > targets.Count
+                        ? $"ValueError: too many values to unpack (expected {targets.Count})"
+                        : $"ValueError: not enough values to unpack (expected {targets.Count}, got {values.Count})";
+                    throw _source.Error(target.Span, problem, "unpack a tuple or list of the same length, as in `a, b = 1, 2`", "ValueError");
                 }
                 for (var i = 0; i < targets.Count; i++)
                 {

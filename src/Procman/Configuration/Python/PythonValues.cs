@@ -48,7 +48,12 @@ internal static partial class PythonValues
         || (value is IReadOnlyDictionary<object, object?> dict && dict.Values.All(IsData))
         || (value is HashSet<object?> set && set.All(IsData));
 
-    public static string Str(object? value) => value as string ?? Repr(value);
+    public static string Str(object? value) => value switch
+    {
+        string s => s,
+        ExceptionValue exception => exception.Message,
+        _ => Repr(value),
+    };
 
     public static string Repr(object? value) => value switch
     {
