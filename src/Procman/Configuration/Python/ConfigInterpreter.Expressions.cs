@@ -314,11 +314,11 @@ internal sealed partial class ConfigInterpreter
         return inert;
     }
 
-    private static InertValue? FindInert(object? value) => value switch
+    private static InertValue? FindInert(object? value, int depth = 0) => value switch
     {
         InertValue inert => inert,
-        IReadOnlyList<object?> list => list.Select(FindInert).FirstOrDefault(found => found is not null),
-        IReadOnlyDictionary<object, object?> dict => dict.Values.Select(FindInert).FirstOrDefault(found => found is not null),
+        IReadOnlyList<object?> list when depth < EvaluationLimits.MaxValueNesting => list.Select(item => FindInert(item, depth + 1)).FirstOrDefault(found => found is not null),
+        IReadOnlyDictionary<object, object?> dict when depth < EvaluationLimits.MaxValueNesting => dict.Values.Select(item => FindInert(item, depth + 1)).FirstOrDefault(found => found is not null),
         _ => null,
     };
 }

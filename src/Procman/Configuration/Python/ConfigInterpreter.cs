@@ -60,6 +60,15 @@ internal sealed partial class ConfigInterpreter
             }
             else if (value is not (PythonNamespace or PythonFunction or ExceptionType))
             {
+                try
+                {
+                    PythonValues.IsData(value);
+                }
+                catch (PythonValueException error)
+                {
+                    Record(_source.Error(_bindings[name], error.Message, error.Supported));
+                    continue;
+                }
                 assignments.Add(new ConfigAssignment(name, value, line, column, FindInert(value)?.Description));
             }
         }
@@ -94,17 +103,27 @@ internal sealed partial class ConfigInterpreter
         }
         catch (ConfigSyntaxException error)
         {
-            if (_errors.Count < EvaluationLimits.MaxErrors && !_errors.Any(known => known.Message == error.Message))
-            {
-                _errors.Add(error);
-            }
+            Record(error);
         }
         catch (PoisonedNameException)
         {
             // The failure that caused it is already reported.
         }
+        catch (PythonValueException error)
+        {
+            // A limit met while walking a value (repr of a list that contains itself) has no closer position.
+            Record(_source.Error(statement.Span, error.Message, error.Supported));
+        }
         Poison(statement);
         return Flow.Normal;
+    }
+
+    private void Record(ConfigSyntaxException error)
+    {
+        if (_errors.Count < EvaluationLimits.MaxErrors && !_errors.Any(known => known.Message == error.Message))
+        {
+            _errors.Add(error);
+        }
     }
 
     private void Poison(Statement statement)

@@ -19,6 +19,9 @@ internal static class EvaluationLimits
     /// <summary>Nested evaluation of one expression (also bounds long left-leaning chains such as 1+1+...+1).</summary>
     public const int MaxEvaluationDepth = 200;
 
+    /// <summary>Lists, tuples and dicts inside each other in one value (walked by repr, ==, and the settings).</summary>
+    public const int MaxValueNesting = 100;
+
     /// <summary>Calls of functions defined in the file inside each other (recursion).</summary>
     public const int MaxCallDepth = 50;
 

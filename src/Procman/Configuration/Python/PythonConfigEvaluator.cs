@@ -59,19 +59,8 @@ internal sealed class PythonConfigEvaluator
 
     private static int InvalidOffset(byte[] bytes)
     {
-        var decoder = StrictUtf8.GetDecoder();
-        var chars = new char[4];
-        for (var i = 0; i < bytes.Length; i++)
-        {
-            try
-            {
-                decoder.GetChars(bytes, i, 1, chars, 0, flush: i == bytes.Length - 1);
-            }
-            catch (DecoderFallbackException)
-            {
-                return i;
-            }
-        }
-        return bytes.Length - 1;
+        // Stops at the first byte that does not start or continue a valid sequence, and says how far it got.
+        System.Text.Unicode.Utf8.ToUtf16(bytes, new char[bytes.Length], out var valid, out _, replaceInvalidSequences: false);
+        return Math.Min(valid, bytes.Length - 1);
     }
 }

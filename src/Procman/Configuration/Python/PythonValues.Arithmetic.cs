@@ -74,7 +74,7 @@ internal static partial class PythonValues
         var times = (int)Math.Clamp(count, 0, int.MaxValue);
         var length = sequence is string text ? text.Length : ((IReadOnlyCollection<object?>)sequence!).Count;
         // Checked before anything is allocated: `[0] * 100000 * 100000` must fail, not exhaust memory.
-        var total = (decimal)length * times;
+        var total = (decimal)length * Math.Max(count, 0);
         var limit = sequence is string ? EvaluationLimits.MaxStringLength : EvaluationLimits.MaxSequenceLength;
         if (total > limit)
         {

@@ -43,10 +43,20 @@ internal static partial class PythonValues
         _ => "function",
     };
 
-    public static bool IsData(object? value) => value is null or bool or long or double or string
-        || (value is IReadOnlyList<object?> list && list.All(IsData))
-        || (value is IReadOnlyDictionary<object, object?> dict && dict.Values.All(IsData))
+    public static bool IsData(object? value) => IsData(value, 0);
+
+    private static bool IsData(object? value, int depth) => value is null or bool or long or double or string
+        || (value is IReadOnlyList<object?> list && Nested(depth) && list.All(item => IsData(item, depth + 1)))
+        || (value is IReadOnlyDictionary<object, object?> dict && Nested(depth) && dict.Values.All(item => IsData(item, depth + 1)))
         || (value is HashSet<object?> set && set.All(IsData));
+
+    /// <summary>
+    /// Bounds every walk over a value: a list can be nested deeper than any literal at run time (x = [x] in
+    /// a loop) or contain itself (x.append(x)), and neither may overflow the stack.
+    /// </summary>
+    public static bool Nested(int depth) => depth < EvaluationLimits.MaxValueNesting
+        ? true
+        : throw new PythonValueException($"the value is nested too deeply (or contains itself); the limit is {EvaluationLimits.MaxValueNesting} levels", "a config file should compute settings, not data");
 
     public static string Str(object? value) => value switch
     {
@@ -55,17 +65,19 @@ internal static partial class PythonValues
         _ => Repr(value),
     };
 
-    public static string Repr(object? value) => value switch
+    public static string Repr(object? value) => Repr(value, 0);
+
+    private static string Repr(object? value, int depth) => value switch
     {
         null => "None",
         bool b => b ? "True" : "False",
         long l => l.ToString(CultureInfo.InvariantCulture),
         double d => FormatFloat(d),
         string s => ReprString(s),
-        object?[] tuple => tuple.Length == 1 ? $"({Repr(tuple[0])},)" : $"({string.Join(", ", tuple.Select(Repr))})",
-        IReadOnlyList<object?> list => $"[{string.Join(", ", list.Select(Repr))}]",
-        IReadOnlyDictionary<object, object?> dict => $"{{{string.Join(", ", dict.Select(pair => $"{Repr(pair.Key)}: {Repr(pair.Value)}"))}}}",
-        HashSet<object?> set => set.Count == 0 ? "set()" : $"{{{string.Join(", ", set.Select(Repr))}}}",
+        object?[] tuple when Nested(depth) => tuple.Length == 1 ? $"({Repr(tuple[0], depth + 1)},)" : $"({string.Join(", ", tuple.Select(item => Repr(item, depth + 1)))})",
+        IReadOnlyList<object?> list when Nested(depth) => $"[{string.Join(", ", list.Select(item => Repr(item, depth + 1)))}]",
+        IReadOnlyDictionary<object, object?> dict when Nested(depth) => $"{{{string.Join(", ", dict.Select(pair => $"{Repr(pair.Key)}: {Repr(pair.Value, depth + 1)}"))}}}",
+        HashSet<object?> set => set.Count == 0 ? "set()" : $"{{{string.Join(", ", set.Select(item => Repr(item)))}}}",
         PythonRange range => range.Step == 1 ? $"range({range.Start}, {range.Stop})" : $"range({range.Start}, {range.Stop}, {range.Step})",
         PythonNamespace ns => $"<module '{ns.Name}'>",
         PythonFunction function => $"<built-in function {function.Name}>",
@@ -138,7 +150,9 @@ internal static partial class PythonValues
         return builder.Append(quote).ToString();
     }
 
-    public static bool Equal(object? left, object? right)
+    public static bool Equal(object? left, object? right) => Equal(left, right, 0);
+
+    private static bool Equal(object? left, object? right, int depth)
     {
         if (IsNumber(left) && IsNumber(right))
         {
@@ -148,20 +162,22 @@ internal static partial class PythonValues
         {
             (null, null) => true,
             (string a, string b) => a == b,
-            (object?[] a, object?[] b) => SequenceEqual(a, b),
-            (List<object?> a, List<object?> b) => SequenceEqual(a, b),
-            (IReadOnlyDictionary<object, object?> a, IReadOnlyDictionary<object, object?> b) =>
-                a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var other) && Equal(pair.Value, other)),
+            (object?[] a, object?[] b) => Nested(depth) && SequenceEqual(a, b, depth),
+            (List<object?> a, List<object?> b) => Nested(depth) && SequenceEqual(a, b, depth),
+            (IReadOnlyDictionary<object, object?> a, IReadOnlyDictionary<object, object?> b) => Nested(depth) &&
+                a.Count == b.Count && a.All(pair => b.TryGetValue(pair.Key, out var other) && Equal(pair.Value, other, depth + 1)),
             (HashSet<object?> a, HashSet<object?> b) => a.SetEquals(b),
             _ => Equals(left, right),
         };
     }
 
-    private static bool SequenceEqual(IReadOnlyList<object?> a, IReadOnlyList<object?> b) =>
-        a.Count == b.Count && a.Zip(b).All(pair => Equal(pair.First, pair.Second));
+    private static bool SequenceEqual(IReadOnlyList<object?> a, IReadOnlyList<object?> b, int depth) =>
+        a.Count == b.Count && a.Zip(b).All(pair => Equal(pair.First, pair.Second, depth + 1));
 
     /// <summary>Python's ordering: -1, 0 or 1; TypeError for values that have none.</summary>
-    public static int Compare(object? left, object? right, string op)
+    public static int Compare(object? left, object? right, string op) => Compare(left, right, op, 0);
+
+    private static int Compare(object? left, object? right, string op, int depth)
     {
         if (IsNumber(left) && IsNumber(right))
         {
@@ -172,21 +188,21 @@ internal static partial class PythonValues
             case (string a, string b):
                 return Math.Sign(string.CompareOrdinal(a, b));
             case (object?[] a, object?[] b):
-                return CompareSequences(a, b, op);
+                return Nested(depth) ? CompareSequences(a, b, op, depth) : 0;
             case (List<object?> a, List<object?> b):
-                return CompareSequences(a, b, op);
+                return Nested(depth) ? CompareSequences(a, b, op, depth) : 0;
             default:
                 throw new PythonValueException($"TypeError: '{op}' not supported between instances of '{TypeName(left)}' and '{TypeName(right)}'");
         }
     }
 
-    private static int CompareSequences(IReadOnlyList<object?> a, IReadOnlyList<object?> b, string op)
+    private static int CompareSequences(IReadOnlyList<object?> a, IReadOnlyList<object?> b, string op, int depth)
     {
         for (var i = 0; i < Math.Min(a.Count, b.Count); i++)
         {
-            if (!Equal(a[i], b[i]))
+            if (!Equal(a[i], b[i], depth + 1))
             {
-                return Compare(a[i], b[i], op);
+                return Compare(a[i], b[i], op, depth + 1);
             }
         }
         return a.Count.CompareTo(b.Count);
