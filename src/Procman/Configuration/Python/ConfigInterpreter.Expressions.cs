@@ -310,7 +310,7 @@ internal sealed partial class ConfigInterpreter
     private InertValue MakeInert(string description, string reason)
     {
         var inert = new InertValue(description, reason);
-        _inertSeen ??= inert;
+        _inertSeen = inert;
         return inert;
     }
 

@@ -81,7 +81,7 @@ public sealed class StatementTests
 
         Assert.Equal(
             [
-                "gunicorn.conf.py:2: `sys.path` is not evaluated (module sys is not available to procman, which runs no Python); the statement has no effect",
+                "gunicorn.conf.py:2: `sys.path.insert` is not evaluated (module sys is not available to procman, which runs no Python); the statement has no effect",
                 "gunicorn.conf.py:3: `sys.stderr` is not evaluated (module sys is not available to procman, which runs no Python); the statement has no effect",
             ],
             module.Warnings);
