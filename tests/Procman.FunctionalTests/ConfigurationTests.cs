@@ -108,6 +108,46 @@ public sealed class ConfigurationTests
         Assert.DoesNotContain(procman.Events, e => e.Id == MasterEvent.WorkerStarted && !workers.Contains(e.Int("Pid")));
     }
 
+    public static TheoryData<string, string> HostileConfigs => new()
+    {
+        { "x = " + new string('(', 15_000) + "1" + new string(')', 15_000) + "\n", ":1:" },
+        { "x = [0] * 100000\ny = x * 100000\n", ":2:5: the collection would hold 10,000,000,000 items" },
+        { "x = 'ab' * 10 ** 10\n", ":1:5: the string would be 20,000,000,000 characters long" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileConfigs))]
+    public async Task Hup_WithAHostileConfigFile_RefusesTheReloadAndKeepsServing(string source, string reason)
+    {
+        using var files = new TempDirectory();
+        var config = files.File("procman.conf.py", "bind = '127.0.0.1:0'\nworkers = 2\n");
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-c", config]);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
+        var workers = procman.ReadyWorkers();
+
+        await File.WriteAllTextAsync(config, source + "bind = '127.0.0.1:0'\nworkers = 2\n");
+        procman.Signal(Native.SigHup);
+        var refused = await procman.WaitForEventAsync(e => e.Id == MasterEvent.ReloadRefused, Timeout, "the reload to be refused");
+
+        Assert.Contains(config + reason, refused.Text("Reason"));
+        using var client = procman.CreateClient(keepAlive: false);
+        Assert.Contains(int.Parse(await client.GetStringAsync("/pid")), workers);
+        Assert.Equal(workers.Order(), procman.ReadyWorkers().Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(HostileConfigs))]
+    public async Task Start_WithAHostileConfigFile_ExitsTwoWithOneLineNamingFileAndLine(string source, string reason)
+    {
+        using var files = new TempDirectory();
+        var config = files.File("procman.conf.py", source);
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-c", config]);
+
+        Assert.Equal(2, await procman.WaitForExitAsync(Timeout));
+        var error = Assert.Single(procman.Output.Split('\n'), line => line.Length > 0);
+        Assert.StartsWith($"procman: error: {config}{reason}", error);
+    }
+
     [Fact]
     public async Task Hup_WithANewBindInTheConfigFile_ListensThereToo()
     {

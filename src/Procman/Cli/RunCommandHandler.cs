@@ -34,7 +34,11 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         }
         catch (ProcmanException ex)
         {
-            await Console.Error.WriteLineAsync($"procman: error: {ex.Message}");
+            // A config file with several errors reports each on its own line.
+            foreach (var line in ex.Message.Split('\n'))
+            {
+                await Console.Error.WriteLineAsync($"procman: error: {line}");
+            }
             return ex.ExitCode;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException or InvalidOperationException)

@@ -152,6 +152,7 @@ internal sealed class ConfigurationLoader(IEnvironment environment, Func<IReadOn
             throw new ProcmanException(ex.Message, ExitCodes.UsageError);
         }
 
+        warnings.AddRange(module.Warnings);
         foreach (var hook in module.Hooks)
         {
             if (GunicornCompatibility.Hooks.Contains(hook.Name))
@@ -169,6 +170,10 @@ internal sealed class ConfigurationLoader(IEnvironment environment, Func<IReadOn
             var at = $"{path}:{assignment.Line}";
             if (Settings.TryGet(assignment.Name, out var setting) && setting!.Name != Settings.Config)
             {
+                if (assignment.Inert is { } inert)
+                {
+                    throw new ProcmanException($"{at}: invalid {setting.Name}: its value uses `{inert}`, which procman does not evaluate; set it from literals, os.environ or os.path", ExitCodes.UsageError);
+                }
                 if (setting.IgnoreInConfig?.Invoke(assignment.Value) is { } ignored)
                 {
                     warnings.Add($"{at}: {setting.Name} = {SettingDefinition.Format(assignment.Value)} is ignored: {ignored}");
@@ -192,7 +197,7 @@ internal sealed class ConfigurationLoader(IEnvironment environment, Func<IReadOn
             {
                 warnings.Add($"{at}: hook {assignment.Name} is ignored: {GunicornCompatibility.HookAdvice(assignment.Name)}");
             }
-            else if (assignment.Name.Any(char.IsLower) && !assignment.Name.Any(char.IsUpper) && !assignment.Name.StartsWith('_')
+            else if (assignment.Inert is null && assignment.Name.Any(char.IsLower) && !assignment.Name.Any(char.IsUpper) && !assignment.Name.StartsWith('_')
                 && DidYouMean.Closest(assignment.Name, KnownNames) is { } suggestion)
             {
                 warnings.Add($"{at}: {assignment.Name} is not a setting; did you mean {suggestion}?");

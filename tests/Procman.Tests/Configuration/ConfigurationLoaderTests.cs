@@ -314,7 +314,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [Fact]
     public void ConfigFile_WithUnsupportedPython_FailsWithPosition()
     {
-        var config = Write("workers = 2\nfor i in range(3):\n    pass\n");
+        var config = Write("workers = 2\nwith open('x') as f:\n    pass\n");
 
         var error = Assert.Throws<ProcmanException>(() => Load(new FakeEnvironment(), ["-c", config]));
 

@@ -1,4 +1,4 @@
 namespace Procman.Configuration.Python;
 
-/// <summary>A module-level <c>def</c>: recorded so the master knows which hooks exist, never executed.</summary>
+/// <summary>A module-level function (def, lambda or assigned) that the file never calls: a hook, recorded and never run.</summary>
 internal sealed record ConfigHook(string Name, int Line, int Column);

@@ -1,400 +1,471 @@
-using System.Globalization;
-using System.Text;
+using Procman.Configuration.Python.Syntax;
 
 namespace Procman.Configuration.Python;
 
 internal sealed partial class ConfigInterpreter
 {
-    private const string DefaultHint = "give it a default, as in int(os.getenv(\"WEB_CONCURRENCY\", \"4\"))";
-
-    private object? Call(Token start, object? callee, List<object?> arguments, List<(Token Name, object? Value)> keywords)
+    private static readonly HashSet<string> Builtins = new(StringComparer.Ordinal)
     {
-        if (callee is not PythonFunction function)
+        "int", "float", "str", "bool", "len", "min", "max", "abs", "round", "range", "list", "tuple", "dict", "set", "sorted",
+        "sum", "any", "all", "enumerate", "zip", "isinstance", "print", "repr", "reversed", "map", "filter",
+    };
+
+    /// <summary>Builtins whose keyword arguments mean something; every other builtin takes positional arguments only.</summary>
+    private static readonly HashSet<string> TakesKeywords = new(StringComparer.Ordinal)
+    {
+        "str.format", "print", "dict", "sorted", "int", "str.split", "str.rsplit", "dict.update", "os.environ.get", "os.getenv",
+    };
+
+    private static object? Builtin(string name) => Builtins.Contains(name)
+        ? new PythonFunction(name)
+        : ExceptionType.Names.Contains(name) ? new ExceptionType(name) : null;
+
+    private object? Invoke(object? callee, List<object?> args, List<(string Name, object? Value)> keywords, Call call)
+    {
+        switch (callee)
         {
-            throw ErrorSpan(start, $"'{PythonValues.TypeName(callee)}' object is not callable", SupportedExpressions);
+            case ConfigFunction function:
+                return CallFunction(function, args, keywords, call);
+            case ExceptionType type:
+                return new ExceptionValue(type.Name, args.Count > 0 ? PythonValues.Str(args[0]) : "");
+            case InertValue inert:
+                return MakeInert(inert.Description, inert.Reason);
+            case PythonFunction builtin:
+                if (keywords.Count > 0 && !TakesKeywords.Contains(builtin.Name))
+                {
+                    var keyword = call.Keywords[0];
+                    throw _source.Error(keyword.Span, $"keyword arguments are not supported for {builtin.Name}()", "pass arguments by position");
+                }
+                if (args.Concat(keywords.Select(pair => pair.Value)).OfType<InertValue>().FirstOrDefault() is { } inertArgument && builtin.Name != "print")
+                {
+                    return inertArgument;
+                }
+                return Guard(call.Span, () => InvokeBuiltin(builtin, args, keywords, call));
+            default:
+                throw _source.Error(call.Span, $"TypeError: '{PythonValues.TypeName(callee)}' object is not callable", PythonParser.SupportedExpressions, "TypeError");
         }
-        if (keywords.Count > 0 && function.Name != "str.format")
-        {
-            var name = keywords[0].Name;
-            throw _source.Error(name.Start, name.End, $"keyword arguments are not supported for {function.Name}()", "pass arguments by position");
-        }
-        return Guard(start, () => Invoke(function, arguments, keywords));
     }
 
-    private object? Invoke(PythonFunction function, List<object?> args, List<(Token Name, object? Value)> keywords)
+    private object? CallFunction(ConfigFunction function, List<object?> args, List<(string Name, object? Value)> keywords, Call call)
     {
+        function.Called = true;
+        if (function.Opaque is not null)
+        {
+            throw _source.Error(call.Span, $"`{function.Name}` cannot be called: its body uses Python that procman does not evaluate ({function.Opaque})",
+                "keep helpers called at the top level to the supported subset");
+        }
+        Step(call.Span);
+        if (++_callDepth > EvaluationLimits.MaxCallDepth)
+        {
+            _callDepth--;
+            throw _source.Error(call.Span, $"calls are nested too deeply (the limit is {EvaluationLimits.MaxCallDepth})", "avoid recursion in config files");
+        }
+        var saved = _recovering;
+        _recovering = false;
+        try
+        {
+            var scope = new Scope(function.Closure);
+            BindArguments(function, scope, args, keywords, call);
+            if (function.Result is not null)
+            {
+                return Evaluate(function.Result, scope);
+            }
+            return ExecuteBlock(function.Body!, scope) == Flow.Return ? _returnValue : null;
+        }
+        finally
+        {
+            _callDepth--;
+            _recovering = saved;
+        }
+    }
+
+    private void BindArguments(ConfigFunction function, Scope scope, List<object?> args, List<(string Name, object? Value)> keywords, Call call)
+    {
+        var parameters = function.Parameters;
+        if (args.Count > parameters.Count)
+        {
+            throw _source.Error(call.Span, $"TypeError: {function.Name}() takes {parameters.Count} positional arguments but {args.Count} were given", "", "TypeError");
+        }
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var parameter = parameters[i];
+            var keyword = keywords.FindIndex(pair => pair.Name == parameter.Name);
+            if (i < args.Count && keyword >= 0)
+            {
+                throw _source.Error(call.Span, $"TypeError: {function.Name}() got multiple values for argument '{parameter.Name}'", "", "TypeError");
+            }
+            scope.Names[parameter.Name] = i < args.Count ? args[i]
+                : keyword >= 0 ? keywords[keyword].Value
+                : parameter.Default is not null ? Evaluate(parameter.Default, function.Closure)
+                : throw _source.Error(call.Span, $"TypeError: {function.Name}() missing required argument: '{parameter.Name}'", "", "TypeError");
+        }
+        if (keywords.FirstOrDefault(pair => parameters.All(parameter => parameter.Name != pair.Name)) is { Name: not null } unknown)
+        {
+            throw _source.Error(call.Span, $"TypeError: {function.Name}() got an unexpected keyword argument '{unknown.Name}'", "", "TypeError");
+        }
+    }
+
+    private object? InvokeBuiltin(PythonFunction function, List<object?> args, List<(string Name, object? Value)> keywords, Call call)
+    {
+        object? Keyword(string name) => keywords.FirstOrDefault(pair => pair.Name == name).Value;
         switch (function.Name)
         {
             case "int":
-                Arity(function, args, 1, 2);
-                return args.Count == 2 ? ParseInteger(args[0], args[1]) : ToInteger(args[0]);
+                PythonBuiltins.Arity(function, args, 0, 2);
+                var radix = args.Count == 2 ? args[1] : Keyword("base");
+                return args.Count == 0 ? 0L : radix is not null ? PythonBuiltins.ParseInteger(args[0], radix) : PythonBuiltins.ToInteger(args[0]);
             case "float":
-                Arity(function, args, 0, 1);
-                return args.Count == 0 ? 0.0 : ToFloat(args[0]);
+                PythonBuiltins.Arity(function, args, 0, 1);
+                return args.Count == 0 ? 0.0 : PythonBuiltins.ToFloat(args[0]);
             case "str":
-                Arity(function, args, 0, 1);
+                PythonBuiltins.Arity(function, args, 0, 1);
                 return args.Count == 0 ? "" : PythonValues.Str(args[0]);
+            case "repr":
+                PythonBuiltins.Arity(function, args, 1, 1);
+                return PythonValues.Repr(args[0]);
             case "bool":
-                Arity(function, args, 0, 1);
+                PythonBuiltins.Arity(function, args, 0, 1);
                 return args.Count != 0 && PythonValues.Truthy(args[0]);
             case "len":
-                Arity(function, args, 1, 1);
-                return Length(args[0]);
+                PythonBuiltins.Arity(function, args, 1, 1);
+                return PythonBuiltins.Length(args[0]);
             case "abs":
-                Arity(function, args, 1, 1);
+                PythonBuiltins.Arity(function, args, 1, 1);
                 return args[0] is double d ? Math.Abs(d) : PythonValues.TryInteger(args[0], out var l)
                     ? (object)checked(Math.Abs(l))
                     : throw new PythonValueException($"TypeError: bad operand type for abs(): '{PythonValues.TypeName(args[0])}'");
             case "min" or "max":
-                return Extreme(function.Name, args);
+                return PythonBuiltins.Extreme(function.Name, args.Count == 1 ? [Materialize(args[0], call.Span)] : args);
             case "round":
-                Arity(function, args, 1, 2);
-                return Round(args[0], args.Count == 2 ? args[1] : null);
-            case "os.getenv" or "os.environ.get":
-                Arity(function, args, 1, 2);
-                return _environment.Get(RequireString(function, args[0])) ?? (args.Count == 2 ? args[1] : null);
-            case "os.cpu_count" or "multiprocessing.cpu_count":
-                Arity(function, args, 0, 0);
-                return (long)_cpuCount;
-            case "os.path.join":
-                Arity(function, args, 1, int.MaxValue);
-                return args.Select(arg => RequireString(function, arg)).Aggregate(JoinPath);
-            case "os.path.dirname":
-                Arity(function, args, 1, 1);
-                return DirectoryName(RequireString(function, args[0]));
-            case "os.path.basename":
-                Arity(function, args, 1, 1);
-                var path = RequireString(function, args[0]);
-                return path[(path.LastIndexOf('/') + 1)..];
-            case "dict.get":
-                Arity(function, args, 1, 2);
-                var dict = (IReadOnlyDictionary<object, object?>)function.Receiver!;
-                return args[0] is not null && dict.TryGetValue(args[0]!, out var found) ? found : args.Count == 2 ? args[1] : null;
-            case "dict.keys":
-                Arity(function, args, 0, 0);
-                return ((IReadOnlyDictionary<object, object?>)function.Receiver!).Keys.Cast<object?>().ToList();
-            case "dict.values":
-                Arity(function, args, 0, 0);
-                return ((IReadOnlyDictionary<object, object?>)function.Receiver!).Values.ToList();
-            case "dict.items":
-                Arity(function, args, 0, 0);
-                return ((IReadOnlyDictionary<object, object?>)function.Receiver!).Select(pair => (object?)new object?[] { pair.Key, pair.Value }).ToList();
-            default:
-                return InvokeStringMethod(function, (string)function.Receiver!, args, keywords);
-        }
-    }
-
-    private static void Arity(PythonFunction function, List<object?> args, int min, int max)
-    {
-        if (args.Count >= min && args.Count <= max)
-        {
-            return;
-        }
-        var expected = min == max ? $"exactly {min}" : max == int.MaxValue ? $"at least {min}" : $"{min} to {max}";
-        throw new PythonValueException($"TypeError: {function.Name}() takes {expected} argument{(max == 1 ? "" : "s")} ({args.Count} given)");
-    }
-
-    private static string RequireString(PythonFunction function, object? value) => value as string
-        ?? throw new PythonValueException($"TypeError: {function.Name}() expects a str, not {PythonValues.TypeName(value)}");
-
-    private static long ToInteger(object? value)
-    {
-        switch (value)
-        {
-            case long or bool:
-                PythonValues.TryInteger(value, out var integer);
-                return integer;
-            case double d:
-                if (double.IsNaN(d) || double.IsInfinity(d) || Math.Abs(d) >= 9.2e18)
+                PythonBuiltins.Arity(function, args, 1, 2);
+                return PythonBuiltins.Round(args[0], args.Count == 2 ? args[1] : null);
+            case "range":
+                return MakeRange(function, args);
+            case "list":
+                PythonBuiltins.Arity(function, args, 0, 1);
+                return args.Count == 0 ? new List<object?>() : Materialize(args[0], call.Span);
+            case "tuple":
+                PythonBuiltins.Arity(function, args, 0, 1);
+                return args.Count == 0 ? Array.Empty<object?>() : Materialize(args[0], call.Span).ToArray();
+            case "set":
+                PythonBuiltins.Arity(function, args, 0, 1);
+                return NewSet(args.Count == 0 ? [] : Materialize(args[0], call.Span).Select(item => Hashable(item, call.Span)));
+            case "dict":
+                PythonBuiltins.Arity(function, args, 0, 1);
+                var dict = NewDict();
+                if (args.Count == 1)
                 {
-                    throw new PythonValueException($"ValueError: cannot convert float {PythonValues.FormatFloat(d)} to a 64-bit integer");
+                    UpdateDict(dict, args[0], call.Span);
                 }
-                return (long)Math.Truncate(d);
-            case string s:
-                return ParseInteger(s, 10L);
+                keywords.ForEach(pair => dict[pair.Name] = pair.Value);
+                return Produced(dict, call.Span);
+            case "sorted":
+                PythonBuiltins.Arity(function, args, 1, 1);
+                return Sorted(Materialize(args[0], call.Span), Keyword("key"), PythonValues.Truthy(Keyword("reverse")), call);
+            case "reversed":
+                PythonBuiltins.Arity(function, args, 1, 1);
+                return Enumerable.Reverse(Materialize(args[0], call.Span)).ToList();
+            case "sum":
+                PythonBuiltins.Arity(function, args, 1, 2);
+                return Materialize(args[0], call.Span).Aggregate(args.Count == 2 ? args[1] : 0L, (total, item) => PythonValues.Binary("+", total, item));
+            case "any" or "all":
+                PythonBuiltins.Arity(function, args, 1, 1);
+                var truths = Materialize(args[0], call.Span).Select(item => Truthy(item, call.Span));
+                return function.Name == "any" ? truths.Any(truth => truth) : truths.All(truth => truth);
+            case "enumerate":
+                PythonBuiltins.Arity(function, args, 1, 2);
+                PythonValues.TryInteger(args.Count == 2 ? args[1] : 0L, out var first);
+                return Materialize(args[0], call.Span).Select((item, i) => (object?)new object?[] { first + i, item }).ToList();
+            case "zip":
+                var columns = args.Select(arg => Materialize(arg, call.Span)).ToList();
+                var rows = columns.Count == 0 ? 0 : columns.Min(column => column.Count);
+                return Enumerable.Range(0, rows).Select(row => (object?)columns.Select(column => column[row]).ToArray()).ToList();
+            case "map" or "filter":
+                PythonBuiltins.Arity(function, args, 2, 2);
+                var items = Materialize(args[1], call.Span);
+                return function.Name == "map"
+                    ? items.Select(item => Invoke(args[0], [item], [], call)).ToList()
+                    : items.Where(item => Truthy(args[0] is null ? item : Invoke(args[0], [item], [], call), call.Span)).ToList();
+            case "isinstance":
+                PythonBuiltins.Arity(function, args, 2, 2);
+                var types = args[1] is object?[] tuple ? tuple : [args[1]];
+                return types.Any(type => IsInstance(args[0], type));
+            case "print":
+                Print(args, keywords, call);
+                return null;
             default:
-                throw new PythonValueException($"TypeError: int() argument must be a string or a number, not '{PythonValues.TypeName(value)}'",
-                    value is null ? DefaultHint : "");
+                return InvokeLibrary(function, args, keywords, call);
         }
     }
 
-    private static long ParseInteger(object? value, object? radix)
-    {
-        if (value is not string text)
-        {
-            throw new PythonValueException("TypeError: int() can't convert non-string with explicit base");
-        }
-        if (!PythonValues.TryInteger(radix, out var numberBase) || (numberBase != 0 && numberBase is < 2 or > 36))
-        {
-            throw new PythonValueException("ValueError: int() base must be >= 2 and <= 36, or 0");
-        }
-        var invalid = new PythonValueException($"ValueError: invalid literal for int() with base {numberBase}: {PythonValues.Repr(text)}");
-        var digits = text.Trim();
-        var negative = digits.StartsWith('-');
-        if (digits.StartsWith('-') || digits.StartsWith('+'))
-        {
-            digits = digits[1..];
-        }
-        var prefix = digits.Length > 1 && digits[0] == '0' ? char.ToLowerInvariant(digits[1]) : '\0';
-        var prefixBase = prefix switch
-        {
-            'x' => 16,
-            'o' => 8,
-            'b' => 2,
-            _ => 0,
-        };
-        if (prefixBase != 0 && (numberBase == 0 || numberBase == prefixBase))
-        {
-            numberBase = prefixBase;
-            // Python accepts an underscore right after the prefix (0x_1F); a leading zero keeps the check below simple.
-            digits = digits[2..].StartsWith('_') ? "0" + digits[2..] : digits[2..];
-        }
-        else if (numberBase == 0)
-        {
-            numberBase = 10;
-            if (digits.Length > 1 && digits[0] == '0' && digits.Any(c => c is not ('0' or '_')))
-            {
-                throw invalid;
-            }
-        }
-        if (digits.Length == 0 || digits.StartsWith('_') || digits.EndsWith('_') || digits.Contains("__", StringComparison.Ordinal))
-        {
-            throw invalid;
-        }
-        long result = 0;
-        foreach (var c in digits.Replace("_", "", StringComparison.Ordinal))
-        {
-            var digit = char.IsAsciiDigit(c) ? c - '0' : char.IsAsciiLetter(c) ? char.ToLowerInvariant(c) - 'a' + 10 : 99;
-            if (digit >= numberBase)
-            {
-                throw invalid;
-            }
-            try
-            {
-                result = checked((result * numberBase) + digit);
-            }
-            catch (OverflowException)
-            {
-                throw new PythonValueException($"OverflowError: {PythonValues.Repr(text)} does not fit in a 64-bit integer");
-            }
-        }
-        return negative ? -result : result;
-    }
-
-    private static double ToFloat(object? value)
-    {
-        if (value is not string text)
-        {
-            return PythonValues.IsNumber(value)
-                ? PythonValues.ToDouble(value)
-                : throw new PythonValueException($"TypeError: float() argument must be a string or a number, not '{PythonValues.TypeName(value)}'",
-                    value is null ? DefaultHint.Replace("int(", "float(", StringComparison.Ordinal) : "");
-        }
-        var trimmed = text.Trim().ToLowerInvariant();
-        var unsigned = trimmed.TrimStart('+', '-');
-        var sign = trimmed.StartsWith('-') ? -1 : 1;
-        if (trimmed.Length - unsigned.Length <= 1 && unsigned is "inf" or "infinity" or "nan")
-        {
-            return unsigned == "nan" ? double.NaN : sign * double.PositiveInfinity;
-        }
-        if (unsigned.Length > 0 && (char.IsAsciiDigit(unsigned[0]) || unsigned[0] == '.')
-            && double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var result))
-        {
-            return result;
-        }
-        throw new PythonValueException($"ValueError: could not convert string to float: {PythonValues.Repr(text)}");
-    }
-
-    private static long Length(object? value) => value switch
-    {
-        string s => s.Length,
-        IReadOnlyList<object?> list => list.Count,
-        IReadOnlyDictionary<object, object?> dict => dict.Count,
-        _ => throw new PythonValueException($"TypeError: object of type '{PythonValues.TypeName(value)}' has no len()"),
-    };
-
-    private static object? Extreme(string name, List<object?> args)
-    {
-        IReadOnlyList<object?> items = args.Count switch
-        {
-            0 => throw new PythonValueException($"TypeError: {name} expected at least 1 argument, got 0"),
-            1 => args[0] switch
-            {
-                IReadOnlyList<object?> list => list,
-                string s => s.Select(c => (object?)c.ToString()).ToList(),
-                _ => throw new PythonValueException($"TypeError: '{PythonValues.TypeName(args[0])}' object is not iterable"),
-            },
-            _ => args,
-        };
-        if (items.Count == 0)
-        {
-            throw new PythonValueException($"ValueError: {name}() arg is an empty sequence");
-        }
-        var best = items[0];
-        foreach (var item in items.Skip(1))
-        {
-            var order = PythonValues.Compare(item, best, name == "max" ? ">" : "<");
-            if (name == "max" ? order > 0 : order < 0)
-            {
-                best = item;
-            }
-        }
-        return best;
-    }
-
-    private static object Round(object? value, object? digits)
-    {
-        if (!PythonValues.IsNumber(value))
-        {
-            throw new PythonValueException($"TypeError: type {PythonValues.TypeName(value)} doesn't define __round__ method");
-        }
-        if (digits is not null && !PythonValues.TryInteger(digits, out _))
-        {
-            throw new PythonValueException($"TypeError: '{PythonValues.TypeName(digits)}' object cannot be interpreted as an integer");
-        }
-        if (digits is null)
-        {
-            return value is double d ? ToInteger(Math.Round(d, MidpointRounding.ToEven)) : ToInteger(value);
-        }
-        PythonValues.TryInteger(digits, out var places);
-        if (value is not double number)
-        {
-            PythonValues.TryInteger(value, out var integer);
-            return places >= 0 ? integer : ToInteger(Math.Round(integer / Math.Pow(10, -places), MidpointRounding.ToEven) * Math.Pow(10, -places));
-        }
-        return places switch
-        {
-            > 15 => number,
-            >= 0 => Math.Round(number, (int)places, MidpointRounding.ToEven),
-            _ => Math.Round(number / Math.Pow(10, -places), MidpointRounding.ToEven) * Math.Pow(10, -places),
-        };
-    }
-
-    private static string JoinPath(string left, string right) =>
-        right.StartsWith('/') ? right : left.Length == 0 || left.EndsWith('/') ? left + right : $"{left}/{right}";
-
-    private static string DirectoryName(string path)
-    {
-        var head = path[..(path.LastIndexOf('/') + 1)];
-        return head.Length > 0 && head.Any(c => c != '/') ? head.TrimEnd('/') : head;
-    }
-
-    private static object InvokeStringMethod(PythonFunction function, string text, List<object?> args, List<(Token Name, object? Value)> keywords)
+    private object? InvokeLibrary(PythonFunction function, List<object?> args, List<(string Name, object? Value)> keywords, Call call)
     {
         switch (function.Name)
         {
-            case "str.format":
-                return Format(text, args, keywords);
-            case "str.lower":
-                Arity(function, args, 0, 0);
-                return text.ToLowerInvariant();
-            case "str.upper":
-                Arity(function, args, 0, 0);
-                return text.ToUpperInvariant();
-            case "str.isdigit":
-                Arity(function, args, 0, 0);
-                return text.Length > 0 && text.All(char.IsDigit);
-            case "str.strip" or "str.lstrip" or "str.rstrip":
-                Arity(function, args, 0, 1);
-                var chars = args.Count == 1 && args[0] is not null ? RequireString(function, args[0]).ToCharArray() : null;
-                return function.Name switch
+            case "os.getenv" or "os.environ.get":
+                PythonBuiltins.Arity(function, args, 1, 2);
+                var fallback = args.Count == 2 ? args[1] : keywords.FirstOrDefault(pair => pair.Name == "default").Value;
+                return GetEnvironment(PythonBuiltins.RequireString(function, args[0])) ?? fallback;
+            case "os.environ.setdefault":
+                PythonBuiltins.Arity(function, args, 2, 2);
+                var name = PythonBuiltins.RequireString(function, args[0]);
+                return GetEnvironment(name) ?? (_environmentChanges[name] = PythonBuiltins.RequireString(function, args[1]));
+            case "os.cpu_count" or "multiprocessing.cpu_count":
+                PythonBuiltins.Arity(function, args, 0, 0);
+                return (long)_cpuCount;
+            case "os.getcwd":
+                PythonBuiltins.Arity(function, args, 0, 0);
+                return Directory.GetCurrentDirectory();
+            case "os.path.join":
+                PythonBuiltins.Arity(function, args, 1, int.MaxValue);
+                return args.Select(arg => PythonBuiltins.RequireString(function, arg)).Aggregate(PythonPaths.Join);
+            case "os.path.isabs":
+                PythonBuiltins.Arity(function, args, 1, 1);
+                return PythonBuiltins.RequireString(function, args[0]).StartsWith('/');
+            case "os.path.expanduser":
+                PythonBuiltins.Arity(function, args, 1, 1);
+                return PythonPaths.ExpandUser(PythonBuiltins.RequireString(function, args[0]), GetEnvironment("HOME"));
+            case var path when path.StartsWith("os.path.", StringComparison.Ordinal):
+                PythonBuiltins.Arity(function, args, 1, 1);
+                var text = PythonBuiltins.RequireString(function, args[0]);
+                return path["os.path.".Length..] switch
                 {
-                    "str.strip" => chars is null ? text.Trim() : text.Trim(chars),
-                    "str.lstrip" => chars is null ? text.TrimStart() : text.TrimStart(chars),
-                    _ => chars is null ? text.TrimEnd() : text.TrimEnd(chars),
+                    "dirname" => PythonPaths.DirectoryName(text),
+                    "basename" => PythonPaths.BaseName(text),
+                    "abspath" or "realpath" => PythonPaths.Absolute(text),
+                    "normpath" => PythonPaths.Normalize(text),
+                    "split" => PythonPaths.Split(text),
+                    "splitext" => PythonPaths.SplitExtension(text),
+                    var kind => PythonPaths.Exists(text, kind),
                 };
-            case "str.split":
-                Arity(function, args, 0, 2);
-                return Split(text, args.Count > 0 ? args[0] : null, args.Count > 1 ? args[1] : -1L);
-            case "str.startswith" or "str.endswith":
-                Arity(function, args, 1, 1);
-                var candidates = args[0] is object?[] tuple ? tuple : [args[0]];
-                return candidates.Select(candidate => RequireString(function, candidate)).Any(candidate => function.Name == "str.startswith"
-                    ? text.StartsWith(candidate, StringComparison.Ordinal)
-                    : text.EndsWith(candidate, StringComparison.Ordinal));
-            case "str.replace":
-                Arity(function, args, 2, 2);
-                var old = RequireString(function, args[0]);
-                return old.Length == 0 ? text : text.Replace(old, RequireString(function, args[1]), StringComparison.Ordinal);
+            case var method when method.StartsWith("dict.", StringComparison.Ordinal):
+                return InvokeDictMethod(function, (Dictionary<object, object?>)function.Receiver!, args, keywords, call);
+            case var method when method.StartsWith("list.", StringComparison.Ordinal):
+                return InvokeListMethod(function, (IReadOnlyList<object?>)function.Receiver!, args, call);
+            case var method when method.StartsWith("set.", StringComparison.Ordinal):
+                return InvokeSetMethod(function, (HashSet<object?>)function.Receiver!, args, call);
             default:
-                Arity(function, args, 1, 1);
-                return args[0] is IReadOnlyList<object?> items
-                    ? string.Join(text, items.Select(item => RequireString(function, item)))
-                    : throw new PythonValueException($"TypeError: can only join a list or tuple, not '{PythonValues.TypeName(args[0])}'");
-        }
-    }
-
-    private static List<object?> Split(string text, object? separator, object? limit)
-    {
-        if (!PythonValues.TryInteger(limit, out var maxSplit))
-        {
-            throw new PythonValueException("TypeError: maxsplit must be an integer");
-        }
-        var count = maxSplit < 0 ? int.MaxValue : (int)Math.Min(maxSplit + 1, int.MaxValue);
-        switch (separator)
-        {
-            case null:
-                var parts = text.TrimStart().Split((char[]?)null, count, StringSplitOptions.RemoveEmptyEntries);
-                if (parts.Length == count)
+                if (function.Name == "str.join")
                 {
-                    parts[^1] = parts[^1].TrimStart();
+                    PythonBuiltins.Arity(function, args, 1, 1);
+                    return Produced(PythonBuiltins.InvokeStringMethod(function, (string)function.Receiver!, [Materialize(args[0], call.Span)], keywords), call.Span);
                 }
-                return parts.Select(part => (object?)part).ToList();
-            case "":
-                throw new PythonValueException("ValueError: empty separator");
-            case string sep:
-                return text.Split(sep, count).Select(part => (object?)part).ToList();
-            default:
-                throw new PythonValueException($"TypeError: must be str or None, not {PythonValues.TypeName(separator)}");
+                return Produced(PythonBuiltins.InvokeStringMethod(function, (string)function.Receiver!, args, keywords), call.Span);
         }
     }
 
-    private static string Format(string template, List<object?> args, List<(Token Name, object? Value)> keywords)
+    private object? InvokeDictMethod(PythonFunction function, Dictionary<object, object?> dict, List<object?> args, List<(string Name, object? Value)> keywords, Call call)
     {
-        var builder = new StringBuilder();
-        var automatic = 0;
-        for (var i = 0; i < template.Length; i++)
+        switch (function.Name)
         {
-            var c = template[i];
-            if ((c == '{' || c == '}') && i + 1 < template.Length && template[i + 1] == c)
-            {
-                builder.Append(c);
-                i++;
-                continue;
-            }
-            if (c == '}')
-            {
-                throw new PythonValueException("ValueError: single '}' encountered in format string");
-            }
-            if (c != '{')
-            {
-                builder.Append(c);
-                continue;
-            }
-            var close = template.IndexOf('}', i);
-            if (close < 0)
-            {
-                throw new PythonValueException("ValueError: single '{' encountered in format string");
-            }
-            var field = template[(i + 1)..close];
-            if (field.IndexOfAny([':', '!', '.', '[', '{']) >= 0)
-            {
-                throw new PythonValueException($"format spec `{{{field}}}` is not supported", "str.format fields look like {}, {0} or {name}");
-            }
-            object? value;
-            if (field.Length == 0 || field.All(char.IsAsciiDigit))
-            {
-                var index = field.Length == 0 ? automatic++ : int.Parse(field, CultureInfo.InvariantCulture);
-                value = index < args.Count ? args[index] : throw new PythonValueException($"IndexError: replacement index {index} out of range for positional args tuple");
-            }
-            else
-            {
-                var match = keywords.FindIndex(keyword => keyword.Name.Text == field);
-                value = match >= 0 ? keywords[match].Value : throw new PythonValueException($"KeyError: '{field}'");
-            }
-            builder.Append(PythonValues.Str(value));
-            i = close;
+            case "dict.get":
+                PythonBuiltins.Arity(function, args, 1, 2);
+                return args[0] is not null && dict.TryGetValue(args[0]!, out var found) ? found : args.Count == 2 ? args[1] : null;
+            case "dict.keys":
+                PythonBuiltins.Arity(function, args, 0, 0);
+                return dict.Keys.Cast<object?>().ToList();
+            case "dict.values":
+                PythonBuiltins.Arity(function, args, 0, 0);
+                return dict.Values.ToList();
+            case "dict.items":
+                PythonBuiltins.Arity(function, args, 0, 0);
+                return dict.Select(pair => (object?)new object?[] { pair.Key, pair.Value }).ToList();
+            case "dict.copy":
+                PythonBuiltins.Arity(function, args, 0, 0);
+                return Produced(new Dictionary<object, object?>(dict, PythonKeyComparer.Instance), call.Span);
+            case "dict.update":
+                PythonBuiltins.Arity(function, args, 0, 1);
+                if (args.Count == 1)
+                {
+                    UpdateDict(dict, args[0], call.Span);
+                }
+                keywords.ForEach(pair => dict[pair.Name] = pair.Value);
+                CheckLength(dict.Count, call.Span);
+                return null;
+            case "dict.setdefault":
+                PythonBuiltins.Arity(function, args, 1, 2);
+                var key = Hashable(args[0], call.Span)!;
+                return dict.TryGetValue(key, out var existing) ? existing : dict[key] = args.Count == 2 ? args[1] : null;
+            default:
+                PythonBuiltins.Arity(function, args, 1, 2);
+                return args[0] is not null && dict.Remove(args[0]!, out var removed) ? removed
+                    : args.Count == 2 ? args[1] : throw new PythonValueException($"KeyError: {PythonValues.Repr(args[0])}");
         }
-        return builder.ToString();
+    }
+
+    private object? InvokeListMethod(PythonFunction function, IReadOnlyList<object?> sequence, List<object?> args, Call call)
+    {
+        var list = sequence as List<object?>;
+        switch (function.Name)
+        {
+            case "list.index":
+                PythonBuiltins.Arity(function, args, 1, 1);
+                var at = sequence.ToList().FindIndex(item => PythonValues.Equal(item, args[0]));
+                return at >= 0 ? at : throw new PythonValueException($"ValueError: {PythonValues.Repr(args[0])} is not in list");
+            case "list.count":
+                PythonBuiltins.Arity(function, args, 1, 1);
+                return (long)sequence.Count(item => PythonValues.Equal(item, args[0]));
+            case "list.copy":
+                PythonBuiltins.Arity(function, args, 0, 0);
+                return Produced(sequence.ToList(), call.Span);
+            case "list.append":
+                PythonBuiltins.Arity(function, args, 1, 1);
+                CheckLength(list!.Count + 1, call.Span);
+                list.Add(args[0]);
+                Allocate(1, call.Span);
+                return null;
+            case "list.extend":
+                PythonBuiltins.Arity(function, args, 1, 1);
+                var items = Materialize(args[0], call.Span);
+                CheckLength(list!.Count + items.Count, call.Span);
+                list.AddRange(items);
+                Allocate(items.Count, call.Span);
+                return null;
+            case "list.insert":
+                PythonBuiltins.Arity(function, args, 2, 2);
+                CheckLength(list!.Count + 1, call.Span);
+                PythonValues.TryInteger(args[0], out var index);
+                list.Insert((int)Math.Clamp(index < 0 ? index + list.Count : index, 0, list.Count), args[1]);
+                return null;
+            case "list.pop":
+                PythonBuiltins.Arity(function, args, 0, 1);
+                var position = PythonValues.Position(list!.Count, args.Count == 1 ? args[0] : -1L);
+                var popped = list[position];
+                list.RemoveAt(position);
+                return popped;
+            case "list.remove":
+                PythonBuiltins.Arity(function, args, 1, 1);
+                var found = list!.FindIndex(item => PythonValues.Equal(item, args[0]));
+                if (found < 0)
+                {
+                    throw new PythonValueException("ValueError: list.remove(x): x not in list");
+                }
+                list.RemoveAt(found);
+                return null;
+            case "list.reverse":
+                PythonBuiltins.Arity(function, args, 0, 0);
+                list!.Reverse();
+                return null;
+            default:
+                PythonBuiltins.Arity(function, args, 0, 0);
+                var ordered = Sorted(list!, null, false, call);
+                list!.Clear();
+                list.AddRange(ordered);
+                return null;
+        }
+    }
+
+    private object? InvokeSetMethod(PythonFunction function, HashSet<object?> set, List<object?> args, Call call)
+    {
+        switch (function.Name)
+        {
+            case "set.add":
+                PythonBuiltins.Arity(function, args, 1, 1);
+                set.Add(Hashable(args[0], call.Span));
+                CheckLength(set.Count, call.Span);
+                return null;
+            case "set.discard":
+                PythonBuiltins.Arity(function, args, 1, 1);
+                set.Remove(args[0]);
+                return null;
+            case "set.copy":
+                PythonBuiltins.Arity(function, args, 0, 0);
+                return NewSet(set);
+            case "set.union":
+                return NewSet(set.Concat(args.SelectMany(arg => Materialize(arg, call.Span))).Select(item => Hashable(item, call.Span)));
+            default:
+                args.ForEach(arg => set.UnionWith(Materialize(arg, call.Span).Select(item => Hashable(item, call.Span))));
+                CheckLength(set.Count, call.Span);
+                return null;
+        }
+    }
+
+    private void UpdateDict(Dictionary<object, object?> dict, object? source, Span span)
+    {
+        if (source is IReadOnlyDictionary<object, object?> other)
+        {
+            foreach (var pair in other)
+            {
+                dict[pair.Key] = pair.Value;
+            }
+            return;
+        }
+        foreach (var pair in Materialize(source, span))
+        {
+            var entry = Materialize(pair, span);
+            if (entry.Count != 2)
+            {
+                throw new PythonValueException("ValueError: dictionary update sequence element has the wrong length; 2 is required");
+            }
+            dict[Hashable(entry[0], span)!] = entry[1];
+        }
+    }
+
+    private List<object?> Sorted(List<object?> items, object? key, bool reverse, Call call)
+    {
+        var keyed = items.Select(item => (Key: key is null ? item : Invoke(key, [item], [], call), Item: item)).ToList();
+        var ordered = keyed.Order(Comparer<(object? Key, object? Item)>.Create((a, b) => PythonValues.Compare(a.Key, b.Key, "<"))).Select(pair => pair.Item).ToList();
+        if (reverse)
+        {
+            ordered.Reverse();
+        }
+        return ordered;
+    }
+
+    /// <summary>Walks an iterable into a list, refusing before it grows past the collection limit.</summary>
+    private List<object?> Materialize(object? value, Span span)
+    {
+        if (value is PythonRange range)
+        {
+            CheckLength(range.Count, span);
+        }
+        var items = new List<object?>();
+        foreach (var item in Iterate(value, span))
+        {
+            items.Add(item);
+            CheckLength(items.Count, span);
+        }
+        Allocate(items.Count, span);
+        return items;
+    }
+
+    private static PythonRange MakeRange(PythonFunction function, List<object?> args)
+    {
+        PythonBuiltins.Arity(function, args, 1, 3);
+        var bounds = args.Select(arg => PythonValues.TryInteger(arg, out var value) ? value
+            : throw new PythonValueException($"TypeError: '{PythonValues.TypeName(arg)}' object cannot be interpreted as an integer")).ToList();
+        var (start, stop, step) = bounds.Count switch
+        {
+            1 => (0L, bounds[0], 1L),
+            2 => (bounds[0], bounds[1], 1L),
+            _ => (bounds[0], bounds[1], bounds[2]),
+        };
+        return step == 0 ? throw new PythonValueException("ValueError: range() arg 3 must not be zero") : new PythonRange(start, stop, step);
+    }
+
+    private static bool IsInstance(object? value, object? type) => type switch
+    {
+        PythonFunction { Name: "int" } => value is long or bool,
+        PythonFunction { Name: "float" } => value is double,
+        PythonFunction { Name: "str" } => value is string,
+        PythonFunction { Name: "bool" } => value is bool,
+        PythonFunction { Name: "list" } => value is List<object?>,
+        PythonFunction { Name: "tuple" } => value is object?[],
+        PythonFunction { Name: "dict" } => value is IReadOnlyDictionary<object, object?>,
+        PythonFunction { Name: "set" } => value is HashSet<object?>,
+        ExceptionType exception => value is ExceptionValue raised && exception.Catches(raised.Type),
+        _ => throw new PythonValueException("TypeError: isinstance() arg 2 must be a type or tuple of types"),
+    };
+
+    /// <summary>
+    /// A print() at the top level is shown as a warning, not written out: loading a config (at start and on
+    /// every SIGHUP) has no side effects, and the operator still sees what the file meant to say.
+    /// </summary>
+    private void Print(List<object?> args, List<(string Name, object? Value)> keywords, Call call)
+    {
+        var separator = keywords.FirstOrDefault(pair => pair.Name == "sep").Value as string ?? " ";
+        var (line, _) = _source.Locate(call.Span.Start);
+        var text = string.Join(separator, args.Select(arg => arg is InertValue inert ? $"<{inert.Description}>" : PythonValues.Str(arg)));
+        _warnings.Add($"{_source.FileName}:{line}: print() is not shown when procman loads a config file; it would print {PythonValues.Repr(text)}");
     }
 }

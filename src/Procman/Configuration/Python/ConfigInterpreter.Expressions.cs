@@ -1,253 +1,126 @@
 using System.Text;
+using Procman.Configuration.Python.Syntax;
 
 namespace Procman.Configuration.Python;
 
 internal sealed partial class ConfigInterpreter
 {
-    private const string SupportedExpressions =
-        "supported expressions: literals, names, + - * / // % **, comparisons, in, is None, and/or/not, x if c else y, "
-        + "subscripts and slices, f-strings, calls to int/float/str/bool/len/min/max/abs/round, os.getenv, os.environ.get, "
-        + "cpu_count(), os.path.join/dirname/basename and str methods";
-
-    private const string StringSupport = "supported: '...', \"...\", r'...', f'...' and triple-quoted strings";
-
-    private static readonly HashSet<string> PythonKeywords = new(StringComparer.Ordinal)
+    private object? Evaluate(Expression expression, Scope scope)
     {
-        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def", "del",
-        "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal",
-        "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
-    };
-
-    private T Guard<T>(Token start, Func<T> action)
-    {
+        if (++_depth > EvaluationLimits.MaxEvaluationDepth)
+        {
+            _depth--;
+            throw _source.Error(expression.Span, $"the expression is nested too deeply (the limit is {EvaluationLimits.MaxEvaluationDepth} levels)", "split it into several assignments");
+        }
         try
         {
-            return action();
-        }
-        catch (PythonValueException exception)
-        {
-            throw ErrorSpan(start, exception.Message, exception.Supported.Length > 0 ? exception.Supported : SupportedExpressions);
-        }
-    }
-
-    private object? ParseExpressionList()
-    {
-        var first = ParseTest();
-        if (!Current.IsOperator(","))
-        {
-            return first;
-        }
-        var items = new List<object?> { first };
-        while (AcceptOperator(","))
-        {
-            if (Current.Kind is TokenKind.Newline or TokenKind.EndOfFile || Current.IsOperator(";") || Current.IsOperator("="))
+            return expression switch
             {
-                break;
-            }
-            items.Add(ParseTest());
+                Constant constant => constant.Value,
+                Name name => Lookup(name, scope),
+                FormattedString formatted => EvaluateFormatted(formatted, scope),
+                Unary unary => EvaluateUnary(unary, scope),
+                Binary binary => Operate(binary.Operator, Evaluate(binary.Left, scope), Evaluate(binary.Right, scope), binary.Span),
+                Logical logical => EvaluateLogical(logical, scope),
+                Comparison comparison => EvaluateComparison(comparison, scope),
+                Conditional conditional => Truthy(Evaluate(conditional.Test, scope), conditional.Test.Span)
+                    ? Evaluate(conditional.Body, scope)
+                    : Evaluate(conditional.OrElse, scope),
+                AttributeAccess attribute => GetAttribute(Evaluate(attribute.Target, scope), attribute),
+                Subscript subscript => EvaluateSubscript(subscript, scope),
+                Call call => EvaluateCall(call, scope),
+                ListDisplay list => Produced(list.Items.Select(item => Evaluate(item, scope)).ToList(), list.Span),
+                TupleDisplay tuple => Produced(tuple.Items.Select(item => Evaluate(item, scope)).ToArray(), tuple.Span),
+                SetDisplay set => Produced(NewSet(set.Items.Select(item => Hashable(Evaluate(item, scope), set.Span))), set.Span),
+                DictDisplay dict => EvaluateDict(dict, scope),
+                Comprehension comprehension => EvaluateComprehension(comprehension, scope),
+                Lambda lambda => new ConfigFunction("<lambda>", lambda.Parameters, null, lambda.Body, scope, null, lambda.Span),
+                Unsupported unsupported => throw _source.Error(unsupported.Span, unsupported.Problem, unsupported.Supported),
+                _ => throw _source.Error(expression.Span, "this expression is not supported", PythonParser.SupportedExpressions),
+            };
         }
-        return items.ToArray();
+        finally
+        {
+            _depth--;
+        }
     }
 
-    private object? ParseTest()
+    private object? EvaluateFormatted(FormattedString formatted, Scope scope)
     {
-        if (Current.IsKeyword("lambda"))
+        var builder = new StringBuilder();
+        foreach (var field in formatted.Fields)
         {
-            throw ErrorAtLine(Current, "`lambda` expressions are not supported", SupportedExpressions);
-        }
-        if (!ConditionalAhead())
-        {
-            var value = ParseOr();
-            if (Current.IsOperator(":="))
+            if (field.Literal is not null)
             {
-                throw ErrorAtLine(Current, "assignment expressions (`:=`) are not supported", SupportedExpressions);
+                builder.Append(field.Literal);
+                continue;
             }
-            return value;
+            var value = Evaluate(field.Value!, scope);
+            if (value is InertValue)
+            {
+                return value;
+            }
+            builder.Append(field.Conversion is 'r' or 'a' ? PythonValues.Repr(value) : PythonValues.Str(value));
+            CheckLength(builder.Length, formatted.Span, text: true);
         }
-        // Python evaluates the condition first, so the value is only syntax-checked until we know it is wanted.
-        var outer = _executing;
-        var valueIndex = _index;
-        _executing = false;
-        ParseOr();
-        _executing = outer;
-        Advance();
-        var condition = ParseOr();
-        if (!Current.IsKeyword("else"))
-        {
-            throw Unexpected("expected `else` in conditional expression", SupportedExpressions);
-        }
-        Advance();
-        var chosen = outer && PythonValues.Truthy(condition);
-        _executing = outer && !chosen;
-        var result = ParseTest();
-        _executing = outer;
-        if (chosen)
-        {
-            var end = _index;
-            _index = valueIndex;
-            result = ParseOr();
-            _index = end;
-        }
-        return result;
+        return Produced(builder.ToString(), formatted.Span);
     }
 
-    private bool ConditionalAhead()
+    private object? EvaluateUnary(Unary unary, Scope scope)
     {
-        var depth = 0;
-        for (var i = _index; i < _tokens.Count; i++)
+        var operand = Evaluate(unary.Operand, scope);
+        if (unary.Operator == "not")
         {
-            var token = _tokens[i];
-            if (token.Kind is TokenKind.Newline or TokenKind.EndOfFile)
+            return !Truthy(operand, unary.Operand.Span);
+        }
+        return operand is InertValue ? operand : Guard(unary.Span, () => PythonValues.Unary(unary.Operator, operand));
+    }
+
+    private object? Operate(string op, object? left, object? right, Span span)
+    {
+        if (left is InertValue)
+        {
+            return left;
+        }
+        if (right is InertValue)
+        {
+            return right;
+        }
+        if (op == "%" && left is string template)
+        {
+            return Produced(Guard(span, () => PythonFormatting.Percent(template, right)), span);
+        }
+        return Produced(Guard(span, () => PythonValues.Binary(op, left, right)), span);
+    }
+
+    private object? EvaluateLogical(Logical logical, Scope scope)
+    {
+        var left = Evaluate(logical.Left, scope);
+        var decided = logical.Operator == "or" ? Truthy(left, logical.Left.Span) : !Truthy(left, logical.Left.Span);
+        return decided ? left : Evaluate(logical.Right, scope);
+    }
+
+    private object? EvaluateComparison(Comparison comparison, Scope scope)
+    {
+        var left = Evaluate(comparison.First, scope);
+        foreach (var step in comparison.Steps)
+        {
+            var right = Evaluate(step.Right, scope);
+            if (left is InertValue || right is InertValue)
+            {
+                return left is InertValue ? left : right;
+            }
+            var l = left;
+            if (!Guard(comparison.Span, () => Compare(step.Operator, l, right)))
             {
                 return false;
             }
-            if (token.Kind == TokenKind.Name && depth == 0)
-            {
-                switch (token.Text)
-                {
-                    case "if":
-                        return true;
-                    case "else" or "for" or "lambda" or "async":
-                        return false;
-                }
-            }
-            if (token.Kind != TokenKind.Operator)
-            {
-                continue;
-            }
-            switch (token.Text)
-            {
-                case "(" or "[" or "{":
-                    depth++;
-                    break;
-                case ")" or "]" or "}":
-                    if (--depth < 0)
-                    {
-                        return false;
-                    }
-                    break;
-                case ":=" when depth == 0:
-                    // Found here so the error wins over evaluating the target name as an undefined variable.
-                    throw ErrorAtLine(token, "assignment expressions (`:=`) are not supported", SupportedExpressions);
-                case "," or ":" or ";" when depth == 0:
-                    return false;
-                default:
-                    if (depth == 0 && token.Text.EndsWith('=') && token.Text is not ("==" or "!=" or "<=" or ">="))
-                    {
-                        return false;
-                    }
-                    break;
-            }
-        }
-        return false;
-    }
-
-    private object? ParseOr()
-    {
-        var left = ParseAnd();
-        while (Current.IsKeyword("or"))
-        {
-            Advance();
-            left = ParseLazy(left, PythonValues.Truthy(left), ParseAnd);
-        }
-        return left;
-    }
-
-    private object? ParseAnd()
-    {
-        var left = ParseNot();
-        while (Current.IsKeyword("and"))
-        {
-            Advance();
-            left = ParseLazy(left, !PythonValues.Truthy(left), ParseNot);
-        }
-        return left;
-    }
-
-    /// <summary>The right operand of and/or: parsed always, evaluated only when it decides the result.</summary>
-    private object? ParseLazy(object? left, bool shortCircuits, Func<object?> parseRight)
-    {
-        var outer = _executing;
-        if (outer && shortCircuits)
-        {
-            _executing = false;
-            parseRight();
-            _executing = outer;
-            return left;
-        }
-        return parseRight();
-    }
-
-    private object? ParseNot()
-    {
-        if (!Current.IsKeyword("not"))
-        {
-            return ParseComparison();
-        }
-        Advance();
-        var operand = ParseNot();
-        return _executing ? !PythonValues.Truthy(operand) : null;
-    }
-
-    private object? ParseComparison()
-    {
-        var start = Current;
-        var left = ParseArithmetic();
-        var compared = false;
-        var result = true;
-        while (TryComparisonOperator(out var op))
-        {
-            var right = ParseArithmetic();
-            if (_executing && result)
-            {
-                var l = left;
-                result = Guard(start, () => CompareValues(op, l, right));
-            }
             left = right;
-            compared = true;
         }
-        return !compared ? left : _executing ? result : null;
+        return true;
     }
 
-    private bool TryComparisonOperator(out string op)
-    {
-        op = Current.Text;
-        if (Current.Kind == TokenKind.Operator && op is "==" or "!=" or "<" or "<=" or ">" or ">=")
-        {
-            Advance();
-            return true;
-        }
-        if (Current.IsKeyword("in"))
-        {
-            Advance();
-            return true;
-        }
-        if (Current.IsKeyword("not") && Peek().IsKeyword("in"))
-        {
-            _index += 2;
-            op = "not in";
-            return true;
-        }
-        if (Current.IsKeyword("is"))
-        {
-            Advance();
-            op = AcceptKeyword("not") ? "is not" : "is";
-            return true;
-        }
-        return false;
-    }
-
-    private bool AcceptKeyword(string keyword)
-    {
-        if (Current.IsKeyword(keyword))
-        {
-            Advance();
-            return true;
-        }
-        return false;
-    }
-
-    private bool CompareValues(string op, object? left, object? right) => op switch
+    private bool Compare(string op, object? left, object? right) => op switch
     {
         "==" => PythonValues.Equal(left, right),
         "!=" => !PythonValues.Equal(left, right),
@@ -255,394 +128,197 @@ internal sealed partial class ConfigInterpreter
         "<=" => PythonValues.Compare(left, right, op) <= 0,
         ">" => PythonValues.Compare(left, right, op) > 0,
         ">=" => PythonValues.Compare(left, right, op) >= 0,
-        "in" => ContainsValue(right, left),
-        "not in" => !ContainsValue(right, left),
+        "in" => Contains(right, left),
+        "not in" => !Contains(right, left),
         "is" => IsIdentical(left, right),
         _ => !IsIdentical(left, right),
     };
 
-    private bool ContainsValue(object? container, object? item)
+    private bool Contains(object? container, object? item) => container switch
     {
-        if (container is PythonNamespace { Name: "os.environ" })
-        {
-            return item is string key
-                ? _environment.Get(key) is not null
-                : throw new PythonValueException($"TypeError: environment variable names are strings, not {PythonValues.TypeName(item)}");
-        }
-        return PythonValues.Contains(container, item);
-    }
+        PythonNamespace { Name: "os.environ" } => item is string key
+            ? GetEnvironment(key) is not null
+            : throw new PythonValueException($"TypeError: environment variable names are strings, not {PythonValues.TypeName(item)}"),
+        PythonRange range => PythonValues.TryInteger(item, out var number) && range.Items().Take(EvaluationLimits.MaxSequenceLength).Contains(number),
+        _ => PythonValues.Contains(container, item),
+    };
 
     private static bool IsIdentical(object? left, object? right) => (left, right) switch
     {
         (null, _) or (_, null) => left is null && right is null,
         (bool a, bool b) => a == b,
         (bool, _) or (_, bool) => false,
-        _ => throw new PythonValueException("`is` is only supported with None, True and False", "compare other values with == or !="),
+        (ExceptionType a, ExceptionType b) => a == b,
+        (long or double or string, _) or (_, long or double or string) =>
+            throw new PythonValueException("`is` is only supported with None, True and False", "compare other values with == or !="),
+        _ => ReferenceEquals(left, right),
     };
 
-    private object? ParseArithmetic()
+    private object? EvaluateSubscript(Subscript subscript, Scope scope)
     {
-        var start = Current;
-        var left = ParseTerm();
-        while (Current.IsOperator("+") || Current.IsOperator("-"))
+        var target = Evaluate(subscript.Target, scope);
+        if (subscript.Index is SliceIndex slice)
         {
-            var op = Advance().Text;
-            var right = ParseTerm();
-            left = Apply(start, op, left, right);
+            var lower = slice.Lower is null ? null : Evaluate(slice.Lower, scope);
+            var upper = slice.Upper is null ? null : Evaluate(slice.Upper, scope);
+            var step = slice.Step is null ? null : Evaluate(slice.Step, scope);
+            return target is InertValue ? target : Guard(subscript.Span, () => PythonValues.Slice(target, lower, upper, step));
         }
-        if (Current.Kind == TokenKind.Operator && Current.Text is "|" or "&" or "^" or "<<" or ">>")
-        {
-            throw ErrorAtLine(Current, $"bitwise operator `{Current.Text}` is not supported", SupportedExpressions);
-        }
-        return left;
+        var key = Evaluate(subscript.Index, scope);
+        return target is InertValue || key is InertValue ? (target is InertValue ? target : key) : Guard(subscript.Span, () => GetItem(target, key));
     }
 
-    private object? ParseTerm()
+    private Dictionary<object, object?> EvaluateDict(DictDisplay display, Scope scope)
     {
-        var start = Current;
-        var left = ParseFactor();
-        while (Current.Kind == TokenKind.Operator && Current.Text is "*" or "/" or "//" or "%" or "@")
+        var dict = NewDict();
+        foreach (var entry in display.Entries)
         {
-            if (Current.Text == "@")
-            {
-                throw ErrorAtLine(Current, "matrix multiplication `@` is not supported", SupportedExpressions);
-            }
-            var op = Advance().Text;
-            var right = ParseFactor();
-            left = Apply(start, op, left, right);
+            var key = Hashable(Evaluate(entry.Key, scope), entry.Key.Span);
+            dict[key!] = Evaluate(entry.Value, scope);
         }
-        return left;
+        return Produced(dict, display.Span);
     }
 
-    private object? ParseFactor()
+    private object? EvaluateComprehension(Comprehension comprehension, Scope scope)
     {
-        var start = Current;
-        if (start.IsOperator("~"))
-        {
-            throw ErrorAtLine(start, "bitwise operator `~` is not supported", SupportedExpressions);
-        }
-        if (!start.IsOperator("-") && !start.IsOperator("+"))
-        {
-            return ParsePower();
-        }
-        Advance();
-        var operand = ParseFactor();
-        return _executing ? Guard(start, () => PythonValues.Unary(start.Text, operand)) : null;
-    }
-
-    private object? ParsePower()
-    {
-        var start = Current;
-        var left = ParsePrimary();
-        if (!AcceptOperator("**"))
-        {
-            return left;
-        }
-        var right = ParseFactor();
-        return Apply(start, "**", left, right);
-    }
-
-    private object? Apply(Token start, string op, object? left, object? right) =>
-        _executing ? Guard(start, () => PythonValues.Binary(op, left, right)) : null;
-
-    private object? ParsePrimary()
-    {
-        var start = Current;
-        var value = ParseAtom();
-        while (true)
-        {
-            if (AcceptOperator("."))
-            {
-                var name = ExpectName("after `.`");
-                value = _executing ? GetAttribute(start, value, name) : null;
-            }
-            else if (Current.IsOperator("("))
-            {
-                var (arguments, keywords) = ParseArguments();
-                var callee = value;
-                value = _executing ? Call(start, callee, arguments, keywords) : null;
-            }
-            else if (Current.IsOperator("["))
-            {
-                value = ParseSubscript(start, value);
-            }
-            else
-            {
-                return value;
-            }
-        }
-    }
-
-    private (List<object?> Arguments, List<(Token Name, object? Value)> Keywords) ParseArguments()
-    {
-        Advance();
-        var arguments = new List<object?>();
-        var keywords = new List<(Token Name, object? Value)>();
-        while (!Current.IsOperator(")"))
-        {
-            if (Current.IsOperator("*") || Current.IsOperator("**"))
-            {
-                throw ErrorAtLine(Current, "`*args` and `**kwargs` in calls are not supported", SupportedExpressions);
-            }
-            if (Current.Kind == TokenKind.Name && Peek().IsOperator("="))
-            {
-                var name = Advance();
-                Advance();
-                keywords.Add((name, ParseTest()));
-            }
-            else if (keywords.Count > 0)
-            {
-                throw ErrorAtLine(Current, "positional argument follows keyword argument", "pass positional arguments first");
-            }
-            else
-            {
-                RejectComprehension();
-                arguments.Add(ParseTest());
-            }
-            if (!AcceptOperator(","))
-            {
-                break;
-            }
-        }
-        ExpectOperator(")", "to close the call");
-        return (arguments, keywords);
-    }
-
-    /// <summary>
-    /// Rejects a comprehension before its element is evaluated, which would otherwise fail first on the
-    /// loop variable being undefined.
-    /// </summary>
-    private void RejectComprehension()
-    {
-        var depth = 0;
-        for (var i = _index; i < _tokens.Count; i++)
-        {
-            var token = _tokens[i];
-            if (token.Kind is TokenKind.Newline or TokenKind.EndOfFile || (depth == 0 && token.IsOperator(",")))
-            {
-                return;
-            }
-            if (depth == 0 && (token.IsKeyword("for") || token.IsKeyword("async")))
-            {
-                throw ErrorAtLine(token, "comprehensions and generator expressions are not supported", SupportedExpressions);
-            }
-            if (token.Kind == TokenKind.Operator)
-            {
-                depth += token.Text is "(" or "[" or "{" ? 1 : token.Text is ")" or "]" or "}" ? -1 : 0;
-                if (depth < 0)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
-    private object? ParseSubscript(Token start, object? value)
-    {
-        Advance();
-        object? lower = null;
-        object? upper = null;
-        var isSlice = false;
-        if (!Current.IsOperator(":"))
-        {
-            lower = ParseTest();
-        }
-        if (AcceptOperator(":"))
-        {
-            isSlice = true;
-            if (!Current.IsOperator("]") && !Current.IsOperator(":"))
-            {
-                upper = ParseTest();
-            }
-            if (Current.IsOperator(":"))
-            {
-                throw ErrorAtLine(Current, "slice steps are not supported", "slices look like x[start:stop]");
-            }
-        }
-        if (Current.IsOperator(","))
-        {
-            throw ErrorAtLine(Current, "multiple subscripts are not supported", "subscripts look like x[key] or x[start:stop]");
-        }
-        ExpectOperator("]", "to close the subscript");
-        if (!_executing)
-        {
-            return null;
-        }
-        return isSlice ? Guard(start, () => Slice(value, lower, upper)) : Guard(start, () => Index(value, lower));
-    }
-
-    private object? ParseAtom()
-    {
-        var token = Current;
-        switch (token.Kind)
-        {
-            case TokenKind.Number:
-                Advance();
-                return token.Unsupported is null ? token.Value : throw _source.Error(token.Start, token.End, token.Unsupported, "supported numbers: 8000, 1_000, 0o022, 0x1F, 0b101, 1.5, 1e3");
-            case TokenKind.String or TokenKind.FormattedString:
-                return ParseStrings();
-            case TokenKind.Name:
-                return ParseNameAtom(token);
-            case TokenKind.Operator when token.Text == "(":
-                return ParseParenthesized();
-            case TokenKind.Operator when token.Text == "[":
-                return ParseList();
-            case TokenKind.Operator when token.Text == "{":
-                return ParseDict();
-            case TokenKind.Operator when token.Text == "...":
-                throw _source.Error(token.Start, token.End, "`...` (Ellipsis) is not supported", SupportedExpressions);
-            case TokenKind.Operator when token.Text == "*":
-                throw ErrorAtLine(token, "starred expressions are not supported", SupportedExpressions);
-            default:
-                throw Unexpected("expected an expression", SupportedExpressions);
-        }
-    }
-
-    private object? ParseNameAtom(Token token)
-    {
-        switch (token.Text)
-        {
-            case "True":
-                Advance();
-                return true;
-            case "False":
-                Advance();
-                return false;
-            case "None":
-                Advance();
-                return null;
-        }
-        if (PythonKeywords.Contains(token.Text))
-        {
-            throw ErrorAtLine(token, $"`{token.Text}` is not supported in an expression", SupportedExpressions);
-        }
-        Advance();
-        return _executing ? LookupName(token) : null;
-    }
-
-    private object? ParseParenthesized()
-    {
-        Advance();
-        if (AcceptOperator(")"))
-        {
-            return Array.Empty<object?>();
-        }
-        if (Current.IsKeyword("yield"))
-        {
-            throw ErrorAtLine(Current, "`yield` is not supported", SupportedExpressions);
-        }
-        RejectComprehension();
-        var first = ParseTest();
-        if (AcceptOperator(")"))
-        {
-            return first;
-        }
-        var items = new List<object?> { first };
-        while (AcceptOperator(",") && !Current.IsOperator(")"))
-        {
-            items.Add(ParseTest());
-        }
-        ExpectOperator(")", "to close the parenthesis");
-        return items.ToArray();
-    }
-
-    private List<object?> ParseList()
-    {
-        Advance();
+        // Python 3 gives a comprehension its own scope: its loop names do not leak into the file's names.
+        var inner = new Scope(scope);
         var items = new List<object?>();
-        while (!Current.IsOperator("]"))
+        var dict = comprehension.Kind == ComprehensionKind.Dict ? NewDict() : null;
+        Generate(comprehension, 0, inner, items, dict);
+        return comprehension.Kind switch
         {
-            RejectComprehension();
-            items.Add(ParseTest());
-            if (!AcceptOperator(","))
-            {
-                break;
-            }
-        }
-        ExpectOperator("]", "to close the list");
-        return items;
+            ComprehensionKind.Dict => dict,
+            ComprehensionKind.Set => Produced(NewSet(items.Select(item => Hashable(item, comprehension.Span))), comprehension.Span),
+            _ => items,
+        };
     }
 
-    private Dictionary<object, object?> ParseDict()
+    private void Generate(Comprehension comprehension, int clause, Scope scope, List<object?> items, Dictionary<object, object?>? dict)
     {
-        var open = Advance();
-        var dict = new Dictionary<object, object?>();
-        while (!Current.IsOperator("}"))
+        if (clause == comprehension.Clauses.Count)
         {
-            if (Current.IsOperator("**"))
+            var element = Evaluate(comprehension.Element, scope);
+            if (dict is not null)
             {
-                throw ErrorAtLine(Current, "`**` unpacking in dict literals is not supported", SupportedExpressions);
+                dict[Hashable(element, comprehension.Element.Span)!] = Evaluate(comprehension.Value!, scope);
             }
-            var keyStart = Current;
-            RejectComprehension();
-            var key = ParseTest();
-            if (!Current.IsOperator(":"))
+            else
             {
-                throw ErrorAtLine(open, "set literals are not supported", "dict literals look like {\"key\": value}");
+                items.Add(element);
             }
-            Advance();
-            var value = ParseTest();
-            if (_executing)
+            CheckLength(dict?.Count ?? items.Count, comprehension.Span);
+            Allocate(1, comprehension.Span);
+            return;
+        }
+        var current = comprehension.Clauses[clause];
+        foreach (var item in Iterate(Evaluate(current.Iterable, scope), current.Iterable.Span))
+        {
+            Step(comprehension.Span);
+            Assign(current.Target, item, scope);
+            if (current.Conditions.All(condition => Truthy(Evaluate(condition, scope), condition.Span)))
             {
-                if (key is not (long or string or bool or double))
-                {
-                    throw ErrorSpan(keyStart, $"dict keys of type {PythonValues.TypeName(key)} are not supported", "use int, float, str or bool keys");
-                }
-                dict[key] = value;
-            }
-            if (!AcceptOperator(","))
-            {
-                break;
+                Generate(comprehension, clause + 1, scope, items, dict);
             }
         }
-        ExpectOperator("}", "to close the dict");
-        return dict;
     }
 
-    private string ParseStrings()
+    private object? EvaluateCall(Call call, Scope scope)
     {
-        var builder = new StringBuilder();
-        while (Current.Kind is TokenKind.String or TokenKind.FormattedString)
-        {
-            var token = Advance();
-            if (token.Unsupported is not null)
-            {
-                throw _source.Error(token.Start, token.End, token.Unsupported, StringSupport);
-            }
-            if (token.Kind == TokenKind.String)
-            {
-                builder.Append((string)token.Value!);
-                continue;
-            }
-            foreach (var part in token.Parts)
-            {
-                builder.Append(part.Literal ?? EvaluateField(part));
-            }
-        }
-        return builder.ToString();
+        var function = Evaluate(call.Function, scope);
+        var arguments = call.Arguments.Select(argument => Evaluate(argument, scope)).ToList();
+        var keywords = call.Keywords.Select(keyword => (keyword.Name, Evaluate(keyword.Value, scope))).ToList();
+        return Invoke(function, arguments, keywords, call);
     }
 
-    private string EvaluateField(FormattedStringPart part)
+    private static Dictionary<object, object?> NewDict() => new(PythonKeyComparer.Instance);
+
+    private static HashSet<object?> NewSet(IEnumerable<object?> items) => new(items, PythonKeyComparer.Instance);
+
+    private object? Hashable(object? key, Span span) => key switch
     {
-        if (part.Unsupported is not null)
+        long or double or string or bool or ExceptionType => key,
+        object?[] tuple when tuple.All(item => item is long or double or string or bool) => key,
+        null => throw _source.Error(span, "None as a dict key or set item is not supported", "use str, int, float or bool keys"),
+        _ => throw _source.Error(span, $"TypeError: unhashable type: '{PythonValues.TypeName(key)}'", "use str, int, float or bool keys", "TypeError"),
+    };
+
+    private bool Truthy(object? value, Span span) => value is InertValue inert
+        ? throw _source.Error(span, $"cannot decide on `{inert.Description}`: {inert.Reason}", "decide on environment variables or values computed in the file instead")
+        : PythonValues.Truthy(value);
+
+    private IEnumerable<object?> Iterate(object? value, Span span) => value switch
+    {
+        string s => s.Select(c => (object?)c.ToString()),
+        IReadOnlyList<object?> list => list.ToArray(),
+        IReadOnlyDictionary<object, object?> dict => dict.Keys.ToArray(),
+        HashSet<object?> set => set.ToArray(),
+        PythonRange range => range.Items(),
+        InertValue inert => throw _source.Error(span, $"cannot loop over `{inert.Description}`: {inert.Reason}", "loop over lists, strings, dicts or range()"),
+        _ => throw _source.Error(span, $"TypeError: '{PythonValues.TypeName(value)}' object is not iterable", "loop over lists, strings, dicts or range()", "TypeError"),
+    };
+
+    private T Guard<T>(Span span, Func<T> action)
+    {
+        try
         {
-            var close = _source.Text.IndexOf('}', part.UnsupportedOffset);
-            throw _source.Error(part.UnsupportedOffset, close < 0 ? part.UnsupportedOffset + 1 : close, part.Unsupported,
-                "f-string fields hold an expression and an optional !s or !r, as in f\"{host}:{port}\"; format the value first, e.g. str(round(x, 2))");
+            return action();
         }
-        var (savedTokens, savedIndex) = (_tokens, _index);
-        _tokens = new PythonLexer(_source, part.ExpressionStart, part.ExpressionEnd, expressionOnly: true).Tokenize();
-        _index = 0;
-        var value = ParseExpressionList();
-        if (Current.Kind != TokenKind.EndOfFile)
+        catch (PythonValueException exception)
         {
-            throw Unexpected($"unexpected `{Current.Text}` in f-string expression", SupportedExpressions);
+            var colon = exception.Message.IndexOf(':', StringComparison.Ordinal);
+            var type = colon > 0 ? exception.Message[..colon] : null;
+            throw _source.Error(span, exception.Message, exception.Supported.Length > 0 ? exception.Supported : PythonParser.SupportedExpressions,
+                type is not null && ExceptionType.Names.Contains(type) ? type : null);
         }
-        (_tokens, _index) = (savedTokens, savedIndex);
-        if (!_executing)
-        {
-            return "";
-        }
-        return part.Conversion is 'r' or 'a' ? PythonValues.Repr(value) : PythonValues.Str(value);
     }
+
+    private T Produced<T>(T value, Span span)
+    {
+        var size = value switch
+        {
+            string s => s.Length,
+            IReadOnlyCollection<object?> list => list.Count,
+            IReadOnlyDictionary<object, object?> dict => dict.Count,
+            _ => 0,
+        };
+        CheckLength(size, span, value is string);
+        Allocate(size, span);
+        return value;
+    }
+
+    private void Allocate(long size, Span span)
+    {
+        _allocated += size;
+        if (_allocated > EvaluationLimits.MaxAllocation)
+        {
+            throw _source.Error(span, $"the config file builds too much data (more than {EvaluationLimits.MaxAllocation:N0} characters and items in all)", "a config file should compute settings, not data");
+        }
+    }
+
+    private void CheckLength(long length, Span span, bool text = false)
+    {
+        var limit = text ? EvaluationLimits.MaxStringLength : EvaluationLimits.MaxSequenceLength;
+        if (length > limit)
+        {
+            throw _source.Error(span, text
+                ? $"the string would be {length:N0} characters long; strings are limited to {limit:N0}"
+                : $"the collection would hold {length:N0} items; collections are limited to {limit:N0}", "a config file should compute settings, not data");
+        }
+    }
+
+    private InertValue MakeInert(string description, string reason)
+    {
+        var inert = new InertValue(description, reason);
+        _inertSeen = inert;
+        return inert;
+    }
+
+    private static InertValue? FindInert(object? value, int depth = 0) => value switch
+    {
+        InertValue inert => inert,
+        IReadOnlyList<object?> list when depth < EvaluationLimits.MaxValueNesting => list.Select(item => FindInert(item, depth + 1)).FirstOrDefault(found => found is not null),
+        IReadOnlyDictionary<object, object?> dict when depth < EvaluationLimits.MaxValueNesting => dict.Values.Select(item => FindInert(item, depth + 1)).FirstOrDefault(found => found is not null),
+        _ => null,
+    };
 }

@@ -1,141 +1,111 @@
+using Procman.Configuration.Python.Syntax;
+
 namespace Procman.Configuration.Python;
 
 internal sealed partial class ConfigInterpreter
 {
-    private const string SupportedModules = "supported modules: os, os.path, multiprocessing";
+    private const string NoAccess = "procman gives config files no file, process or network access";
 
     private static readonly HashSet<string> Modules = new(StringComparer.Ordinal) { "os", "os.path", "multiprocessing" };
 
-    private static readonly HashSet<string> Builtins = new(StringComparer.Ordinal)
-    {
-        "int", "float", "str", "bool", "len", "min", "max", "abs", "round",
-    };
-
-    private static readonly Dictionary<string, object> ModuleMembers = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, object?> ModuleMembers = new(StringComparer.Ordinal)
     {
         ["os.environ"] = new PythonNamespace("os.environ"),
-        ["os.environ.get"] = new PythonFunction("os.environ.get"),
         ["os.getenv"] = new PythonFunction("os.getenv"),
         ["os.cpu_count"] = new PythonFunction("os.cpu_count"),
+        ["os.getcwd"] = new PythonFunction("os.getcwd"),
         ["os.path"] = new PythonNamespace("os.path"),
-        ["os.path.join"] = new PythonFunction("os.path.join"),
-        ["os.path.dirname"] = new PythonFunction("os.path.dirname"),
-        ["os.path.basename"] = new PythonFunction("os.path.basename"),
+        ["os.sep"] = "/",
+        ["os.pathsep"] = ":",
+        ["os.linesep"] = "\n",
+        ["os.curdir"] = ".",
+        ["os.pardir"] = "..",
+        ["os.devnull"] = "/dev/null",
+        ["os.name"] = "posix",
+        ["os.path.sep"] = "/",
         ["multiprocessing.cpu_count"] = new PythonFunction("multiprocessing.cpu_count"),
     };
 
+    private static readonly HashSet<string> PathFunctions = new(StringComparer.Ordinal)
+    {
+        "join", "dirname", "basename", "abspath", "normpath", "realpath", "split", "splitext", "isabs", "expanduser", "exists", "isfile", "isdir",
+    };
+
+    private static readonly HashSet<string> EnvironMethods = new(StringComparer.Ordinal) { "get", "setdefault" };
+
     private static readonly HashSet<string> StringMethods = new(StringComparer.Ordinal)
     {
-        "lower", "upper", "strip", "lstrip", "rstrip", "split", "startswith", "endswith", "replace", "join", "format", "isdigit",
+        "lower", "upper", "strip", "lstrip", "rstrip", "split", "rsplit", "startswith", "endswith", "replace", "join", "format", "isdigit",
+        "isnumeric", "isalpha", "isalnum", "title", "capitalize", "find", "count", "partition", "rpartition", "removeprefix", "removesuffix", "encode",
     };
 
-    private static readonly HashSet<string> DictMethods = new(StringComparer.Ordinal) { "get", "keys", "values", "items" };
+    private static readonly HashSet<string> DictMethods = new(StringComparer.Ordinal) { "get", "keys", "values", "items", "update", "setdefault", "copy", "pop" };
 
-    private void ParseImport()
+    private static readonly HashSet<string> ListMethods = new(StringComparer.Ordinal) { "append", "extend", "insert", "pop", "index", "count", "copy", "remove", "sort", "reverse" };
+
+    private static readonly HashSet<string> SetMethods = new(StringComparer.Ordinal) { "add", "update", "discard", "union", "copy" };
+
+    private object? Lookup(Name name, Scope scope)
     {
-        Advance();
-        do
+        if (scope.TryLookup(name.Identifier, out var value))
         {
-            var (first, dotted) = ParseModuleName();
-            var alias = AcceptKeyword("as") ? ExpectName("after `as`").Text : null;
-            if (_executing)
-            {
-                Rebind(alias ?? first, new PythonNamespace(alias is null ? first : dotted));
-            }
+            return value;
         }
-        while (AcceptOperator(","));
+        if (Builtin(name.Identifier) is { } builtin)
+        {
+            return builtin;
+        }
+        if (_poisoned.Contains(name.Identifier))
+        {
+            throw new PoisonedNameException(name.Identifier);
+        }
+        throw _source.Error(name.Span, $"NameError: name `{name.Identifier}` is not defined",
+            "assign names before using them; modules must be imported", "NameError");
     }
 
-    private void ParseFromImport()
+    private object ImportModule(string dotted)
     {
-        Advance();
-        if (Current.IsOperator(".") || Current.IsOperator("..."))
+        if (Modules.Contains(dotted))
         {
-            throw ErrorAtLine(Current, "relative imports are not supported", SupportedModules);
+            return new PythonNamespace(dotted);
         }
-        var (_, dotted) = ParseModuleName();
-        if (!AcceptKeyword("import"))
-        {
-            throw Unexpected("expected `import`", SupportedStatements);
-        }
-        var parenthesized = AcceptOperator("(");
-        if (Current.IsOperator("*"))
-        {
-            throw ErrorAtLine(Current, "`from ... import *` is not supported", "import names explicitly, as in `from os import environ`");
-        }
-        do
-        {
-            if (parenthesized && Current.IsOperator(")"))
-            {
-                break;
-            }
-            var name = ExpectName("to import");
-            if (!ModuleMembers.TryGetValue($"{dotted}.{name.Text}", out var member))
-            {
-                throw _source.Error(name.Start, name.End, $"`{dotted}.{name.Text}` is not supported", $"importable from {dotted}: {MembersOf(dotted)}");
-            }
-            var alias = AcceptKeyword("as") ? ExpectName("after `as`").Text : name.Text;
-            if (_executing)
-            {
-                Rebind(alias, member);
-            }
-        }
-        while (AcceptOperator(","));
-        if (parenthesized)
-        {
-            ExpectOperator(")", "to close the import list");
-        }
+        // Importing runs nothing; what matters is where the module's names are used (see InertValue).
+        return new InertValue(dotted, $"module {dotted.Split('.')[0]} is not available to procman, which runs no Python");
     }
 
-    private (string First, string Dotted) ParseModuleName()
+    private object? Member(PythonNamespace ns, string name)
     {
-        var start = Current;
-        var first = ExpectName("of a module").Text;
-        var dotted = first;
-        while (AcceptOperator("."))
+        var dotted = $"{ns.Name}.{name}";
+        if (ModuleMembers.TryGetValue(dotted, out var member))
         {
-            dotted += "." + ExpectName("in the module name").Text;
+            return member;
         }
-        if (!Modules.Contains(dotted))
+        if ((ns.Name == "os.path" && PathFunctions.Contains(name)) || (ns.Name == "os.environ" && EnvironMethods.Contains(name)))
         {
-            throw _source.Error(start.Start, Previous.End, $"module `{dotted}` is not supported", SupportedModules);
+            return new PythonFunction(dotted);
         }
-        return (first, dotted);
+        return MakeInert(dotted, NoAccess);
     }
 
-    private static string MembersOf(string dotted) => string.Join(", ",
-        ModuleMembers.Keys.Where(key => key.StartsWith(dotted + ".", StringComparison.Ordinal) && !key[(dotted.Length + 1)..].Contains('.', StringComparison.Ordinal))
-            .Select(key => key[(dotted.Length + 1)..]));
-
-    private object? LookupName(Token token)
+    private object? GetAttribute(object? value, AttributeAccess access)
     {
-        if (_names.TryGetValue(token.Text, out var value))
+        var name = access.Attribute;
+        return value switch
         {
-            return value is ConfigHook
-                ? throw _source.Error(token.Start, token.End, $"`{token.Text}` is a function defined with def; hooks are not executed", "functions in config files are only recorded as hooks, never called")
-                : value;
-        }
-        if (Builtins.Contains(token.Text))
-        {
-            return new PythonFunction(token.Text);
-        }
-        throw _source.Error(token.Start, token.End, $"name `{token.Text}` is not defined",
-            "assign names before using them; builtins: int, float, str, bool, len, min, max, abs, round; modules must be imported");
+            PythonNamespace ns => Member(ns, name),
+            InertValue inert => MakeInert($"{inert.Description}.{name}", inert.Reason),
+            string when StringMethods.Contains(name) => new PythonFunction("str." + name, value),
+            IReadOnlyDictionary<object, object?> when DictMethods.Contains(name) => new PythonFunction("dict." + name, value),
+            List<object?> when ListMethods.Contains(name) => new PythonFunction("list." + name, value),
+            object?[] when name is "index" or "count" => new PythonFunction("list." + name, value),
+            HashSet<object?> when SetMethods.Contains(name) => new PythonFunction("set." + name, value),
+            ExceptionValue exception when name == "args" => new object?[] { exception.Message },
+            _ => throw _source.Error(access.Span, $"AttributeError: '{PythonValues.TypeName(value)}' object has no attribute `{name}` that procman supports",
+                PythonParser.SupportedExpressions, "AttributeError"),
+        };
     }
 
-    private object GetAttribute(Token start, object? value, Token name) => value switch
-    {
-        PythonNamespace ns => ModuleMembers.TryGetValue($"{ns.Name}.{name.Text}", out var member)
-            ? member
-            : throw ErrorSpan(start, $"`{ns.Name}.{name.Text}` is not supported", $"supported in {ns.Name}: {MembersOf(ns.Name)}"),
-        string when StringMethods.Contains(name.Text) => new PythonFunction("str." + name.Text, value),
-        IReadOnlyDictionary<object, object?> when DictMethods.Contains(name.Text) => new PythonFunction("dict." + name.Text, value),
-        string => throw ErrorSpan(start, $"str method `{name.Text}` is not supported", $"supported str methods: {string.Join(", ", StringMethods)}"),
-        IReadOnlyDictionary<object, object?> => throw ErrorSpan(start, $"dict method `{name.Text}` is not supported", "supported dict methods: get, keys, values, items"),
-        _ => throw ErrorSpan(start, $"'{PythonValues.TypeName(value)}' object has no supported attribute `{name.Text}`", SupportedExpressions),
-    };
-
-    private object? Index(object? value, object? key)
+    private object? GetItem(object? value, object? key)
     {
         switch (value)
         {
@@ -144,58 +114,57 @@ internal sealed partial class ConfigInterpreter
                 {
                     throw new PythonValueException($"TypeError: environment variable names are strings, not {PythonValues.TypeName(key)}");
                 }
-                return _environment.Get(name) ?? throw new PythonValueException(
+                return GetEnvironment(name) ?? throw new PythonValueException(
                     $"KeyError: environment variable {PythonValues.Repr(name)} is not set",
                     $"use os.environ.get({PythonValues.Repr(name)}, default) to fall back to a default");
             case IReadOnlyDictionary<object, object?> dict:
                 return key is not null && dict.TryGetValue(key, out var found)
                     ? found
                     : throw new PythonValueException($"KeyError: {PythonValues.Repr(key)}", "use d.get(key, default) to fall back to a default");
-            case string or IReadOnlyList<object?>:
-                var length = value is string s ? s.Length : ((IReadOnlyList<object?>)value).Count;
-                if (!PythonValues.TryInteger(key, out var index))
-                {
-                    throw new PythonValueException($"TypeError: indices must be integers, not {PythonValues.TypeName(key)}");
-                }
-                var position = index < 0 ? index + length : index;
-                if (position < 0 || position >= length)
-                {
-                    throw new PythonValueException($"IndexError: {PythonValues.TypeName(value)} index out of range");
-                }
-                return value is string text ? text[(int)position].ToString() : ((IReadOnlyList<object?>)value)[(int)position];
+            case PythonRange range:
+                return PythonValues.Index(range.Items().Take(EvaluationLimits.MaxSequenceLength).ToList(), key);
             default:
-                throw new PythonValueException($"TypeError: '{PythonValues.TypeName(value)}' object is not subscriptable");
+                return PythonValues.Index(value, key);
         }
     }
 
-    private static object Slice(object? value, object? lower, object? upper)
+    private void SetItem(object? container, object? key, object? value, Span span)
     {
-        var length = value switch
+        switch (container)
         {
-            string s => s.Length,
-            IReadOnlyList<object?> list => list.Count,
-            _ => throw new PythonValueException($"TypeError: '{PythonValues.TypeName(value)}' object is not subscriptable"),
-        };
-        var start = SliceBound(lower, 0, length);
-        var stop = Math.Max(start, SliceBound(upper, length, length));
-        return value switch
-        {
-            string s => s[start..stop],
-            object?[] tuple => tuple[start..stop],
-            _ => ((IReadOnlyList<object?>)value!).Skip(start).Take(stop - start).ToList(),
-        };
+            case InertValue inert:
+                MakeInert($"{inert.Description}[...]", inert.Reason);
+                return;
+            case PythonNamespace { Name: "os.environ" }:
+                // Changes the file's view of the environment only: procman's own environment is never touched.
+                _environmentChanges[key as string ?? throw _source.Error(span, "TypeError: environment variable names are strings", "", "TypeError")] =
+                    value as string ?? throw _source.Error(span, $"TypeError: str expected, not {PythonValues.TypeName(value)}", "", "TypeError");
+                return;
+            case Dictionary<object, object?> dict:
+                dict[Hashable(key, span)!] = value;
+                CheckLength(dict.Count, span);
+                return;
+            case List<object?> list:
+                Guard(span, () => list[PythonValues.Position(list.Count, key)] = value);
+                return;
+            default:
+                throw _source.Error(span, $"TypeError: '{PythonValues.TypeName(container)}' object does not support item assignment", "", "TypeError");
+        }
     }
 
-    private static int SliceBound(object? bound, int fallback, int length)
+    private static bool DeleteItem(object? container, object? key)
     {
-        if (bound is null)
+        switch (container)
         {
-            return fallback;
+            case Dictionary<object, object?> dict:
+                return key is not null && dict.Remove(key) ? true : throw new PythonValueException($"KeyError: {PythonValues.Repr(key)}");
+            case List<object?> list:
+                list.RemoveAt(PythonValues.Position(list.Count, key));
+                return true;
+            default:
+                throw new PythonValueException($"TypeError: '{PythonValues.TypeName(container)}' object does not support item deletion");
         }
-        if (!PythonValues.TryInteger(bound, out var index))
-        {
-            throw new PythonValueException($"TypeError: slice indices must be integers or None, not {PythonValues.TypeName(bound)}");
-        }
-        return (int)Math.Clamp(index < 0 ? index + length : index, 0, length);
     }
+
+    private string? GetEnvironment(string name) => _environmentChanges.TryGetValue(name, out var changed) ? changed : _environment.Get(name);
 }

@@ -1,498 +1,485 @@
+using Procman.Configuration.Python.Syntax;
+
 namespace Procman.Configuration.Python;
 
 /// <summary>
-/// Parses and runs a config file in one pass. Branches that are not taken (if/elif/else, the lazy
-/// side of and/or/conditional expressions) are still parsed, so syntax errors anywhere are reported,
-/// but with <see cref="_executing"/> off, so they have no effects and raise no runtime errors.
+/// Runs a parsed config file, one rule per node. Only the branch that is taken runs; a top-level
+/// statement that fails is reported and the next one still runs, so a file's errors come in one list.
+/// Nothing here reaches the file system beyond the documented read-only os.path checks, and nothing
+/// starts a process or opens a socket: every other module is inert.
 /// </summary>
 internal sealed partial class ConfigInterpreter
 {
-    private const string SupportedStatements =
-        "supported statements: assignment (x = ..., a = b = ..., a, b = ...), +=, -=, *=, if/elif/else, "
-        + "import/from-import of os, os.path and multiprocessing, def (hooks are recorded, not run), pass, docstrings";
-
-    private static readonly Dictionary<string, string> UnsupportedStatements = new(StringComparer.Ordinal)
-    {
-        ["while"] = "`while` loops are not supported",
-        ["for"] = "`for` loops are not supported",
-        ["class"] = "`class` definitions are not supported",
-        ["try"] = "`try` statements are not supported",
-        ["with"] = "`with` statements are not supported",
-        ["async"] = "`async` statements are not supported",
-        ["return"] = "`return` outside a function is not supported",
-        ["yield"] = "`yield` is not supported",
-        ["raise"] = "`raise` is not supported",
-        ["global"] = "`global` is not supported",
-        ["nonlocal"] = "`nonlocal` is not supported",
-        ["del"] = "`del` is not supported",
-        ["assert"] = "`assert` is not supported",
-        ["break"] = "`break` is not supported",
-        ["continue"] = "`continue` is not supported",
-        ["except"] = "`except` without `try` is not supported",
-        ["finally"] = "`finally` without `try` is not supported",
-        ["elif"] = "`elif` without a matching `if`",
-        ["else"] = "`else` without a matching `if`",
-    };
-
-    private static readonly HashSet<string> AugmentedOperators = new(StringComparer.Ordinal) { "+=", "-=", "*=", "/=", "//=", "%=", "**=" };
-
     private readonly PythonSource _source;
     private readonly IEnvironment _environment;
+    private readonly Dictionary<string, string> _environmentChanges = new(StringComparer.Ordinal);
     private readonly int _cpuCount;
-    private readonly Dictionary<string, object?> _names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ConfigAssignment> _assignments = new(StringComparer.Ordinal);
-    private readonly List<string> _assignmentOrder = [];
-    private readonly List<ConfigHook> _hooks = [];
-    private IReadOnlyList<Token> _tokens;
-    private int _index;
-    private bool _executing = true;
+    private readonly Scope _module = new(null);
+    private readonly List<ConfigSyntaxException> _errors = [];
+    private readonly List<string> _warnings = [];
+    private readonly Dictionary<string, Span> _bindings = new(StringComparer.Ordinal);
+    private readonly List<string> _bindingOrder = [];
+    private readonly HashSet<string> _poisoned = new(StringComparer.Ordinal);
+    private bool _recovering = true;
+    private InertValue? _inertSeen;
+    private ConfigSyntaxException? _handling;
+    private object? _returnValue;
+    private int _steps;
+    private int _depth;
+    private int _callDepth;
+    private long _allocated;
 
     public ConfigInterpreter(PythonSource source, IEnvironment environment, int cpuCount)
     {
         _source = source;
         _environment = environment;
         _cpuCount = cpuCount;
-        _tokens = new PythonLexer(source).Tokenize();
+        // What Gunicorn's loader sets for a config module; __file__ is the path as procman was given it.
+        _module.Names["__file__"] = source.FileName;
+        _module.Names["__name__"] = "__config__";
+        _module.Names["__doc__"] = null;
     }
 
-    public ConfigModule Run()
+    public IReadOnlyList<ConfigSyntaxException> Errors => _errors;
+
+    public ConfigModule Run(IReadOnlyList<Statement> module)
     {
-        while (Current.Kind != TokenKind.EndOfFile)
+        ExecuteBlock(module, _module);
+        var assignments = new List<ConfigAssignment>();
+        var hooks = new List<ConfigHook>();
+        foreach (var name in _bindingOrder.Where(_module.Names.ContainsKey))
         {
-            ParseStatement();
+            var value = _module.Names[name];
+            var (line, column) = _source.Locate(_bindings[name].Start);
+            if (value is ConfigFunction function)
+            {
+                if (!function.Called)
+                {
+                    hooks.Add(new ConfigHook(name, line, column));
+                }
+            }
+            else if (value is not (PythonNamespace or PythonFunction or ExceptionType))
+            {
+                try
+                {
+                    PythonValues.IsData(value);
+                }
+                catch (PythonValueException error)
+                {
+                    Record(_source.Error(_bindings[name], error.Message, error.Supported));
+                    continue;
+                }
+                assignments.Add(new ConfigAssignment(name, value, line, column, FindInert(value)?.Description));
+            }
         }
-        var assignments = _assignmentOrder.Where(_assignments.ContainsKey).Select(name => _assignments[name]).ToList();
-        return new ConfigModule(assignments, _hooks.ToList());
+        return new ConfigModule(assignments, hooks, _warnings);
     }
 
-    private Token Current => _tokens[_index];
-
-    private Token Peek(int ahead = 1) => _tokens[Math.Min(_index + ahead, _tokens.Count - 1)];
-
-    private Token Previous => _tokens[Math.Max(_index - 1, 0)];
-
-    private Token Advance() => _tokens[_index < _tokens.Count - 1 ? _index++ : _index];
-
-    private bool AcceptOperator(string text)
+    private Flow ExecuteBlock(IReadOnlyList<Statement> statements, Scope scope)
     {
-        if (Current.IsOperator(text))
+        foreach (var statement in statements)
         {
-            _index++;
-            return true;
+            var flow = _recovering ? ExecuteRecovering(statement, scope) : Execute(statement, scope);
+            if (flow != Flow.Normal)
+            {
+                return flow;
+            }
         }
-        return false;
+        return Flow.Normal;
     }
 
-    private Token ExpectOperator(string text, string context)
+    private Flow ExecuteRecovering(Statement statement, Scope scope)
     {
-        if (!Current.IsOperator(text))
+        _inertSeen = null;
+        try
         {
-            throw Unexpected($"expected `{text}` {context}");
+            var flow = Execute(statement, scope);
+            if (_inertSeen is { } inert && statement is not (If or For or While or Try))
+            {
+                var (line, _) = _source.Locate(statement.Span.Start);
+                _warnings.Add($"{_source.FileName}:{line}: `{inert.Description}` is not evaluated ({inert.Reason}); the statement has no effect");
+            }
+            return flow;
         }
-        return Advance();
-    }
-
-    private Token ExpectName(string context)
-    {
-        if (Current.Kind != TokenKind.Name || PythonKeywords.Contains(Current.Text))
+        catch (ConfigSyntaxException error)
         {
-            throw Unexpected($"expected a name {context}");
+            Record(error);
         }
-        return Advance();
+        catch (PoisonedNameException)
+        {
+            // The failure that caused it is already reported.
+        }
+        catch (PythonValueException error)
+        {
+            // A limit met while walking a value (repr of a list that contains itself) has no closer position.
+            Record(_source.Error(statement.Span, error.Message, error.Supported));
+        }
+        Poison(statement);
+        return Flow.Normal;
     }
 
-    private ConfigSyntaxException Unexpected(string problem, string supported = SupportedStatements)
+    private void Record(ConfigSyntaxException error)
     {
-        var token = Current;
-        var shown = token.Kind switch
+        if (_errors.Count < EvaluationLimits.MaxErrors && !_errors.Any(known => known.Message == error.Message))
         {
-            TokenKind.Newline => "end of line",
-            TokenKind.EndOfFile => "end of file",
-            TokenKind.Indent => "indentation",
-            TokenKind.Dedent => "end of block",
-            _ => null,
+            _errors.Add(error);
+        }
+    }
+
+    private void Poison(Statement statement)
+    {
+        IEnumerable<Expression> targets = statement switch
+        {
+            Assignment assignment => assignment.Targets,
+            AugmentedAssignment augmented => [augmented.Target],
+            For loop => [loop.Target],
+            _ => [],
         };
-        if (shown is null)
+        foreach (var name in targets.SelectMany(TargetNames))
         {
-            return _source.Error(token.Start, token.End, problem, supported);
+            _poisoned.Add(name);
+            _module.Names.Remove(name);
         }
-        var (line, column) = _source.Locate(token.Start);
-        return new ConfigSyntaxException(_source.FileName, line, column, problem, shown, supported);
-    }
-
-    private ConfigSyntaxException ErrorAtLine(Token start, string problem, string supported = SupportedStatements) =>
-        _source.Error(start.Start, _source.EndOfLine(start.Start), problem, supported);
-
-    private ConfigSyntaxException ErrorSpan(Token start, string problem, string supported) =>
-        _source.Error(start.Start, Math.Max(Previous.End, start.End), problem, supported);
-
-    private void ParseStatement()
-    {
-        var token = Current;
-        if (token.Kind == TokenKind.Indent)
+        if (statement is Import or ImportFrom or FunctionDefinition)
         {
-            throw ErrorAtLine(Peek(), "unexpected indent", "indent only the body of an if/elif/else or def");
-        }
-        if (token.IsOperator("@"))
-        {
-            throw ErrorAtLine(token, "decorators are not supported", SupportedStatements);
-        }
-        if (token.Kind == TokenKind.Name)
-        {
-            if (UnsupportedStatements.TryGetValue(token.Text, out var problem))
+            foreach (var name in BoundNames(statement))
             {
-                throw ErrorAtLine(token, problem);
-            }
-            switch (token.Text)
-            {
-                case "if":
-                    ParseIf();
-                    return;
-                case "def":
-                    ParseDef();
-                    return;
+                _poisoned.Add(name);
             }
         }
-        ParseSimpleStatements();
     }
 
-    private void ParseSimpleStatements()
+    private static IEnumerable<string> TargetNames(Expression target) => target switch
     {
-        ParseSmallStatement();
-        while (AcceptOperator(";"))
+        Name name => [name.Identifier],
+        TupleDisplay tuple => tuple.Items.SelectMany(TargetNames),
+        ListDisplay list => list.Items.SelectMany(TargetNames),
+        _ => [],
+    };
+
+    private static IEnumerable<string> BoundNames(Statement statement) => statement switch
+    {
+        Import import => import.Modules.Select(module => module.Alias ?? module.Name.Split('.')[0]),
+        ImportFrom from => from.Names.Select(name => name.Alias ?? name.Name),
+        FunctionDefinition def => [def.Name],
+        _ => [],
+    };
+
+    private Flow Execute(Statement statement, Scope scope)
+    {
+        switch (statement)
         {
-            if (Current.Kind is TokenKind.Newline or TokenKind.EndOfFile)
+            case ExpressionStatement expression:
+                Evaluate(expression.Value, scope);
+                return Flow.Normal;
+            case Assignment assignment:
+                var value = Evaluate(assignment.Value, scope);
+                foreach (var target in assignment.Targets)
+                {
+                    Assign(target, value, scope);
+                }
+                return Flow.Normal;
+            case AugmentedAssignment augmented:
+                ExecuteAugmented(augmented, scope);
+                return Flow.Normal;
+            case If conditional:
+                return ExecuteBlock(Truthy(Evaluate(conditional.Test, scope), conditional.Test.Span) ? conditional.Body : conditional.OrElse, scope);
+            case For loop:
+                return Unrecovered(() => ExecuteFor(loop, scope));
+            case While loop:
+                return Unrecovered(() => ExecuteWhile(loop, scope));
+            case Try attempt:
+                return Unrecovered(() => ExecuteTry(attempt, scope));
+            case FunctionDefinition def:
+                Bind(def.Name, new ConfigFunction(def.Name, def.Parameters, def.Body, null, scope, def.Opaque, def.Span), def.Span, scope);
+                return Flow.Normal;
+            case Return result:
+                if (scope.IsModule)
+                {
+                    throw _source.Error(result.Span, "`return` outside a function", "return only inside a def");
+                }
+                _returnValue = result.Value is null ? null : Evaluate(result.Value, scope);
+                return Flow.Return;
+            case Import import:
+                foreach (var module in import.Modules)
+                {
+                    var bound = module.Alias ?? module.Name.Split('.')[0];
+                    Bind(bound, ImportModule(module.Alias is null ? bound : module.Name), module.Span, scope);
+                }
+                return Flow.Normal;
+            case ImportFrom from:
+                ExecuteImportFrom(from, scope);
+                return Flow.Normal;
+            case Assert check:
+                if (!Truthy(Evaluate(check.Test, scope), check.Test.Span))
+                {
+                    var message = check.Message is null ? "" : ": " + PythonValues.Str(Evaluate(check.Message, scope));
+                    throw _source.Error(check.Span, $"AssertionError{message}", "the config file's own assert failed", "AssertionError");
+                }
+                return Flow.Normal;
+            case Raise raise:
+                throw RaiseError(raise, scope);
+            case Global global:
+                scope.Globals.UnionWith(global.Names);
+                return Flow.Normal;
+            case Delete delete:
+                delete.Targets.ToList().ForEach(target => DeleteTarget(target, scope));
+                return Flow.Normal;
+            case Break:
+                return Flow.Break;
+            case Continue:
+                return Flow.Continue;
+            default:
+                return Flow.Normal;
+        }
+    }
+
+    /// <summary>Inside loops and try blocks an error ends the whole statement: it is reported once, not once per iteration.</summary>
+    private Flow Unrecovered(Func<Flow> action)
+    {
+        var saved = _recovering;
+        _recovering = false;
+        try
+        {
+            return action();
+        }
+        finally
+        {
+            _recovering = saved;
+        }
+    }
+
+    private Flow ExecuteFor(For loop, Scope scope)
+    {
+        foreach (var item in Iterate(Evaluate(loop.Iterable, scope), loop.Iterable.Span))
+        {
+            Step(loop.Span);
+            Assign(loop.Target, item, scope);
+            var flow = ExecuteBlock(loop.Body, scope);
+            if (flow == Flow.Break)
             {
+                return Flow.Normal;
+            }
+            if (flow == Flow.Return)
+            {
+                return flow;
+            }
+        }
+        return ExecuteBlock(loop.OrElse, scope);
+    }
+
+    private Flow ExecuteWhile(While loop, Scope scope)
+    {
+        while (Truthy(Evaluate(loop.Test, scope), loop.Test.Span))
+        {
+            Step(loop.Span);
+            var flow = ExecuteBlock(loop.Body, scope);
+            if (flow == Flow.Break)
+            {
+                return Flow.Normal;
+            }
+            if (flow == Flow.Return)
+            {
+                return flow;
+            }
+        }
+        return ExecuteBlock(loop.OrElse, scope);
+    }
+
+    private Flow ExecuteTry(Try attempt, Scope scope)
+    {
+        var flow = Flow.Normal;
+        try
+        {
+            try
+            {
+                flow = ExecuteBlock(attempt.Body, scope);
+            }
+            catch (ConfigSyntaxException error) when (error.PythonType is not null && FindHandler(attempt, error, scope) is { } handler)
+            {
+                if (handler.Name is not null)
+                {
+                    Bind(handler.Name, new ExceptionValue(error.PythonType, error.PythonMessage), handler.Span, scope);
+                }
+                var saved = _handling;
+                _handling = error;
+                try
+                {
+                    return ExecuteBlock(handler.Body, scope);
+                }
+                finally
+                {
+                    _handling = saved;
+                }
+            }
+            return flow == Flow.Normal ? ExecuteBlock(attempt.OrElse, scope) : flow;
+        }
+        finally
+        {
+            if (attempt.Finally.Count > 0)
+            {
+                ExecuteBlock(attempt.Finally, scope);
+            }
+        }
+    }
+
+    private ExceptHandler? FindHandler(Try attempt, ConfigSyntaxException error, Scope scope)
+    {
+        foreach (var handler in attempt.Handlers)
+        {
+            if (handler.Type is null)
+            {
+                return handler;
+            }
+            var type = Evaluate(handler.Type, scope);
+            var types = type is object?[] tuple ? tuple : [type];
+            // A third-party exception class (inert) never matches: procman raises only builtin errors.
+            if (types.OfType<ExceptionType>().Any(candidate => candidate.Catches(error.PythonType!)))
+            {
+                return handler;
+            }
+        }
+        return null;
+    }
+
+    private ConfigSyntaxException RaiseError(Raise raise, Scope scope)
+    {
+        if (raise.Exception is null)
+        {
+            return _handling ?? _source.Error(raise.Span, "RuntimeError: No active exception to reraise", "", "RuntimeError");
+        }
+        var raised = Evaluate(raise.Exception, scope);
+        var (type, message) = raised switch
+        {
+            ExceptionValue value => (value.Type, value.Message),
+            ExceptionType exceptionType => (exceptionType.Name, ""),
+            InertValue inert => throw _source.Error(raise.Span, $"cannot raise `{inert.Description}`", $"{inert.Reason}; raise a builtin exception such as ValueError"),
+            _ => ("TypeError", "exceptions must derive from BaseException"),
+        };
+        return _source.Error(raise.Span, message.Length == 0 ? type : $"{type}: {message}", "raised by the config file", type);
+    }
+
+    private void ExecuteImportFrom(ImportFrom from, Scope scope)
+    {
+        if (from.Module == "__future__")
+        {
+            return;
+        }
+        var module = ImportModule(from.Module);
+        foreach (var name in from.Names)
+        {
+            var member = module is PythonNamespace ns
+                ? Member(ns, name.Name)
+                : new InertValue($"{from.Module}.{name.Name}", ((InertValue)module!).Reason);
+            Bind(name.Alias ?? name.Name, member, name.Span, scope);
+        }
+    }
+
+    private void ExecuteAugmented(AugmentedAssignment augmented, Scope scope)
+    {
+        var operand = Evaluate(augmented.Value, scope);
+        if (augmented.Target is Subscript item)
+        {
+            var container = Evaluate(item.Target, scope);
+            var key = Evaluate(item.Index, scope);
+            var current = Guard(item.Span, () => GetItem(container, key));
+            SetItem(container, key, Operate(augmented.Operator, current, operand, augmented.Span), item.Span);
+            return;
+        }
+        var value = Evaluate(augmented.Target, scope);
+        if (augmented.Operator == "+" && value is List<object?> list && operand is not (string or InertValue))
+        {
+            // `bind += [...]` extends the list in place, as Python does, so other names for it see the change.
+            var items = Iterate(operand, augmented.Value.Span).ToList();
+            CheckLength(list.Count + items.Count, augmented.Span);
+            list.AddRange(items);
+            Allocate(items.Count, augmented.Span);
+            return;
+        }
+        Assign(augmented.Target, Operate(augmented.Operator, value, operand, augmented.Span), scope);
+    }
+
+    private void Assign(Expression target, object? value, Scope scope)
+    {
+        switch (target)
+        {
+            case Name name:
+                Bind(name.Identifier, value, name.Span, scope);
                 break;
-            }
-            ParseSmallStatement();
+            case TupleDisplay or ListDisplay:
+                var targets = target is TupleDisplay tuple ? tuple.Items : ((ListDisplay)target).Items;
+                var values = Iterate(value, target.Span).Take(targets.Count + 1).ToList();
+                if (values.Count != targets.Count)
+                {
+                    var problem = values.Count > targets.Count
+                        ? $"ValueError: too many values to unpack (expected {targets.Count})"
+                        : $"ValueError: not enough values to unpack (expected {targets.Count}, got {values.Count})";
+                    throw _source.Error(target.Span, problem, "unpack a tuple or list of the same length, as in `a, b = 1, 2`", "ValueError");
+                }
+                for (var i = 0; i < targets.Count; i++)
+                {
+                    Assign(targets[i], values[i], scope);
+                }
+                break;
+            case Subscript item:
+                SetItem(Evaluate(item.Target, scope), Evaluate(item.Index, scope), value, item.Span);
+                break;
+            case AttributeAccess attribute:
+                var owner = Evaluate(attribute.Target, scope);
+                if (owner is InertValue inert)
+                {
+                    MakeInert($"{inert.Description}.{attribute.Attribute}", inert.Reason);
+                    break;
+                }
+                throw _source.Error(attribute.Span, "attributes cannot be assigned (only names and items)", "assign to names, as in `workers = 4`");
         }
-        if (Current.Kind == TokenKind.EndOfFile)
+    }
+
+    private void Bind(string name, object? value, Span span, Scope scope)
+    {
+        if (scope.Globals.Contains(name))
+        {
+            scope = _module;
+        }
+        scope.Names[name] = value;
+        if (!scope.IsModule)
         {
             return;
         }
-        if (Current.Kind != TokenKind.Newline)
+        _poisoned.Remove(name);
+        if (!_bindings.ContainsKey(name))
         {
-            throw Unexpected($"unexpected `{Current.Text}`; expected the end of the statement", SupportedExpressions);
+            _bindingOrder.Add(name);
         }
-        Advance();
+        _bindings[name] = span;
     }
 
-    private void ParseSmallStatement()
+    private void DeleteTarget(Expression target, Scope scope)
     {
-        var token = Current;
-        if (token.Kind == TokenKind.Name && UnsupportedStatements.TryGetValue(token.Text, out var problem))
+        switch (target)
         {
-            throw ErrorAtLine(token, problem);
-        }
-        if (token.IsKeyword("pass"))
-        {
-            Advance();
-        }
-        else if (token.IsKeyword("import"))
-        {
-            ParseImport();
-        }
-        else if (token.IsKeyword("from"))
-        {
-            ParseFromImport();
-        }
-        else if (DocstringAhead())
-        {
-            ParseDocstring();
-        }
-        else if (AssignmentAhead(out var augmented))
-        {
-            ParseAssignment(augmented);
-        }
-        else
-        {
-            throw ErrorAtLine(token, "expression statements are not supported (only docstrings and assignments)");
+            case Name name:
+                if (!(scope.Globals.Contains(name.Identifier) ? _module : scope).Names.Remove(name.Identifier))
+                {
+                    throw _source.Error(name.Span, $"NameError: name '{name.Identifier}' is not defined", "", "NameError");
+                }
+                break;
+            case Subscript item:
+                var container = Evaluate(item.Target, scope);
+                var key = Evaluate(item.Index, scope);
+                Guard(item.Span, () => DeleteItem(container, key));
+                break;
+            default:
+                throw _source.Error(target.Span, "only names and items can be deleted", "");
         }
     }
 
-    private bool DocstringAhead()
+    /// <summary>Counts one loop iteration, comprehension item or call against the run's budget.</summary>
+    private void Step(Span span)
     {
-        var i = _index;
-        while (_tokens[i].Kind is TokenKind.String or TokenKind.FormattedString)
+        if (++_steps > EvaluationLimits.MaxSteps)
         {
-            i++;
-        }
-        return i > _index && (_tokens[i].Kind is TokenKind.Newline or TokenKind.EndOfFile || _tokens[i].IsOperator(";"));
-    }
-
-    private void ParseDocstring()
-    {
-        var saved = _executing;
-        _executing = false;
-        ParseAtom();
-        _executing = saved;
-    }
-
-    /// <summary>Looks for `=` or an augmented operator at bracket depth 0 before the end of the statement.</summary>
-    private bool AssignmentAhead(out Token? augmented)
-    {
-        augmented = null;
-        var depth = 0;
-        for (var i = _index; i < _tokens.Count; i++)
-        {
-            var token = _tokens[i];
-            if (token.Kind is TokenKind.Newline or TokenKind.EndOfFile || (depth == 0 && token.IsOperator(";")))
-            {
-                return false;
-            }
-            if (token.Kind != TokenKind.Operator)
-            {
-                continue;
-            }
-            depth += token.Text switch
-            {
-                "(" or "[" or "{" => 1,
-                ")" or "]" or "}" => -1,
-                _ => 0,
-            };
-            if (depth == 0 && token.Text == "=")
-            {
-                return true;
-            }
-            if (depth == 0 && token.Text.Length > 1 && token.Text.EndsWith('=') && token.Text is not ("==" or "!=" or "<=" or ">="))
-            {
-                augmented = token;
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void ParseAssignment(Token? augmented)
-    {
-        if (augmented is not null)
-        {
-            ParseAugmentedAssignment(augmented);
-            return;
-        }
-        var targetLists = new List<List<Token>>();
-        do
-        {
-            targetLists.Add(ParseTargets());
-            ExpectOperator("=", "in assignment");
-        }
-        while (AssignmentAhead(out _));
-        var valueStart = Current;
-        var value = ParseExpressionList();
-        if (!_executing)
-        {
-            return;
-        }
-        foreach (var targets in targetLists)
-        {
-            if (targets.Count == 1)
-            {
-                Bind(targets[0], value, valueStart);
-                continue;
-            }
-            if (value is not IReadOnlyList<object?> sequence || value is null)
-            {
-                throw ErrorSpan(valueStart, $"cannot unpack {PythonValues.TypeName(value)} into {targets.Count} names", "unpack a tuple or list of the same length, as in `a, b = 1, 2`");
-            }
-            if (sequence.Count != targets.Count)
-            {
-                throw ErrorSpan(valueStart, $"cannot unpack {sequence.Count} values into {targets.Count} names", "unpack a tuple or list of the same length, as in `a, b = 1, 2`");
-            }
-            for (var i = 0; i < targets.Count; i++)
-            {
-                Bind(targets[i], sequence[i], valueStart);
-            }
-        }
-    }
-
-    private List<Token> ParseTargets()
-    {
-        var parenthesized = AcceptOperator("(") || AcceptOperator("[");
-        var closing = parenthesized ? (Previous.Text == "(" ? ")" : "]") : null;
-        var targets = new List<Token>();
-        do
-        {
-            if (Current.IsOperator("*"))
-            {
-                throw ErrorAtLine(Current, "starred assignment targets are not supported");
-            }
-            var name = ExpectTarget();
-            targets.Add(name);
-        }
-        while (AcceptOperator(",") && !Current.IsOperator("=") && !(closing is not null && Current.IsOperator(closing)));
-        if (closing is not null)
-        {
-            ExpectOperator(closing, "after assignment targets");
-        }
-        if (Current.IsOperator(":"))
-        {
-            throw ErrorAtLine(targets[0], "annotated assignments are not supported", "write `name = value` without a type annotation");
-        }
-        return targets;
-    }
-
-    private Token ExpectTarget()
-    {
-        var start = Current;
-        if (start.Kind != TokenKind.Name || PythonKeywords.Contains(start.Text))
-        {
-            throw ErrorAtLine(start, "only plain names can be assigned", "assign to names, as in `workers = 4`");
-        }
-        Advance();
-        if (Current.IsOperator(".") || Current.IsOperator("[") || Current.IsOperator("("))
-        {
-            throw ErrorAtLine(start, "only plain names can be assigned (not attributes, items or calls)", "assign to names, as in `workers = 4`");
-        }
-        return start;
-    }
-
-    private void ParseAugmentedAssignment(Token op)
-    {
-        var target = ExpectTarget();
-        if (!AugmentedOperators.Contains(Current.Text))
-        {
-            throw Unexpected($"augmented assignment `{Current.Text}` is not supported", "supported: += -= *= /= //= %= **=");
-        }
-        Advance();
-        var valueStart = Current;
-        var value = ParseExpressionList();
-        if (!_executing)
-        {
-            return;
-        }
-        var current = LookupName(target);
-        var result = Guard(target, () => PythonValues.Binary(op.Text[..^1], current, value));
-        Bind(target, result, target);
-    }
-
-    private void Bind(Token target, object? value, Token valueStart)
-    {
-        if (!PythonValues.IsData(value))
-        {
-            throw ErrorSpan(valueStart, $"cannot assign a {PythonValues.TypeName(value)} to `{target.Text}`; only data values can be assigned", "assign numbers, strings, booleans, None, lists, tuples or dicts");
-        }
-        _names[target.Text] = value;
-        _hooks.RemoveAll(hook => hook.Name == target.Text);
-        if (!_assignments.ContainsKey(target.Text))
-        {
-            _assignmentOrder.Add(target.Text);
-        }
-        _assignments[target.Text] = new ConfigAssignment(target.Text, value, target.Line, target.Column);
-    }
-
-    private void Rebind(string name, object value)
-    {
-        _names[name] = value;
-        _assignments.Remove(name);
-        _assignmentOrder.Remove(name);
-        _hooks.RemoveAll(hook => hook.Name == name);
-    }
-
-    private void ParseIf()
-    {
-        var outer = _executing;
-        var done = false;
-        do
-        {
-            Advance();
-            _executing = outer && !done;
-            var condition = ParseTest();
-            ExpectOperator(":", "after the condition");
-            var taken = _executing && PythonValues.Truthy(condition);
-            _executing = taken;
-            ParseBlock();
-            done |= taken;
-        }
-        while (Current.IsKeyword("elif"));
-        if (Current.IsKeyword("else"))
-        {
-            Advance();
-            ExpectOperator(":", "after `else`");
-            _executing = outer && !done;
-            ParseBlock();
-        }
-        _executing = outer;
-    }
-
-    private void ParseBlock()
-    {
-        if (Current.Kind != TokenKind.Newline)
-        {
-            ParseSimpleStatements();
-            return;
-        }
-        Advance();
-        if (Current.Kind != TokenKind.Indent)
-        {
-            throw Unexpected("expected an indented block", "indent the body of if/elif/else and def");
-        }
-        Advance();
-        while (Current.Kind is not (TokenKind.Dedent or TokenKind.EndOfFile))
-        {
-            ParseStatement();
-        }
-        Advance();
-    }
-
-    private void ParseDef()
-    {
-        var def = Advance();
-        var name = ExpectName("after `def`");
-        ExpectOperator("(", "after the function name");
-        var depth = 1;
-        while (depth > 0)
-        {
-            var token = Advance();
-            depth += token.Text switch
-            {
-                "(" or "[" or "{" when token.Kind == TokenKind.Operator => 1,
-                ")" or "]" or "}" when token.Kind == TokenKind.Operator => -1,
-                _ => 0,
-            };
-        }
-        while (!Current.IsOperator(":") && Current.Kind is not (TokenKind.Newline or TokenKind.EndOfFile))
-        {
-            Advance();
-        }
-        ExpectOperator(":", "after the function signature");
-        SkipBody();
-        if (_executing)
-        {
-            var hook = new ConfigHook(name.Text, def.Line, def.Column);
-            Rebind(name.Text, hook);
-            _hooks.Add(hook);
-        }
-    }
-
-    /// <summary>Skips a function body without interpreting it: hooks run in Python's world, not ours.</summary>
-    private void SkipBody()
-    {
-        if (Current.Kind != TokenKind.Newline)
-        {
-            while (Current.Kind is not (TokenKind.Newline or TokenKind.EndOfFile))
-            {
-                Advance();
-            }
-            Advance();
-            return;
-        }
-        Advance();
-        if (Current.Kind != TokenKind.Indent)
-        {
-            throw Unexpected("expected an indented block", "indent the body of if/elif/else and def");
-        }
-        Advance();
-        var depth = 1;
-        while (depth > 0 && Current.Kind != TokenKind.EndOfFile)
-        {
-            depth += Current.Kind switch
-            {
-                TokenKind.Indent => 1,
-                TokenKind.Dedent => -1,
-                _ => 0,
-            };
-            Advance();
+            throw _source.Error(span, $"the config file runs too long (more than {EvaluationLimits.MaxSteps:N0} loop iterations and calls)", "a config file should compute settings, not loop");
         }
     }
 }

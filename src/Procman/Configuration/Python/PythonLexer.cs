@@ -4,8 +4,8 @@ namespace Procman.Configuration.Python;
 
 /// <summary>
 /// Turns Python source into tokens, with INDENT/DEDENT for blocks. It accepts all of Python's
-/// lexical grammar that config files plausibly contain, because hook bodies are skipped token by
-/// token and may use anything; narrowing to the subset is the interpreter's job.
+/// lexical grammar that config files plausibly contain, because hook bodies may use anything and are
+/// skipped when the parser does not know their syntax; narrowing to the subset is the parser's job.
 /// </summary>
 internal sealed partial class PythonLexer
 {
@@ -161,6 +161,10 @@ internal sealed partial class PythonLexer
         }
         if (indent.StartsWith(_indents.Peek(), StringComparison.Ordinal))
         {
+            if (_indents.Count > EvaluationLimits.MaxIndentation)
+            {
+                throw _source.Error(start, _source.EndOfLine(start), $"too many levels of indentation (the limit is {EvaluationLimits.MaxIndentation})", "nest fewer blocks");
+            }
             _indents.Push(indent);
             Add(TokenKind.Indent, start, _position);
             return;
@@ -235,6 +239,10 @@ internal sealed partial class PythonLexer
         switch (token.Text)
         {
             case "(" or "[" or "{":
+                if (_brackets.Count >= EvaluationLimits.MaxBracketNesting)
+                {
+                    throw _source.Error(token.Start, token.End, $"too many nested brackets (the limit is {EvaluationLimits.MaxBracketNesting})", "flatten the expression into several assignments");
+                }
                 _brackets.Push(token);
                 break;
             case ")" or "]" or "}":

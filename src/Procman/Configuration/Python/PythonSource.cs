@@ -1,3 +1,5 @@
+using Procman.Configuration.Python.Syntax;
+
 namespace Procman.Configuration.Python;
 
 /// <summary>The text of a config file with the means to turn offsets into positions and errors.</summary>
@@ -38,7 +40,10 @@ internal sealed class PythonSource
         return end < 0 ? Text.Length : end;
     }
 
-    public ConfigSyntaxException Error(int start, int end, string problem, string supported)
+    public ConfigSyntaxException Error(Span span, string problem, string supported, string? pythonType = null) =>
+        Error(span.Start, span.End, problem, supported, pythonType);
+
+    public ConfigSyntaxException Error(int start, int end, string problem, string supported, string? pythonType = null)
     {
         var (line, column) = Locate(start);
         var length = Math.Clamp(end - start, 0, Text.Length - start);
@@ -47,6 +52,6 @@ internal sealed class PythonSource
         {
             offending = offending[..MaxOffendingLength] + "...";
         }
-        return new ConfigSyntaxException(FileName, line, column, problem, offending, supported);
+        return new ConfigSyntaxException(FileName, line, column, problem, offending, supported, pythonType);
     }
 }

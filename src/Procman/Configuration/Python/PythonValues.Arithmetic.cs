@@ -15,12 +15,13 @@ internal static partial class PythonValues
                 "//" => Numeric(op, left, right, FloorDivide, (a, b) => Math.Floor(NonZero(a, b) / b)),
                 "%" => Modulo(left, right),
                 "**" => Power(left, right),
+                "|" or "&" or "^" or "<<" or ">>" => Bitwise(op, left, right),
                 _ => throw new PythonValueException($"operator `{op}` is not supported"),
             };
         }
         catch (OverflowException)
         {
-            throw new PythonValueException($"OverflowError: result of `{op}` does not fit in a 64-bit integer");
+            throw new PythonValueException($"OverflowError: result of `{op}` does not fit in a 64-bit integer (procman's integers are 64-bit)");
         }
     }
 
@@ -39,6 +40,10 @@ internal static partial class PythonValues
         if (op == "-" && operand is double d)
         {
             return -d;
+        }
+        if (op == "~" && TryInteger(operand, out var bits))
+        {
+            return ~bits;
         }
         throw new PythonValueException($"TypeError: bad operand type for unary {op}: '{TypeName(operand)}'");
     }
@@ -66,7 +71,17 @@ internal static partial class PythonValues
 
     private static object Repeat(object? sequence, long count)
     {
-        var times = (int)Math.Clamp(count, 0, 100_000);
+        var times = (int)Math.Clamp(count, 0, int.MaxValue);
+        var length = sequence is string text ? text.Length : ((IReadOnlyCollection<object?>)sequence!).Count;
+        // Checked before anything is allocated: `[0] * 100000 * 100000` must fail, not exhaust memory.
+        var total = (decimal)length * Math.Max(count, 0);
+        var limit = sequence is string ? EvaluationLimits.MaxStringLength : EvaluationLimits.MaxSequenceLength;
+        if (total > limit)
+        {
+            throw new PythonValueException(sequence is string
+                ? $"the string would be {total:N0} characters long; strings are limited to {limit:N0}"
+                : $"the collection would hold {total:N0} items; collections are limited to {limit:N0}", "a config file should compute settings, not data");
+        }
         return sequence switch
         {
             string s => string.Concat(Enumerable.Repeat(s, times)),
@@ -99,10 +114,6 @@ internal static partial class PythonValues
 
     private static object? Modulo(object? left, object? right)
     {
-        if (left is string)
-        {
-            throw new PythonValueException("%-formatting of strings is not supported", "use an f-string such as f\"{host}:{port}\"");
-        }
         return Numeric("%", left, right,
             (a, b) => b == 0 ? throw new PythonValueException("ZeroDivisionError: integer division or modulo by zero") : ((a % b) + b) % b,
             (a, b) => NonZero(a, b) - (b * Math.Floor(a / b)));
@@ -136,6 +147,45 @@ internal static partial class PythonValues
             throw new PythonValueException("ZeroDivisionError: zero cannot be raised to a negative power");
         }
         return Math.Pow(ToDouble(left), ToDouble(right));
+    }
+
+    private static object Bitwise(string op, object? left, object? right)
+    {
+        if (left is HashSet<object?> a && right is HashSet<object?> b && op is "|" or "&" or "^")
+        {
+            var result = new HashSet<object?>(a, PythonKeyComparer.Instance);
+            switch (op)
+            {
+                case "|":
+                    result.UnionWith(b);
+                    break;
+                case "&":
+                    result.IntersectWith(b);
+                    break;
+                default:
+                    result.SymmetricExceptWith(b);
+                    break;
+            }
+            return result;
+        }
+        if (!TryInteger(left, out var x) || !TryInteger(right, out var y))
+        {
+            throw OperandError(op, left, right);
+        }
+        if (op is "<<" or ">>" && y < 0)
+        {
+            throw new PythonValueException("ValueError: negative shift count");
+        }
+        return op switch
+        {
+            "|" => left is bool && right is bool ? (object)((x | y) != 0) : x | y,
+            "&" => left is bool && right is bool ? (object)((x & y) != 0) : x & y,
+            "^" => left is bool && right is bool ? (object)((x ^ y) != 0) : x ^ y,
+            "<<" => y >= 63 || (x != 0 && (Math.Abs(x) >> (int)(63 - y)) != 0)
+                ? throw new OverflowException()
+                : x << (int)y,
+            _ => y >= 63 ? (x < 0 ? -1L : 0L) : x >> (int)y,
+        };
     }
 
     private static object Numeric(string op, object? left, object? right, Func<long, long, long> integers, Func<double, double, double> floats)

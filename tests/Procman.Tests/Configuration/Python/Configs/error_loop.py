@@ -2,5 +2,5 @@ import os
 
 bind = "0.0.0.0:8000"
 workers = 0
-for i in range(4):
+while workers >= 0:
     workers += 1

@@ -1,0 +1,4 @@
+namespace Procman.Configuration.Python.Syntax;
+
+/// <summary>break.</summary>
+internal sealed record Break(Span Span) : Statement(Span);

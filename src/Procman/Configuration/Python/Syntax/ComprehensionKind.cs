@@ -1,0 +1,9 @@
+namespace Procman.Configuration.Python.Syntax;
+
+internal enum ComprehensionKind
+{
+    List,
+    Set,
+    Dict,
+    Generator,
+}
