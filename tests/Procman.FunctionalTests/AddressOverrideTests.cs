@@ -34,5 +34,39 @@ public sealed class AddressOverrideTests
         Assert.DoesNotContain("Overriding address", output);
     }
 
+    [Fact]
+    public async Task EndpointsChosenInCode_AreNotBound_AndTwoWorkersServe_WithOneLineEach()
+    {
+        using var directory = new TempDirectory();
+        var ports = FreePorts.Take(3);
+        var unixSocket = directory.Combine("app-chose-this.sock");
+        await using var procman = ProcmanHost.Start(
+            Paths.TestApp,
+            ["-w", "2"],
+            environment: new Dictionary<string, string> { ["TESTAPP_CODE_ENDPOINTS"] = $"{ports[0]},{ports[1]},{ports[2]},{unixSocket}" });
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
+
+        using var client = procman.CreateClient(keepAlive: false);
+        var pids = new HashSet<string>();
+        for (var i = 0; i < 20 && pids.Count < 2; i++)
+        {
+            pids.Add(await client.GetStringAsync("/pid"));
+        }
+        Assert.Equal(2, pids.Count);
+        foreach (var port in ports)
+        {
+            Assert.Empty(ListeningSockets.OnPort(port));
+        }
+        Assert.False(File.Exists(unixSocket));
+        Assert.DoesNotContain(procman.Events, e => e.Id is MasterEvent.WorkerCrashed or MasterEvent.WorkerFailed);
+
+        var ignored = procman.Output.Split('\n').Where(line => line.Contains("ignoring the endpoints the app chose in code")).ToArray();
+        Assert.Equal(2, ignored.Length);
+        Assert.All(ignored, line =>
+        {
+            Assert.Contains($"127.0.0.1:{ports[0]}, [::]:{ports[1]}, 127.0.0.1:{ports[2]}, [::1]:{ports[2]}, {unixSocket}", line);
+        });
+    }
+
     private static int CountLines(string output, string text) => output.Split('\n').Count(line => line.Contains(text));
 }

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Net;
+
 // A deliberately misbehaving ASP.NET Core app for procman's process tests. It knows nothing of procman:
 // every behaviour is chosen through its environment or its endpoints.
 var bootDelay = int.TryParse(Environment.GetEnvironmentVariable("TESTAPP_BOOT_DELAY_MS"), out var delay) ? delay : 0;
@@ -14,6 +17,19 @@ if (Environment.GetEnvironmentVariable("TESTAPP_FAIL_AT_BOOT") == "1"
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+// "PORT1,PORT2,PORT3,UNIX-PATH": the app picks its own addresses in code, every way Kestrel offers.
+if (Environment.GetEnvironmentVariable("TESTAPP_CODE_ENDPOINTS") is { Length: > 0 } endpoints)
+{
+    var parts = endpoints.Split(',');
+    builder.WebHost.ConfigureKestrel(kestrel =>
+    {
+        kestrel.Listen(IPAddress.Loopback, int.Parse(parts[0], CultureInfo.InvariantCulture));
+        kestrel.ListenAnyIP(int.Parse(parts[1], CultureInfo.InvariantCulture));
+        kestrel.ListenLocalhost(int.Parse(parts[2], CultureInfo.InvariantCulture));
+        kestrel.ListenUnixSocket(parts[3]);
+    });
+}
 var app = builder.Build();
 
 app.MapGet("/", () => "ok\n");

@@ -1,0 +1,34 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+
+namespace Procman.Worker.Hosting;
+
+internal sealed partial class WorkerAgent
+{
+    private readonly List<string> _ignoredEndpoints = [];
+
+    /// <summary>Whether Kestrel is binding one of the sockets the master handed this worker.</summary>
+    public bool IsProcmanEndpoint(EndPoint endpoint)
+        => endpoint is FileHandleEndPoint handle && _settings.ListenFds.Contains((int)handle.FileHandle);
+
+    /// <summary>Notes an endpoint of the app's own that procman did not bind.</summary>
+    public void IgnoreEndpoint(EndPoint endpoint)
+    {
+        lock (_stateLock)
+        {
+            _ignoredEndpoints.Add(endpoint.ToString() ?? endpoint.GetType().Name);
+        }
+    }
+
+    /// <summary>The endpoints of the app's own that were not bound, in the order Kestrel asked for them.</summary>
+    public IReadOnlyList<string> IgnoredEndpoints
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return [.. _ignoredEndpoints];
+            }
+        }
+    }
+}
