@@ -20,23 +20,32 @@ internal static class ProcmanHostConfigurator
     private const string KestrelSection = "Kestrel";
     private const string EndpointsSection = "Endpoints";
 
+    /// <summary>For a host built with <c>WebApplication</c> or <c>Host</c>: called from its <c>HostBuilding</c> event.</summary>
     public static void Apply(IHostBuilder builder, WorkerAgent agent)
+        => builder.ConfigureServices((_, services) => Register(services, agent));
+
+    /// <summary>
+    /// For the legacy <c>WebHostBuilder</c>: called from procman's hosting startup while the builder builds, after
+    /// every <c>ConfigureServices</c> of the app's Program and before its <c>Startup.ConfigureServices</c>, which
+    /// registers the app's own services, not Kestrel's.
+    /// </summary>
+    public static void Apply(IWebHostBuilder builder, WorkerAgent agent)
+        => builder.ConfigureServices(services => Register(services, agent));
+
+    private static void Register(IServiceCollection services, WorkerAgent agent)
     {
-        builder.ConfigureServices((_, services) =>
-        {
-            services.AddSingleton(agent);
-            Decorate<IConnectionListenerFactory>(services, (inner, _) => new ProcmanListenerFactory(inner, agent));
-            Decorate<IServer>(services, (inner, provider) => new ProcmanServer(inner, provider.GetRequiredService<ILogger<ProcmanServer>>(), agent));
-            var accessLog = agent.Settings.AccessLog is { } destination
-                ? new AccessLog(destination, agent.Settings.AccessLogFormat)
-                : null;
-            agent.AccessLog = accessLog;
-            services.AddTransient<IStartupFilter>(_ => new ProcmanStartupFilter(agent, accessLog));
-            services.Configure<SocketTransportOptions>(options => options.Backlog = agent.Settings.Backlog);
-            services.AddOptions<KestrelServerOptions>().PostConfigure<IConfiguration, ILoggerFactory>((options, configuration, loggers) =>
-                ListenOnInheritedSockets(options, configuration, loggers.CreateLogger("Procman.Worker"), agent));
-            services.AddHostedService<WorkerLifetimeService>();
-        });
+        services.AddSingleton(agent);
+        Decorate<IConnectionListenerFactory>(services, (inner, _) => new ProcmanListenerFactory(inner, agent));
+        Decorate<IServer>(services, (inner, provider) => new ProcmanServer(inner, provider.GetRequiredService<ILogger<ProcmanServer>>(), agent));
+        var accessLog = agent.Settings.AccessLog is { } destination
+            ? new AccessLog(destination, agent.Settings.AccessLogFormat)
+            : null;
+        agent.AccessLog = accessLog;
+        services.AddTransient<IStartupFilter>(_ => new ProcmanStartupFilter(agent, accessLog));
+        services.Configure<SocketTransportOptions>(options => options.Backlog = agent.Settings.Backlog);
+        services.AddOptions<KestrelServerOptions>().PostConfigure<IConfiguration, ILoggerFactory>((options, configuration, loggers) =>
+            ListenOnInheritedSockets(options, configuration, loggers.CreateLogger("Procman.Worker"), agent));
+        services.AddHostedService<WorkerLifetimeService>();
     }
 
     /// <summary>Replaces the last registration of <typeparamref name="T"/> with a decorator around it.</summary>

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Procman.Protocol;
 
@@ -102,22 +103,42 @@ internal sealed partial class WorkerAgent
             _settings.HeartbeatInterval);
 
         _hostingSubscription = DiagnosticListener.AllListeners.Subscribe(new HostingObserver(this));
+        LegacyHosting.Register(this);
     }
 
     /// <summary>Called once per host the app builds; procman attaches to the first.</summary>
     private void OnHostBuilding(IHostBuilder builder)
     {
+        if (TryAttach())
+        {
+            ProcmanHostConfigurator.Apply(builder, this);
+            Send(new WorkerMessage.Attached());
+        }
+    }
+
+    /// <summary>Called from procman's hosting startup by a legacy <c>WebHostBuilder</c> as it builds.</summary>
+    public void OnWebHostBuilding(IWebHostBuilder builder)
+    {
+        if (TryAttach())
+        {
+            ProcmanHostConfigurator.Apply(builder, this);
+            Send(new WorkerMessage.Attached());
+        }
+    }
+
+    private bool TryAttach()
+    {
         lock (_stateLock)
         {
             if (_attached)
             {
-                return;
+                return false;
             }
             _attached = true;
         }
         _hostingSubscription?.Dispose();
-        ProcmanHostConfigurator.Apply(builder, this);
-        Send(new WorkerMessage.Attached());
+        LegacyHosting.Restore();
+        return true;
     }
 
     public void OnHostStarting(IHostApplicationLifetime lifetime)

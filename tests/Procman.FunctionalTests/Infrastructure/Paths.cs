@@ -14,6 +14,8 @@ internal static class Paths
 
     public static string TestApp => Path.Combine(BinRoot, "Procman.TestApp", Configuration, "Procman.TestApp.dll");
 
+    public static string LegacyApp => Path.Combine(BinRoot, "Procman.LegacyApp", Configuration, "Procman.LegacyApp.dll");
+
     public static string HelloApi => Path.Combine(BinRoot, "HelloApi", Configuration, "HelloApi.dll");
 
     public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
