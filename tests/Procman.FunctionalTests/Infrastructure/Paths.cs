@@ -10,6 +10,9 @@ internal static class Paths
 
     private static string BinRoot => OutputDirectory.Parent!.Parent!.FullName;
 
+    /// <summary>The repository root, two levels above artifacts/bin/.</summary>
+    public static string RepositoryRoot => Path.GetFullPath(Path.Combine(BinRoot, "..", ".."));
+
     public static string Procman => Path.Combine(BinRoot, "Procman", Configuration, "procman.dll");
 
     public static string TestApp => Path.Combine(BinRoot, "Procman.TestApp", Configuration, "Procman.TestApp.dll");
