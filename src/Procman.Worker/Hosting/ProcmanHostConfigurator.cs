@@ -44,7 +44,7 @@ internal static class ProcmanHostConfigurator
         services.AddTransient<IStartupFilter>(_ => new ProcmanStartupFilter(agent, accessLog));
         services.Configure<SocketTransportOptions>(options => options.Backlog = agent.Settings.Backlog);
         services.AddOptions<KestrelServerOptions>().PostConfigure<IConfiguration, ILoggerFactory>((options, configuration, loggers) =>
-            ListenOnInheritedSockets(options, configuration, loggers.CreateLogger("Procman.Worker"), agent));
+            ListenOnInheritedSockets(options, configuration, loggers.CreateLogger(WorkerLog.Category), agent));
         services.AddHostedService<WorkerLifetimeService>();
     }
 
