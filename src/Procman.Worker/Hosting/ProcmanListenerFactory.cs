@@ -24,6 +24,11 @@ internal sealed class ProcmanListenerFactory(IConnectionListenerFactory inner, W
             agent.IgnoreEndpoint(endpoint);
             return new IgnoredListener(endpoint);
         }
+        if (endpoint is H2cEndPoint)
+        {
+            // Not unbound by a drain: a connection already accepted on a socket may still be handed over to it.
+            return agent.H2c;
+        }
         // Holding back only helps on a shared queue: connections on a worker's own queue wait for that worker.
         var shared = endpoint is not FileHandleEndPoint handle || !Native.HasReusePort((int)handle.FileHandle);
         var listener = new BalancedListener(await inner.BindAsync(endpoint, cancellationToken).ConfigureAwait(false), agent.Connections, shared);

@@ -25,6 +25,10 @@ public sealed class SettingsTests
         { Settings.ForwardedAllowIps, "10.0.0.0/8, 192.168.1.1", "10.0.0.0/8, 192.168.1.1" },
         { Settings.RootPath, "/api", "/api" },
         { Settings.PidFile, "/run/procman.pid", "/run/procman.pid" },
+        { Settings.HttpProtocols, "h2, h1", "h2, h1" },
+        { Settings.HttpProtocols, "h1", "h1" },
+        { Settings.Http2Cleartext, "prior-knowledge", "prior-knowledge" },
+        { Settings.Http2Cleartext, "off", "off" },
     };
 
     public static TheoryData<string, string, string> InvalidText => new()
@@ -46,6 +50,13 @@ public sealed class SettingsTests
         { Settings.RawEnv, "NOVALUE", "environment entry 'NOVALUE' is not KEY=VALUE" },
         { Settings.Bind, "[::1", "unclosed '['" },
         { Settings.Group, "www-data", "group switching is not supported yet" },
+        { Settings.HttpProtocols, "h2,h3", "procman does not serve HTTP/3 (QUIC); use h1 and h2" },
+        { Settings.HttpProtocols, "spdy", "http_protocols has 'spdy', which is not a protocol" },
+        { Settings.HttpProtocols, "h1,h1", "http_protocols names a protocol twice" },
+        { Settings.HttpProtocols, " , ", "http_protocols names no protocol" },
+        { Settings.Http2Cleartext, "upgrade", "needs the HTTP/1.1 'Upgrade: h2c' mechanism, which Kestrel does not implement; use 'prior-knowledge'" },
+        { Settings.Http2Cleartext, "both", "which Kestrel does not implement" },
+        { Settings.Http2Cleartext, "on", "http2_cleartext must be one of off, prior-knowledge, upgrade, both, not 'on'" },
     };
 
     [Theory]
