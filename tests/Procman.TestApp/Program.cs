@@ -96,6 +96,8 @@ app.MapGet("/sse", async (HttpContext context, IHostApplicationLifetime lifetime
     }
 });
 
+app.MapGet("/protocol", (HttpContext context) => context.Request.Protocol + "\n");
+
 app.MapGet("/pid", () => Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
 app.MapGet("/slow", async (int ms) =>
