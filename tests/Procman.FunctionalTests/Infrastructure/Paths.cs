@@ -19,6 +19,8 @@ internal static class Paths
 
     public static string LegacyApp => Path.Combine(BinRoot, "Procman.LegacyApp", Configuration, "Procman.LegacyApp.dll");
 
+    public static string GrpcApp => Path.Combine(BinRoot, "Procman.GrpcApp", Configuration, "Procman.GrpcApp.dll");
+
     public static string HelloApi => Path.Combine(BinRoot, "HelloApi", Configuration, "HelloApi.dll");
 
     public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
