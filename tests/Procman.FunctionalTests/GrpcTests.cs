@@ -10,6 +10,9 @@ public sealed class GrpcTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
+    // Items of the stream that runs across a reload, 100 ms apart: long enough to outlast the start of the new worker.
+    private const int StreamLength = 50;
+
     [Fact]
     public async Task UnaryAndServerStreamingCalls_AreServed()
     {
@@ -36,7 +39,7 @@ public sealed class GrpcTests
         await using var procman = await ProcmanHost.StartReadyAsync(Paths.GrpcApp, 1, "--http2-cleartext", "prior-knowledge");
         using var channel = GrpcChannel.ForAddress(procman.BaseAddress);
         var client = new Echo.EchoClient(channel);
-        using var call = client.Count(new CountRequest { Count = 30, IntervalMs = 100 }, deadline: Deadline());
+        using var call = client.Count(new CountRequest { Count = StreamLength, IntervalMs = 100 }, deadline: Deadline());
         Assert.True(await call.ResponseStream.MoveNext());
         var old = call.ResponseStream.Current.Pid;
 
@@ -47,13 +50,13 @@ public sealed class GrpcTests
         {
             pids.Add(call.ResponseStream.Current.Pid);
         }
+        var exit = await procman.WaitForEventAsync(e => e.Id == MasterEvent.WorkerExited && e.Int("Pid") == old, Bound, "the old worker to exit");
         var next = await client.SayAsync(new EchoRequest { Text = "after" }, deadline: Deadline());
 
-        Assert.Equal(30, pids.Count);
+        Assert.Equal(StreamLength, pids.Count);
         Assert.All(pids, pid => Assert.Equal(old, pid));
-        Assert.NotEqual(old, next.Pid);
-        var exit = await procman.WaitForEventAsync(e => e.Id == MasterEvent.WorkerExited && e.Int("Pid") == old, Bound, "the old worker to exit");
         Assert.Equal("retired", exit.Text("Reason"));
+        Assert.NotEqual(old, next.Pid);
     }
 
     private static DateTime Deadline() => DateTime.UtcNow + Bound;
