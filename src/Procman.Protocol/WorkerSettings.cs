@@ -53,6 +53,12 @@ public sealed record WorkerSettings
     /// <summary>HEADER → VALUE pairs that mark a request from a trusted proxy as HTTPS.</summary>
     public IReadOnlyDictionary<string, string> SecureSchemeHeaders { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The HTTP versions to serve, in order of preference (ALPN): h1, h2.</summary>
+    public IReadOnlyList<string> HttpProtocols { get; init; } = ["h2", "h1"];
+
+    /// <summary>Whether a cleartext socket serves HTTP/2 to a connection that opens with the HTTP/2 preface.</summary>
+    public bool Http2PriorKnowledge { get; init; }
+
     /// <summary>The path base the app is mounted under.</summary>
     public string? RootPath { get; init; }
 

@@ -31,6 +31,8 @@ public static class WorkerSettingsCodec
         Entry.Of("PROCMAN_KEYFILE", s => s.KeyFile, (s, v) => s with { KeyFile = v }, Codecs.Text),
         Entry.Of("PROCMAN_FORWARDED_ALLOW_IPS", s => s.ForwardedAllowIps, (s, v) => s with { ForwardedAllowIps = v }, Codecs.Text),
         Entry.Of("PROCMAN_SECURE_SCHEME_HEADERS", s => s.SecureSchemeHeaders, (s, v) => s with { SecureSchemeHeaders = v }, Codecs.Map),
+        Entry.Of("PROCMAN_HTTP_PROTOCOLS", s => s.HttpProtocols, (s, v) => s with { HttpProtocols = v }, Codecs.TextList),
+        Entry.Of("PROCMAN_HTTP2_PRIOR_KNOWLEDGE", s => s.Http2PriorKnowledge, (s, v) => s with { Http2PriorKnowledge = v }, Codecs.Flag),
         Entry.Of("PROCMAN_ROOT_PATH", s => s.RootPath, (s, v) => s with { RootPath = v }, Codecs.Text),
         Entry.Of("PROCMAN_ACCESS_LOG", s => s.AccessLog, (s, v) => s with { AccessLog = v }, Codecs.Text),
         Entry.Of("PROCMAN_ACCESS_LOG_FORMAT", s => s.AccessLogFormat, (s, v) => s with { AccessLogFormat = v! }, Codecs.Text),
@@ -121,6 +123,23 @@ public static class WorkerSettingsCodec
             value = text;
             return true;
         });
+
+        public static readonly Codec<bool> Flag = new(
+            value => value ? "1" : "0",
+            (string text, out bool value) =>
+            {
+                value = text == "1";
+                return text is "0" or "1";
+            });
+
+        // Items hold no comma (protocol names).
+        public static readonly Codec<IReadOnlyList<string>> TextList = new(
+            value => string.Join(',', value),
+            (string text, out IReadOnlyList<string> value) =>
+            {
+                value = text.Split(',', StringSplitOptions.RemoveEmptyEntries);
+                return value.Count > 0;
+            });
 
         public static readonly Codec<IReadOnlyList<int>> IntList = new(
             value => value.Count == 0 ? null : string.Join(',', value.Select(fd => fd.ToString(CultureInfo.InvariantCulture))),

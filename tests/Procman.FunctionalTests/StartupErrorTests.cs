@@ -58,6 +58,8 @@ public sealed class StartupErrorTests
     [InlineData(new[] { "-w", "many" }, "invalid --workers 'many': 'many' is not a whole number")]
     [InlineData(new[] { "-w", "0" }, "invalid --workers '0': workers must be between 1 and 1024, not 0")]
     [InlineData(new[] { "-b", "localhost:http" }, "invalid --bind 'localhost:http': bind address 'localhost:http' has an invalid port 'http'; use a number from 0 to 65535")]
+    [InlineData(new[] { "--http2-cleartext", "upgrade" }, "http2_cleartext = 'upgrade' needs the HTTP/1.1 'Upgrade: h2c' mechanism, which Kestrel does not implement; use 'prior-knowledge'")]
+    [InlineData(new[] { "--http-protocols", "h3" }, "procman does not serve HTTP/3 (QUIC)")]
     [InlineData(new[] { "--no-such-flag" }, "Unrecognized command or argument '--no-such-flag'.")]
     [InlineData(new[] { "--error-logfile", "/nonexistent-procman-dir/procman.log" }, "errorlog '/nonexistent-procman-dir/procman.log' is in a directory that does not exist")]
     [InlineData(new[] { "--access-logfile", "/tmp" }, "accesslog '/tmp' is a directory; give a file path")]

@@ -1,3 +1,8 @@
+using System.Globalization;
+using System.Net;
+using System.Net.WebSockets;
+using System.Text;
+
 // A deliberately misbehaving ASP.NET Core app for procman's process tests. It knows nothing of procman:
 // every behaviour is chosen through its environment or its endpoints.
 var bootDelay = int.TryParse(Environment.GetEnvironmentVariable("TESTAPP_BOOT_DELAY_MS"), out var delay) ? delay : 0;
@@ -14,9 +19,84 @@ if (Environment.GetEnvironmentVariable("TESTAPP_FAIL_AT_BOOT") == "1"
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+// "PORT1,PORT2,PORT3,UNIX-PATH": the app picks its own addresses in code, every way Kestrel offers.
+if (Environment.GetEnvironmentVariable("TESTAPP_CODE_ENDPOINTS") is { Length: > 0 } endpoints)
+{
+    var parts = endpoints.Split(',');
+    builder.WebHost.ConfigureKestrel(kestrel =>
+    {
+        kestrel.Listen(IPAddress.Loopback, int.Parse(parts[0], CultureInfo.InvariantCulture));
+        kestrel.ListenAnyIP(int.Parse(parts[1], CultureInfo.InvariantCulture));
+        kestrel.ListenLocalhost(int.Parse(parts[2], CultureInfo.InvariantCulture));
+        kestrel.ListenUnixSocket(parts[3]);
+    });
+}
 var app = builder.Build();
 
+app.UseWebSockets();
+
 app.MapGet("/", () => "ok\n");
+
+// An echo WebSocket whose first message is the worker's pid. The app ends it when it is told to stop
+// (ApplicationStopping), unless asked to ?stay, in which case only its client or the server can end it.
+app.Map("/ws", async (HttpContext context, IHostApplicationLifetime lifetime, bool? stay) =>
+{
+    if (!context.WebSockets.IsWebSocketRequest)
+    {
+        return Results.BadRequest();
+    }
+    using var socket = await context.WebSockets.AcceptWebSocketAsync();
+    await socket.SendAsync(Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture)), WebSocketMessageType.Text, true, default);
+    using var stopping = stay == true ? default : lifetime.ApplicationStopping.Register(() =>
+        _ = socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "server stopping", default));
+    var buffer = new byte[4096];
+    try
+    {
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, context.RequestAborted);
+            if (received.MessageType == WebSocketMessageType.Close)
+            {
+                if (socket.State == WebSocketState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, default);
+                }
+                break;
+            }
+            await socket.SendAsync(buffer.AsMemory(0, received.Count), received.MessageType, received.EndOfMessage, context.RequestAborted);
+        }
+    }
+    catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+    {
+        // The connection was closed under it.
+    }
+    return Results.Empty;
+});
+
+// Server-sent events, one every 100 ms, each carrying the worker's pid; ends when the app is told to stop,
+// unless asked to ?stay.
+app.MapGet("/sse", async (HttpContext context, IHostApplicationLifetime lifetime, bool? stay) =>
+{
+    context.Response.ContentType = "text/event-stream";
+    using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+    var ending = stay == true ? context.RequestAborted : linked.Token;
+    try
+    {
+        while (!ending.IsCancellationRequested)
+        {
+            await context.Response.WriteAsync($"data: {Environment.ProcessId}\n\n", ending);
+            await context.Response.Body.FlushAsync(ending);
+            await Task.Delay(100, ending);
+        }
+    }
+    catch (OperationCanceledException)
+    {
+        // Told to stop, or the client left.
+    }
+});
+
+app.MapGet("/protocol", (HttpContext context) => context.Request.Protocol + "\n");
 
 app.MapGet("/pid", () => Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 

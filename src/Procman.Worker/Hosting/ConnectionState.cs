@@ -14,6 +14,8 @@ internal sealed class ConnectionState(ConnectionContext connection, ConnectionTr
     private int _requests;
     private long _lastActivity = Stopwatch.GetTimestamp();
     private int _closeRequested;
+    private int _longLived;
+    private int _multiplexed;
 
     public void RequestStarted()
     {
@@ -33,8 +35,31 @@ internal sealed class ConnectionState(ConnectionContext connection, ConnectionTr
         Interlocked.Decrement(ref _inFlight);
     }
 
+    /// <summary>
+    /// A request on this connection that lasts as long as the client wants (a WebSocket, server-sent events, a gRPC
+    /// call) has started; <c>Connection: close</c> cannot end it.
+    /// </summary>
+    public void LongLivedStarted() => Interlocked.Increment(ref _longLived);
+
+    public void LongLivedEnded() => Interlocked.Decrement(ref _longLived);
+
+    /// <summary>Whether a request in flight is long-lived: what such a connection waits for is the app, not a response.</summary>
+    public bool IsLongLived => Volatile.Read(ref _longLived) > 0;
+
+    /// <summary>Marks an HTTP/2 connection, which carries many requests at once.</summary>
+    public void MarkMultiplexed() => Volatile.Write(ref _multiplexed, 1);
+
+    /// <summary>
+    /// Whether the connection can be asked to close without racing a client's next request: an HTTP/1.1 connection idle
+    /// for <paramref name="grace"/>, or any HTTP/2 connection, which closes with GOAWAY: the requests in flight finish, and
+    /// the client sends its next ones on a new connection.
+    /// </summary>
     public bool IsIdleFor(TimeSpan grace)
-        => Volatile.Read(ref _inFlight) == 0 && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastActivity)) >= grace;
+        => Volatile.Read(ref _multiplexed) == 1
+            || (Volatile.Read(ref _inFlight) == 0 && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastActivity)) >= grace);
+
+    /// <summary>Closes the connection at once, whatever it is doing: the graceful timeout has passed.</summary>
+    public void Abort() => connection.Abort(new ConnectionAbortedException("procman: the graceful timeout passed while draining"));
 
     /// <summary>
     /// Asks Kestrel to close the connection the way it does when it stops: at once when idle, after the

@@ -93,6 +93,18 @@ internal sealed class ConnectionTracker
         }
     }
 
+    /// <summary>Whether connections are still open and every one of them is busy with a long-lived request.</summary>
+    public bool OnlyLongLivedLeft => !_connections.IsEmpty && _connections.Keys.All(connection => connection.IsLongLived);
+
+    /// <summary>Closes every connection still open, at once.</summary>
+    public void AbortAll()
+    {
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Abort();
+        }
+    }
+
     /// <summary>Asks every connection idle for at least <paramref name="grace"/> to close.</summary>
     public void CloseIdle(TimeSpan grace)
     {

@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Connections;
 namespace Procman.Worker.Hosting;
 
 /// <summary>
-/// Decorates Kestrel's socket transport: each listener on a shared socket holds back while this worker has more
-/// than its share of connections (<see cref="BalancedListener"/>), and a drain can unbind them early.
+/// Decorates Kestrel's socket transport, through which every bind passes: only procman's inherited sockets are
+/// bound (an endpoint the app chose in code gets an <see cref="IgnoredListener"/>), each listener on a shared
+/// socket holds back while this worker has more than its share of connections (<see cref="BalancedListener"/>),
+/// and a drain can unbind them early.
 /// </summary>
 /// <remarks>
 /// A draining worker that keeps accepting from the shared queue keeps receiving new connections and
@@ -17,6 +19,16 @@ internal sealed class ProcmanListenerFactory(IConnectionListenerFactory inner, W
 {
     public async ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
+        if (!agent.IsProcmanEndpoint(endpoint))
+        {
+            agent.IgnoreEndpoint(endpoint);
+            return new IgnoredListener(endpoint);
+        }
+        if (endpoint is H2cEndPoint)
+        {
+            // Not unbound by a drain: a connection already accepted on a socket may still be handed over to it.
+            return agent.H2c;
+        }
         // Holding back only helps on a shared queue: connections on a worker's own queue wait for that worker.
         var shared = endpoint is not FileHandleEndPoint handle || !Native.HasReusePort((int)handle.FileHandle);
         var listener = new BalancedListener(await inner.BindAsync(endpoint, cancellationToken).ConfigureAwait(false), agent.Connections, shared);

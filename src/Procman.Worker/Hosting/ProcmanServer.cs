@@ -9,7 +9,8 @@ namespace Procman.Worker.Hosting;
 /// <summary>
 /// Decorates the app's <see cref="IServer"/> (Kestrel) so that the addresses the app chose for itself
 /// (<c>--urls</c>, <c>urls</c> in its configuration, <c>ASPNETCORE_URLS</c>) are dropped before the server
-/// starts: the worker then listens on procman's inherited sockets only.
+/// starts, and names once the endpoints of the app's code that were not bound (<see cref="ProcmanListenerFactory"/>):
+/// the worker then listens on procman's inherited sockets only.
 /// </summary>
 /// <remarks>
 /// The web host copies those addresses into <see cref="IServerAddressesFeature"/> just before it starts the
@@ -19,7 +20,7 @@ internal sealed class ProcmanServer(IServer inner, ILogger<ProcmanServer> logger
 {
     public IFeatureCollection Features => inner.Features;
 
-    public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
+    public async Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
         where TContext : notnull
     {
         if (Features.Get<IServerAddressesFeature>() is { } addresses)
@@ -34,7 +35,13 @@ internal sealed class ProcmanServer(IServer inner, ILogger<ProcmanServer> logger
             addresses.Addresses.Clear();
             addresses.PreferHostingUrls = false;
         }
-        return inner.StartAsync(application, cancellationToken);
+        await inner.StartAsync(application, cancellationToken).ConfigureAwait(false);
+
+        // Kestrel has asked for every endpoint by now; one line names those of the app's own code.
+        if (agent.IgnoredEndpoints is { Count: > 0 } ignored)
+        {
+            WorkerLog.CodeEndpointsIgnored(logger, string.Join(", ", ignored), agent.Settings.WorkerId);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => inner.StopAsync(cancellationToken);

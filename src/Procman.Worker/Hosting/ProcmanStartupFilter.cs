@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Procman.Worker.Hosting;
@@ -14,16 +15,7 @@ namespace Procman.Worker.Hosting;
 /// </summary>
 internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessLog) : IStartupFilter
 {
-    private static readonly Func<object, Task> CloseIfDraining = static state =>
-    {
-        var (context, tracker, connection) = ((HttpContext, ConnectionTracker, ConnectionState?))state;
-        if (!HttpProtocol.IsHttp2(context.Request.Protocol) && !HttpProtocol.IsHttp3(context.Request.Protocol)
-            && (tracker.IsDraining || (connection is { IsKeepAlive: true } && tracker.TryShed())))
-        {
-            context.Response.Headers.Connection = "close";
-        }
-        return Task.CompletedTask;
-    };
+    private static readonly Func<object, Task> OnResponseStarting = static state => ((ResponseStart)state).OnStarting();
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
@@ -74,15 +66,33 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
                 ? item as ConnectionState
                 : null;
             connection?.RequestStarted();
+            if (HttpProtocol.IsHttp2(context.Request.Protocol))
+            {
+                connection?.MarkMultiplexed();
+            }
+            var start = new ResponseStart(context, agent.Connections, connection);
+            // An upgrade (a WebSocket over HTTP/1.1, or over HTTP/2 with an extended CONNECT) lasts from its request on;
+            // a stream of events or a gRPC call is known from its response. The app's WebSocket middleware runs after
+            // this one, so the upgrade is read from Kestrel's own features.
+            start.LongLived = context.Features.Get<IHttpUpgradeFeature>()?.IsUpgradableRequest == true
+                || context.Features.Get<IHttpExtendedConnectFeature>()?.IsExtendedConnect == true;
+            if (start.LongLived)
+            {
+                connection?.LongLivedStarted();
+            }
             // Checked when the response starts, not when the request arrives: a request already in
             // flight when the drain begins must close its connection too.
-            context.Response.OnStarting(CloseIfDraining, (context, agent.Connections, connection));
+            context.Response.OnStarting(OnResponseStarting, start);
             try
             {
                 await nextMiddleware(context);
             }
             finally
             {
+                if (start.LongLived)
+                {
+                    connection?.LongLivedEnded();
+                }
                 connection?.RequestEnded();
             }
         });

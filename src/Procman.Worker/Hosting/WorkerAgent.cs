@@ -3,7 +3,9 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Procman.Protocol;
 
 namespace Procman.Worker.Hosting;
@@ -36,6 +38,7 @@ internal sealed partial class WorkerAgent
     private Timer? _heartbeat;
     private IDisposable? _hostingSubscription;
     private IHostApplicationLifetime? _lifetime;
+    private ILogger? _logger;
     private bool _attached;
     private bool _drainRequested;
     private long _requests;
@@ -102,30 +105,51 @@ internal sealed partial class WorkerAgent
             _settings.HeartbeatInterval);
 
         _hostingSubscription = DiagnosticListener.AllListeners.Subscribe(new HostingObserver(this));
+        LegacyHosting.Register(this);
     }
 
     /// <summary>Called once per host the app builds; procman attaches to the first.</summary>
     private void OnHostBuilding(IHostBuilder builder)
     {
+        if (TryAttach())
+        {
+            ProcmanHostConfigurator.Apply(builder, this);
+            Send(new WorkerMessage.Attached());
+        }
+    }
+
+    /// <summary>Called from procman's hosting startup by a legacy <c>WebHostBuilder</c> as it builds.</summary>
+    public void OnWebHostBuilding(IWebHostBuilder builder)
+    {
+        if (TryAttach())
+        {
+            ProcmanHostConfigurator.Apply(builder, this);
+            Send(new WorkerMessage.Attached());
+        }
+    }
+
+    private bool TryAttach()
+    {
         lock (_stateLock)
         {
             if (_attached)
             {
-                return;
+                return false;
             }
             _attached = true;
         }
         _hostingSubscription?.Dispose();
-        ProcmanHostConfigurator.Apply(builder, this);
-        Send(new WorkerMessage.Attached());
+        LegacyHosting.Restore();
+        return true;
     }
 
-    public void OnHostStarting(IHostApplicationLifetime lifetime)
+    public void OnHostStarting(IHostApplicationLifetime lifetime, ILogger logger)
     {
         bool drainRequested;
         lock (_stateLock)
         {
             _lifetime = lifetime;
+            _logger = logger;
             drainRequested = _drainRequested;
         }
         lifetime.ApplicationStarted.Register(() => Send(new WorkerMessage.Ready()));
@@ -169,6 +193,7 @@ internal sealed partial class WorkerAgent
 
         Send(new WorkerMessage.Draining());
         var idle = Connections.StartDraining();
+        Log(logger => WorkerLog.Draining(logger, _settings.WorkerId, Connections.Open));
         foreach (var listener in listeners)
         {
             _ = listener.UnbindAsync().AsTask();
@@ -181,15 +206,45 @@ internal sealed partial class WorkerAgent
         _ = DrainAsync(idle, bound, lifetime);
     }
 
+    /// <summary>
+    /// Waits for the connections to close, then stops the host. A long-lived request (a WebSocket, server-sent events,
+    /// a gRPC stream) cannot be ended with <c>Connection: close</c>: once nothing else is left, the app is told through
+    /// <c>ApplicationStopping</c>, so that it can end them itself; whatever is still open when the graceful timeout
+    /// passes is closed.
+    /// </summary>
+    /// <remarks>
+    /// Stopping the host earlier would close idle keep-alive connections at once, racing their clients' next requests:
+    /// the app is told only when every connection left is busy with a long-lived request.
+    /// </remarks>
     private async Task DrainAsync(Task idle, TimeSpan bound, IHostApplicationLifetime lifetime)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(bound.TotalSeconds * Stopwatch.Frequency);
+        var told = false;
         while (!idle.IsCompleted && Stopwatch.GetTimestamp() < deadline)
         {
             Connections.CloseIdle(IdleGrace);
+            if (!told && Connections.OnlyLongLivedLeft)
+            {
+                told = true;
+                Log(logger => WorkerLog.StoppingForLongLived(logger, _settings.WorkerId, Connections.Open));
+                lifetime.StopApplication();
+            }
             await Task.WhenAny(idle, Task.Delay(DrainPollInterval)).ConfigureAwait(false);
         }
+        if (!idle.IsCompleted)
+        {
+            Log(logger => WorkerLog.DrainTimedOut(logger, _settings.WorkerId, Connections.Open));
+            Connections.AbortAll();
+        }
         lifetime.StopApplication();
+    }
+
+    private void Log(Action<ILogger> write)
+    {
+        if (_logger is { } logger)
+        {
+            write(logger);
+        }
     }
 
     private void OnMasterLost()

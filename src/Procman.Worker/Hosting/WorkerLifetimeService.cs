@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Procman.Worker.Hosting;
 
@@ -6,11 +7,11 @@ namespace Procman.Worker.Hosting;
 /// Registered last among the app's hosted services: tells the master the worker is ready once the
 /// host has started, which for a web host means Kestrel is listening.
 /// </summary>
-internal sealed class WorkerLifetimeService(WorkerAgent agent, IHostApplicationLifetime lifetime) : IHostedService
+internal sealed class WorkerLifetimeService(WorkerAgent agent, IHostApplicationLifetime lifetime, ILoggerFactory loggers) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        agent.OnHostStarting(lifetime);
+        agent.OnHostStarting(lifetime, loggers.CreateLogger(WorkerLog.Category));
         return Task.CompletedTask;
     }
 

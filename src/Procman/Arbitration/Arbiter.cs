@@ -268,8 +268,8 @@ internal sealed partial class Arbiter
     private string BootFailureMessage(Worker worker, WorkerExit exit, string why) => worker.Attached
         ? $"worker {worker.Slot} {why} ({exit}); fix the app (its output is above) and start procman again"
         : $"worker {worker.Slot} {why} ({exit}) before procman could attach to the app's host; " +
-          $"is '{Options.App.Path}' an ASP.NET Core app built with WebApplication.CreateBuilder or Host.CreateDefaultBuilder? " +
-          "the legacy WebHostBuilder is not supported";
+          $"is '{Options.App.Path}' an ASP.NET Core app built with WebApplication, Host or WebHost builders? " +
+          "a legacy WebHostBuilder app is attached to through hosting startups, so it must not turn them off (preventHostingStartup)";
 
     private static string Describe(WorkerState previous) => previous switch
     {

@@ -69,6 +69,12 @@ internal sealed record ProcmanOptions
 
     public string RootPath { get; init; } = "";
 
+    /// <summary>http_protocols, in order of preference: h1, h2.</summary>
+    public IReadOnlyList<string> HttpProtocols { get; init; } = ["h2", "h1"];
+
+    /// <summary>Whether a cleartext socket serves HTTP/2 to a connection that opens with its preface (http2_cleartext).</summary>
+    public bool Http2PriorKnowledge { get; init; }
+
     public string Chdir { get; init; } = System.Environment.CurrentDirectory;
 
     public string? PidFile { get; init; }
@@ -133,6 +139,8 @@ internal sealed record ProcmanOptions
         ForwardedAllowIps = values.Get<string>(Settings.ForwardedAllowIps),
         SecureSchemeHeaders = values.Get<IReadOnlyDictionary<string, string>>(Settings.SecureSchemeHeaders),
         RootPath = values.Get<string>(Settings.RootPath),
+        HttpProtocols = Settings.ParseHttpProtocols(values.Get<string>(Settings.HttpProtocols)),
+        Http2PriorKnowledge = values.Get<string>(Settings.Http2Cleartext).Equals("prior-knowledge", StringComparison.OrdinalIgnoreCase),
         Chdir = chdir,
         PidFile = At((string?)values[Settings.PidFile]),
         Umask = values.Get<int>(Settings.Umask),

@@ -12,6 +12,13 @@ internal static partial class Settings
     public const string ForwardedAllowIps = "forwarded_allow_ips";
     public const string SecureSchemeHeaders = "secure_scheme_headers";
     public const string RootPath = "root_path";
+    public const string HttpProtocols = "http_protocols";
+    public const string Http2Cleartext = "http2_cleartext";
+
+    /// <summary>The protocols http_protocols may name, as Gunicorn names them.</summary>
+    private static readonly string[] KnownHttpProtocols = ["h1", "h2"];
+
+    private static readonly string[] Http2CleartextModes = ["off", "prior-knowledge", "upgrade", "both"];
 
     private const string HttpSection = "HTTP (applied by Kestrel in each worker)";
 
@@ -141,7 +148,62 @@ internal static partial class Settings
             DefaultText = "''",
             Validate = value => (string)value is "" or ['/', ..] ? null : $"root_path must start with '/', not '{value}'",
         },
+        new()
+        {
+            Name = HttpProtocols,
+            Type = SettingType.Text,
+            Section = HttpSection,
+            Flags = ["--http-protocols"],
+            ValueName = "LIST",
+            Help = "The HTTP versions served, in order of preference for TLS (ALPN): h1, h2 or both, comma-separated. Without TLS, h2 needs http2_cleartext.",
+            Default = _ => "h2,h1",
+            DefaultText = "'h2,h1' (Kestrel's own default; Gunicorn's is 'h1')",
+            Validate = value => ValidateHttpProtocols((string)value),
+        },
+        new()
+        {
+            Name = Http2Cleartext,
+            Type = SettingType.Text,
+            Section = HttpSection,
+            Flags = ["--http2-cleartext"],
+            ValueName = "MODE",
+            Help = "HTTP/2 without TLS (h2c), for a proxy that speaks it: prior-knowledge serves a connection that opens with the HTTP/2 preface, next to HTTP/1.1 on the same socket; off serves only HTTP/1.1 there.",
+            Default = _ => "off",
+            DefaultText = "'off'",
+            Validate = value => ValidateHttp2Cleartext((string)value),
+        },
     ];
+
+    /// <summary>Parses http_protocols, already validated, into its items in order of preference.</summary>
+    public static IReadOnlyList<string> ParseHttpProtocols(string value)
+        => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(item => item.ToLowerInvariant()).ToArray();
+
+    private static string? ValidateHttpProtocols(string value)
+    {
+        var items = ParseHttpProtocols(value);
+        if (items.Count == 0)
+        {
+            return "http_protocols names no protocol; use h1, h2 or 'h2,h1'";
+        }
+        foreach (var item in items)
+        {
+            if (item == "h3")
+            {
+                return "http_protocols has h3, but procman does not serve HTTP/3 (QUIC); use h1 and h2";
+            }
+            if (!KnownHttpProtocols.Contains(item))
+            {
+                return $"http_protocols has '{item}', which is not a protocol; use h1, h2 or 'h2,h1'";
+            }
+        }
+        return items.Distinct().Count() == items.Count ? null : $"http_protocols names a protocol twice: '{value}'";
+    }
+
+    private static string? ValidateHttp2Cleartext(string value) => value.ToLowerInvariant() switch
+    {
+        "upgrade" or "both" => $"http2_cleartext = '{value}' needs the HTTP/1.1 'Upgrade: h2c' mechanism, which Kestrel does not implement; use 'prior-knowledge' (proxies, gRPC clients and curl --http2-prior-knowledge speak it)",
+        _ => OneOf(value, Http2CleartextModes, Http2Cleartext),
+    };
 
     private static string? ValidateIpList(string value)
     {

@@ -154,6 +154,8 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         ForwardedAllowIps = options.ForwardedAllowIps,
         SecureSchemeHeaders = options.SecureSchemeHeaders,
         RootPath = options.RootPath is { Length: > 0 } root ? root : null,
+        HttpProtocols = options.HttpProtocols,
+        Http2PriorKnowledge = options.Http2PriorKnowledge,
         AccessLog = options.AccessLog,
         AccessLogFormat = options.AccessLogFormat,
         ProcName = options.ProcName,

@@ -10,9 +10,16 @@ internal static class Paths
 
     private static string BinRoot => OutputDirectory.Parent!.Parent!.FullName;
 
+    /// <summary>The repository root, two levels above artifacts/bin/.</summary>
+    public static string RepositoryRoot => Path.GetFullPath(Path.Combine(BinRoot, "..", ".."));
+
     public static string Procman => Path.Combine(BinRoot, "Procman", Configuration, "procman.dll");
 
     public static string TestApp => Path.Combine(BinRoot, "Procman.TestApp", Configuration, "Procman.TestApp.dll");
+
+    public static string LegacyApp => Path.Combine(BinRoot, "Procman.LegacyApp", Configuration, "Procman.LegacyApp.dll");
+
+    public static string GrpcApp => Path.Combine(BinRoot, "Procman.GrpcApp", Configuration, "Procman.GrpcApp.dll");
 
     public static string HelloApi => Path.Combine(BinRoot, "HelloApi", Configuration, "HelloApi.dll");
 

@@ -71,7 +71,7 @@ public sealed class ArbiterTests
         arbiter.Exit(_launcher.Launched[0], 1);
 
         Assert.Contains("before procman could attach to the app's host", arbiter.Outcome.Error);
-        Assert.Contains("legacy WebHostBuilder", arbiter.Outcome.Error);
+        Assert.Contains("preventHostingStartup", arbiter.Outcome.Error);
     }
 
     [Fact]

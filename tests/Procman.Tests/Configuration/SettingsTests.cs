@@ -30,6 +30,10 @@ public sealed class SettingsTests
         { Settings.MaxWorkerLifetime, "0", 0.0 },
         { Settings.MaxWorkerMemory, "32MB", "32MB" },
         { Settings.Bind, "unix:/" + new string('s', 106), new[] { "unix:/" + new string('s', 106) } },
+        { Settings.HttpProtocols, "h2, h1", "h2, h1" },
+        { Settings.HttpProtocols, "h1", "h1" },
+        { Settings.Http2Cleartext, "prior-knowledge", "prior-knowledge" },
+        { Settings.Http2Cleartext, "off", "off" },
     };
 
     public static TheoryData<string, object?, string> InvalidConfigValues => new()
@@ -99,6 +103,13 @@ public sealed class SettingsTests
         { Settings.RawEnv, "NOVALUE", "environment entry 'NOVALUE' is not KEY=VALUE" },
         { Settings.Bind, "[::1", "unclosed '['" },
         { Settings.Group, "www-data", "group switching is not supported yet" },
+        { Settings.HttpProtocols, "h2,h3", "procman does not serve HTTP/3 (QUIC); use h1 and h2" },
+        { Settings.HttpProtocols, "spdy", "http_protocols has 'spdy', which is not a protocol" },
+        { Settings.HttpProtocols, "h1,h1", "http_protocols names a protocol twice" },
+        { Settings.HttpProtocols, " , ", "http_protocols names no protocol" },
+        { Settings.Http2Cleartext, "upgrade", "needs the HTTP/1.1 'Upgrade: h2c' mechanism, which Kestrel does not implement; use 'prior-knowledge'" },
+        { Settings.Http2Cleartext, "both", "which Kestrel does not implement" },
+        { Settings.Http2Cleartext, "on", "http2_cleartext must be one of off, prior-knowledge, upgrade, both, not 'on'" },
     };
 
     [Theory]

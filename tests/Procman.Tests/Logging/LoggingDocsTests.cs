@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Procman.Arbitration;
+using Procman.Worker.Hosting;
 
 namespace Procman.Tests.Logging;
 
@@ -9,7 +10,9 @@ public sealed class LoggingDocsTests
     [Fact]
     public void EveryEventId_IsDocumentedOnce_InDocsLogging()
     {
-        var events = typeof(Arbiter).Assembly.GetTypes()
+        // The master's events and those each worker logs through the app's logging.
+        var events = new[] { typeof(Arbiter).Assembly, typeof(WorkerAgent).Assembly }
+            .SelectMany(assembly => assembly.GetTypes())
             .SelectMany(type => type.GetMethods(BindingFlags.Static | BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public | BindingFlags.DeclaredOnly))
             .Select(method => method.GetCustomAttribute<LoggerMessageAttribute>())
             .OfType<LoggerMessageAttribute>()

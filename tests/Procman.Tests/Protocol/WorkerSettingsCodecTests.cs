@@ -22,6 +22,8 @@ public sealed class WorkerSettingsCodecTests
         KeyFile = "/etc/procman/key.pem",
         ForwardedAllowIps = "127.0.0.1,10.0.0.0/8",
         SecureSchemeHeaders = new Dictionary<string, string> { ["X-Forwarded-Proto"] = "https", ["X-Ssl"] = "on" },
+        HttpProtocols = ["h1", "h2"],
+        Http2PriorKnowledge = true,
         RootPath = "/api",
         AccessLog = "/var/log/access.log",
         AccessLogFormat = "%(h)s %(r)s",
