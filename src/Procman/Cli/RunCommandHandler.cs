@@ -76,6 +76,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         using var pidFile = options.PidFile is { } pidPath ? PidFile.Create(pidPath) : null;
         Native.Libc.SetThreadName(options.ProcName ?? "procman");
 
+        InheritedDescriptors.Seal(options.Binds, environment);
         using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask, options.ReusePort);
         var events = Channel.CreateUnbounded<ArbiterEvent>(new UnboundedChannelOptions { SingleReader = true });
         using var signals = new SignalListener(events.Writer);

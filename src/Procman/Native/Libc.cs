@@ -57,6 +57,9 @@ internal static partial class Libc
 
     public static bool IsOpen(int fd) => Fcntl(fd, GetFdFlags, 0) >= 0;
 
+    /// <summary>Whether an open fd lacks FD_CLOEXEC, so that every child started from now on inherits it.</summary>
+    public static bool IsInheritable(int fd) => Fcntl(fd, GetFdFlags, 0) is var flags && flags >= 0 && (flags & CloseOnExecFlag) == 0;
+
     /// <summary>Creates a connected pair of AF_UNIX stream sockets, both close-on-exec.</summary>
     public static unsafe (int First, int Second) CreateSocketPair()
     {
