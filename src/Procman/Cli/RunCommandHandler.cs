@@ -124,6 +124,11 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         {
             throw new ProcmanException(appProblem, ExitCodes.AppNotFound);
         }
+        var rollForward = options.Environment.LastOrDefault(pair => pair.Key == "DOTNET_ROLL_FORWARD").Value ?? environment.Get("DOTNET_ROLL_FORWARD");
+        if (AppRuntime.Check(app, rollForward) is { } runtimeProblem)
+        {
+            throw new ProcmanException(runtimeProblem, ExitCodes.AppNotFound);
+        }
         return options with { App = app };
     }
 
