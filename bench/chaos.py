@@ -4,8 +4,9 @@
 One procman master serves samples/HelloApi (Release). A load client of our own (asyncio, raw HTTP/1.1)
 keeps keep-alive connections and connection-per-request clients busy on GET /whoami at the same time and
 records every failed request with its cause and, when known, the pid of the worker it was talking to.
-Meanwhile a seeded random driver SIGKILLs workers, sends SIGHUP to the master, SIGTTIN / SIGTTOU, and the
-workers recycle through --max-requests. At the end procman gets SIGTERM; its
+Meanwhile a seeded random driver SIGKILLs workers, sends SIGHUP to the master, SIGTTIN / SIGTTOU, feeds it
+hostile input (a broken config file before a SIGHUP, the access log's directory removed before a SIGUSR1),
+and the workers recycle through --max-requests. At the end procman gets SIGTERM; its
 exit code, left-over processes and the master's fd and thread counts are checked.
 
 The only acceptable failures are requests in flight on a worker the driver SIGKILLed: the connection was
@@ -22,6 +23,7 @@ import multiprocessing
 import os
 import random
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -44,7 +46,9 @@ FD_NOISE = 2
 THREAD_NOISE = 4
 
 EV_STARTED, EV_READY, EV_EXITED, EV_CRASHED, EV_FAILED = 2, 3, 4, 5, 6
-EV_RELOAD_DONE, EV_RELOAD_FAILED, EV_LISTENING = 31, 32, 50
+EV_RELOAD_DONE, EV_RELOAD_FAILED, EV_RELOAD_REFUSED, EV_LISTENING = 31, 32, 34, 50
+GOOD_CONFIG = 'bind = "127.0.0.1:0"\n'
+BROKEN_CONFIG = "workers = (\n"
 
 # Failure causes.
 REFUSED = "connection refused"
@@ -112,7 +116,15 @@ def count_dir(path):
 class Procman:
     def __init__(self, args):
         self.workers = args.workers
-        self.cmd = ["dotnet", PROCMAN, "run", APP, "-w", str(args.workers), "-b", "127.0.0.1:0", "--log-format", "json",
+        # A config file and an access log in a directory of their own: the hostile actions break the one and
+        # remove the other.
+        self.config = os.path.join(OUT, "procman.conf.py")
+        self.logdir = os.path.join(OUT, "access")
+        with open(self.config, "w") as f:
+            f.write(GOOD_CONFIG)
+        os.makedirs(self.logdir, exist_ok=True)
+        self.cmd = ["dotnet", PROCMAN, "run", APP, "-w", str(args.workers), "-c", self.config, "--log-format", "json",
+                    "--access-logfile", os.path.join(self.logdir, "access.log"),
                     "--max-requests", str(args.max_requests), "--max-requests-jitter", str(args.max_requests_jitter),
                     "--reuse-port", "true" if args.reuse_port else "false"]
         for k, v in APP_ENV.items():
@@ -418,7 +430,7 @@ class _Failure(Exception):
 # ---------------------------------------------------------------------------------------------- driver
 
 class Driver(threading.Thread):
-    ACTIONS = (("kill", 3), ("hup", 2), ("ttin", 2), ("ttou", 2))
+    ACTIONS = (("kill", 3), ("hup", 2), ("ttin", 2), ("ttou", 2), ("badconfig", 1), ("logdir", 1))
 
     def __init__(self, procman, rng, stop, interval):
         super().__init__(daemon=True)
@@ -427,7 +439,7 @@ class Driver(threading.Thread):
         self.stop = stop
         self.interval = interval
         self.target = procman.workers
-        self.kills = []  # (time just before the kill, pid)
+        self.kills = []  # (time just before kill(2), time it returned, pid)
         self.actions = collections.Counter()
         self.error = None
 
@@ -449,7 +461,7 @@ class Driver(threading.Thread):
             victim = self.rng.choice(sorted(live))
             t = time.time()
             os.kill(victim, signal.SIGKILL)
-            self.kills.append((t, victim))
+            self.kills.append((t, time.time(), victim))
             log(f"SIGKILL worker {victim}")
         elif action == "hup":
             self.procman.signal(signal.SIGHUP)
@@ -468,6 +480,26 @@ class Driver(threading.Thread):
             self.target -= 1
             self.procman.signal(signal.SIGTTOU)
             log(f"SIGTTOU master (target {self.target})")
+        elif action == "badconfig":
+            # A broken config file before a SIGHUP: refused, and the workers serve on.
+            refused = len(self.procman.ids(EV_RELOAD_REFUSED))
+            with open(self.procman.config, "w") as f:
+                f.write(BROKEN_CONFIG)
+            self.procman.signal(signal.SIGHUP)
+            self.procman.wait_for(lambda: len(self.procman.ids(EV_RELOAD_REFUSED)) > refused, READY_TIMEOUT, "the reload refusal (event 34)")
+            with open(self.procman.config, "w") as f:
+                f.write(GOOD_CONFIG)
+            log("broken config + SIGHUP master: refused")
+        elif action == "logdir":
+            # The access log's directory removed before a SIGUSR1 (a cleanup job, a bad logrotate rule): the
+            # workers warn and serve on; the directory comes back with the next such action.
+            if os.path.isdir(self.procman.logdir):
+                shutil.rmtree(self.procman.logdir)
+                log("access log directory removed + SIGUSR1 master")
+            else:
+                os.makedirs(self.procman.logdir)
+                log("access log directory back + SIGUSR1 master")
+            self.procman.signal(signal.SIGUSR1)
         self.actions[action] += 1
 
     def restore(self):
@@ -483,7 +515,7 @@ class Driver(threading.Thread):
 
 def classify(failures, kills):
     killed = {}
-    for t, pid in kills:
+    for t, _, pid in kills:
         killed.setdefault(pid, t)
     for f in failures:
         f["acceptable"] = False
@@ -494,8 +526,10 @@ def classify(failures, kills):
             if f["pid"] in killed and f["end"] >= killed[f["pid"]]:
                 f["acceptable"], f["why"] = True, "served by a killed worker"
         else:
-            for t, pid in kills:
-                if f["start"] <= t <= f["end"] <= t + KILL_WINDOW:
+            # In flight at the kill: started before kill(2) returned. The clock read before the call can be tens
+            # of ms early on a loaded machine, and the victim accepts until the signal lands.
+            for t, returned, pid in kills:
+                if f["start"] <= returned and t <= f["end"] <= returned + KILL_WINDOW:
                     f["acceptable"], f["why"] = True, f"pid unknown; in flight at the kill of {pid}"
                     break
     return failures

@@ -116,6 +116,51 @@ public sealed class WorkerPoolTests
         Assert.True(File.Exists(path));
     }
 
+    [Fact]
+    public async Task UnixSocket_ReplacedByARegularFileWhileRunning_IsNotDeletedOnStop()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.Combine("app.sock");
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "-b", $"unix:{path}");
+
+        File.Delete(path);
+        File.WriteAllText(path, "someone else's file");
+        procman.Signal(Native.SigTerm);
+
+        Assert.Equal(0, await procman.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal("someone else's file", File.ReadAllText(path));
+    }
+
+    [Fact]
+    public async Task UnixSocket_RemovedWhileRunning_IsBoundAgainOnHup_AndLogged()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.Combine("app.sock");
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "-b", $"unix:{path}");
+
+        File.Delete(path);
+        procman.Signal(Native.SigHup);
+        var recreated = await procman.WaitForEventAsync(e => e.Id == MasterEvent.SocketFileRecreated, TimeSpan.FromSeconds(30), "the socket file to be bound again");
+        await procman.WaitForEventsAsync(MasterEvent.ReloadComplete, 1, TimeSpan.FromSeconds(30));
+
+        Assert.Equal($"unix:{path}", recreated.Text("Address"));
+        using var client = UnixClient(path);
+        Assert.Equal("ok\n", await client.GetStringAsync("http://localhost/"));
+        procman.Signal(Native.SigTerm);
+        Assert.Equal(0, await procman.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.False(File.Exists(path));
+    }
+
+    private static HttpClient UnixClient(string path) => new(new SocketsHttpHandler
+    {
+        ConnectCallback = async (_, cancellationToken) =>
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    });
+
     /// <summary>Leaves a socket file nobody listens on, as a process that died would.</summary>
     private static void CreateStaleSocketFile(string path)
     {

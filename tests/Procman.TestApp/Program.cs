@@ -142,6 +142,13 @@ app.MapGet("/alloc", (int mb) =>
     return $"holding {hoard.Count} MB";
 });
 
+// Exits with the code asked for, as a process may: 137 or 143 from an exit call are not signals.
+app.MapGet("/exit", (int code) =>
+{
+    Environment.Exit(code);
+    return "unreachable";
+});
+
 app.MapGet("/crash", () =>
 {
     Environment.Exit(42);

@@ -249,7 +249,7 @@ internal sealed partial class Arbiter
         {
             // At start-up, Gunicorn's rule: a worker that cannot boot means the app cannot boot. Stop,
             // rather than restart it forever.
-            BeginStop(quick: true, ExitCodes.BootFailure, BootFailureMessage(worker, exit, why));
+            BeginStop(quick: true, IsFrameworkMissing(worker, exit) ? ExitCodes.AppNotFound : ExitCodes.BootFailure, BootFailureMessage(worker, exit, why, tail));
             return;
         }
 
@@ -257,7 +257,7 @@ internal sealed partial class Arbiter
         _bootFailuresWhileDown = ready == 0 ? _bootFailuresWhileDown + 1 : 0;
         if (_bootFailuresWhileDown >= MaxBootFailuresWhileDown)
         {
-            BeginStop(quick: true, ExitCodes.BootFailure, BootFailureMessage(worker, exit, why) + $" ({_bootFailuresWhileDown} times in a row with no worker serving)");
+            BeginStop(quick: true, IsFrameworkMissing(worker, exit) ? ExitCodes.AppNotFound : ExitCodes.BootFailure, BootFailureMessage(worker, exit, why, tail) + $" ({_bootFailuresWhileDown} times in a row with no worker serving)");
             return;
         }
         var delay = _restarts.OnCrash(worker.Slot);
@@ -265,11 +265,22 @@ internal sealed partial class Arbiter
         ScheduleRespawn(worker.Slot, delay);
     }
 
-    private string BootFailureMessage(Worker worker, WorkerExit exit, string why) => worker.Attached
+    private string BootFailureMessage(Worker worker, WorkerExit exit, string why, IReadOnlyList<string> tail) => IsFrameworkMissing(worker, exit)
+        ? $"worker {worker.Slot} could not start: the .NET host did not find {MissingFramework(tail)} ({exit}); install that runtime, or let the app run on a newer one with -e DOTNET_ROLL_FORWARD=Major"
+        : worker.Attached
         ? $"worker {worker.Slot} {why} ({exit}); fix the app (its output is above) and start procman again"
         : $"worker {worker.Slot} {why} ({exit}) before procman could attach to the app's host; " +
           $"is '{Options.App.Path}' an ASP.NET Core app built with WebApplication, Host or WebHost builders? " +
           "a legacy WebHostBuilder app is attached to through hosting startups, so it must not turn them off (preventHostingStartup)";
+
+    /// <summary>The host exits 150 when a framework is missing, before the app (and procman's hook) ever runs.</summary>
+    private static bool IsFrameworkMissing(Worker worker, WorkerExit exit) => exit.Code == WorkerExit.FrameworkMissing && !worker.Attached;
+
+    /// <summary>The framework the host names on stderr ("Framework: 'Microsoft.AspNetCore.App', version '9.0.0' (x64)").</summary>
+    private static string MissingFramework(IReadOnlyList<string> tail)
+        => tail.Select(line => System.Text.RegularExpressions.Regex.Match(line, @"Framework: '([^']+)', version '([^']+)'")).FirstOrDefault(match => match.Success) is { } found
+            ? $"the framework {found.Groups[1].Value} {found.Groups[2].Value} that the app needs"
+            : "a framework the app needs (its runtimeconfig.json names it)";
 
     private static string Describe(WorkerState previous) => previous switch
     {

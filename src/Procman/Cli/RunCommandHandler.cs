@@ -80,6 +80,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         using var pidFile = options.PidFile is { } pidPath ? PidFile.Create(pidPath) : null;
         Native.Libc.SetThreadName(options.ProcName ?? "procman");
 
+        InheritedDescriptors.Seal(options.Binds, environment);
         using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask, options.ReusePort);
         var events = Channel.CreateUnbounded<ArbiterEvent>(new UnboundedChannelOptions { SingleReader = true });
         using var signals = new SignalListener(events.Writer);
@@ -126,6 +127,11 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         if (app.Check() is { } appProblem)
         {
             throw new ProcmanException(appProblem, ExitCodes.AppNotFound);
+        }
+        var rollForward = options.Environment.LastOrDefault(pair => pair.Key == "DOTNET_ROLL_FORWARD").Value ?? environment.Get("DOTNET_ROLL_FORWARD");
+        if (AppRuntime.Check(app, rollForward) is { } runtimeProblem)
+        {
+            throw new ProcmanException(runtimeProblem, ExitCodes.AppNotFound);
         }
         return options with { App = app };
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Procman.Configuration;
+using Procman.Native;
 
 namespace Procman.Listeners;
 
@@ -20,12 +21,15 @@ internal sealed class Listener : IDisposable
 
     private readonly Dictionary<int, Socket> _slotSockets = [];
 
-    private Listener(BindAddress address, Socket socket, string display, bool perSlot)
+    private readonly FileIdentity? _socketFile;
+
+    private Listener(BindAddress address, Socket socket, string display, bool perSlot, FileIdentity? socketFile = null)
     {
         Address = address;
         Socket = socket;
         Display = display;
         PerSlot = perSlot;
+        _socketFile = socketFile;
     }
 
     public BindAddress Address { get; }
@@ -46,6 +50,15 @@ internal sealed class Listener : IDisposable
     public int Fd => FdOf(Socket);
 
     public static Listener Shared(BindAddress address, Socket socket, string display) => new(address, socket, display, perSlot: false);
+
+    /// <summary>A unix socket procman bound; <paramref name="socketFile"/> is the socket file it created.</summary>
+    public static Listener Unix(BindAddress.Unix address, Socket socket, FileIdentity socketFile) => new(address, socket, address.ToString(), perSlot: false, socketFile);
+
+    /// <summary>
+    /// For a unix socket procman bound, whether its file is still there: once it is removed (or replaced), the
+    /// socket still accepts, but no client can reach it by its path any more.
+    /// </summary>
+    public bool SocketFileIntact => _socketFile is not { } created || Address is not BindAddress.Unix unix || FileIdentity.Of(unix.Path) == created;
 
     public static Listener PerSlotAnchor(BindAddress address, Socket anchor, string display) => new(address, anchor, display, perSlot: true);
 
@@ -120,7 +133,10 @@ internal sealed class Listener : IDisposable
 
     public static int FdOf(Socket socket) => (int)socket.SafeHandle.DangerousGetHandle();
 
-    /// <summary>Closes the sockets; for a unix socket bound here, .NET also deletes the socket file.</summary>
+    /// <summary>
+    /// Closes the sockets; for a unix socket procman bound, deletes its socket file, but only that one: a file
+    /// someone else put at the path since (checked by device and inode) is left alone.
+    /// </summary>
     public void Dispose()
     {
         foreach (var socket in _slotSockets.Values)
@@ -129,5 +145,16 @@ internal sealed class Listener : IDisposable
         }
         _slotSockets.Clear();
         Socket.Dispose();
+        if (_socketFile is not null && Address is BindAddress.Unix unix && SocketFileIntact)
+        {
+            try
+            {
+                File.Delete(unix.Path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Its directory went away or became read-only: nothing is left to clean, or nothing can be.
+            }
+        }
     }
 }

@@ -34,7 +34,7 @@ internal sealed class ListenerSet : IDisposable
         {
             foreach (var address in addresses)
             {
-                if (_listeners.FirstOrDefault(existing => existing.Address == address) is { } kept)
+                if (_listeners.FirstOrDefault(existing => existing.Address == address && existing.SocketFileIntact) is { } kept)
                 {
                     if (kept.PerSlot != (reusePort && address is BindAddress.Tcp))
                     {
@@ -192,11 +192,26 @@ internal sealed class ListenerSet : IDisposable
             throw new ProcmanException($"cannot bind {address}: directory {directory} does not exist; create it first", ExitCodes.BindFailure);
         }
         RemoveStaleSocketFile(address);
-        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        // Bound by procman, not by Socket.Bind: a Socket that bound a unix address deletes whatever file is at
+        // that path when it is disposed, even one that replaced the socket file since. Listener.Dispose
+        // deletes the file only if it is still the one created here.
+        Socket socket;
         var previousUmask = Libc.Umask((uint)umask);
         try
         {
-            socket.Bind(new UnixDomainSocketEndPoint(address.Path));
+            socket = new Socket(new SafeSocketHandle(Libc.BindUnixSocket(address.Path), ownsHandle: true));
+        }
+        catch (SocketException ex)
+        {
+            throw new ProcmanException(BindError(address.ToString(), ex), ExitCodes.BindFailure);
+        }
+        finally
+        {
+            Libc.Umask(previousUmask);
+        }
+        var created = FileIdentity.Of(address.Path);
+        try
+        {
             socket.Listen(backlog);
         }
         catch (SocketException ex)
@@ -204,11 +219,7 @@ internal sealed class ListenerSet : IDisposable
             socket.Dispose();
             throw new ProcmanException(BindError(address.ToString(), ex), ExitCodes.BindFailure);
         }
-        finally
-        {
-            Libc.Umask(previousUmask);
-        }
-        return Listener.Shared(address, socket, address.ToString());
+        return created is { } identity ? Listener.Unix(address, socket, identity) : Listener.Shared(address, socket, address.ToString());
     }
 
     private static void RemoveStaleSocketFile(BindAddress.Unix address)

@@ -47,8 +47,9 @@ internal sealed class PidFile : IDisposable
                 File.Delete(_path);
             }
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
+            // A pidfile whose directory went away or became read-only is left as it is: stopping goes on.
         }
     }
 }

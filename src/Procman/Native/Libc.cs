@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace Procman.Native;
@@ -21,6 +22,12 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int KillNative(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "socket", SetLastError = true)]
+    private static partial int SocketNative(int domain, int type, int protocol);
+
+    [LibraryImport("libc", EntryPoint = "bind", SetLastError = true)]
+    private static unsafe partial int BindNative(int fd, byte* address, int length);
 
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int CloseNative(int fd);
@@ -57,6 +64,9 @@ internal static partial class Libc
 
     public static bool IsOpen(int fd) => Fcntl(fd, GetFdFlags, 0) >= 0;
 
+    /// <summary>Whether an open fd lacks FD_CLOEXEC, so that every child started from now on inherits it.</summary>
+    public static bool IsInheritable(int fd) => Fcntl(fd, GetFdFlags, 0) is var flags && flags >= 0 && (flags & CloseOnExecFlag) == 0;
+
     /// <summary>Creates a connected pair of AF_UNIX stream sockets, both close-on-exec.</summary>
     public static unsafe (int First, int Second) CreateSocketPair()
     {
@@ -66,6 +76,35 @@ internal static partial class Libc
             throw new IOException($"socketpair failed: errno {Marshal.GetLastPInvokeError()}");
         }
         return (fds[0], fds[1]);
+    }
+
+    /// <summary>A close-on-exec unix stream socket bound to <paramref name="path"/>, not yet listening.</summary>
+    /// <exception cref="SocketException">socket(2) or bind(2) failed.</exception>
+    public static unsafe int BindUnixSocket(string path)
+    {
+        // struct sockaddr_un: a 16-bit family, then the path, NUL-terminated, in 108 bytes.
+        const int PathCapacity = 108;
+        var bytes = System.Text.Encoding.UTF8.GetBytes(path);
+        if (bytes.Length >= PathCapacity)
+        {
+            throw new SocketException((int)SocketError.InvalidArgument);
+        }
+        var address = stackalloc byte[2 + PathCapacity];
+        new Span<byte>(address, 2 + PathCapacity).Clear();
+        *(ushort*)address = AfUnix;
+        bytes.CopyTo(new Span<byte>(address + 2, PathCapacity));
+        var fd = SocketNative(AfUnix, SockStream | SockCloexec, 0);
+        if (fd < 0)
+        {
+            throw new SocketException(Marshal.GetLastPInvokeError());
+        }
+        if (BindNative(fd, address, 2 + bytes.Length + 1) != 0)
+        {
+            var error = Marshal.GetLastPInvokeError();
+            CloseNative(fd);
+            throw new SocketException(error);
+        }
+        return fd;
     }
 
     /// <summary>Gives an ignored signal its default action again; a handled or default one is left as it is.</summary>

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Threading.Channels;
@@ -14,7 +13,7 @@ namespace Procman.Workers;
 /// <summary>Starts worker processes running the app, with procman's startup hook and sockets.</summary>
 /// <remarks>
 /// Only the arbiter loop calls <see cref="Launch"/>, one launch at a time. That matters: a worker's end of
-/// its channel is inheritable only between the two lines around <see cref="Process.Start()"/>, and no other
+/// its channel is inheritable only between the two lines around <see cref="ChildProcess.Start"/>, and no other
 /// process may be started in that window, or it would inherit that channel too.
 /// </remarks>
 internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
@@ -57,27 +56,11 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         var (masterEnd, workerEnd) = Libc.CreateSocketPair();
         try
         {
-            var start = new ProcessStartInfo(_fileName)
-            {
-                UseShellExecute = false,
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = Environment.CurrentDirectory,
-            };
-            foreach (var argument in _arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-            start.Environment.Clear();
-            foreach (var (name, value) in _environment)
-            {
-                start.Environment[name] = value;
-            }
+            var environment = new Dictionary<string, string>(_environment, StringComparer.Ordinal);
             var settings = _settings with { WorkerId = slot, ChannelFd = workerEnd, ListenFds = sockets.Select(Listener.FdOf).ToArray() };
             foreach (var (name, value) in WorkerSettingsCodec.ToEnvironment(settings))
             {
-                start.Environment[name] = value;
+                environment[name] = value;
             }
 
             Libc.SetInheritable(workerEnd, inheritable: true);
@@ -85,8 +68,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
             {
                 Libc.SetInheritable(fd, inheritable: true);
             }
-            var process = Process.Start(start) ?? throw new InvalidOperationException("Process.Start returned null");
-            process.StandardInput.Close();
+            var process = ChildProcess.Start(_fileName, _arguments, environment, Environment.CurrentDirectory);
             return new WorkerProcess(key, slot, process, new Socket(new SafeSocketHandle(masterEnd, ownsHandle: true)), _events, _output);
         }
         catch

@@ -42,6 +42,10 @@ internal sealed partial class WorkerPlans : IWorkerPlans, IDisposable
         {
             var options = _load();
             var listeners = CurrentListeners.Rebind(options.Binds, options.Backlog, options.Umask, options.ReusePort);
+            foreach (var gone in CurrentListeners.Listeners.Where(listener => !listener.SocketFileIntact && listeners.Listeners.Any(fresh => fresh.Address == listener.Address)))
+            {
+                LogSocketFileRecreated(gone.Display);
+            }
             error = null;
             return CreatePlan(options, listeners);
         }
@@ -110,6 +114,9 @@ internal sealed partial class WorkerPlans : IWorkerPlans, IDisposable
         }
         _listeners.Clear();
     }
+
+    [LoggerMessage(EventId = 71, Level = LogLevel.Warning, Message = "The socket file of {Address} was removed or replaced while procman ran, so no client could reach it: bound it again for the reload's workers")]
+    private partial void LogSocketFileRecreated(string address);
 
     [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "Worker slot {Slot} is gone: its sockets close when its last worker exits, and a connection still queued on them then is reset (set net.ipv4.tcp_migrate_req = 1 to hand such connections to the other workers)")]
     private partial void LogSlotSocketsClosed(int slot);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using System.Threading.Channels;
@@ -16,12 +15,12 @@ internal sealed class WorkerProcess : IWorkerHandle
 {
     private static readonly TimeSpan OutputDrainBound = TimeSpan.FromSeconds(1);
 
-    private readonly Process _process;
+    private readonly ChildProcess _process;
     private readonly Socket _channel;
     private readonly object _sendLock = new();
     private readonly OutputTail _tail = new(40);
 
-    public WorkerProcess(long key, int slot, Process process, Socket channel, ChannelWriter<ArbiterEvent> events, WorkerOutput output)
+    public WorkerProcess(long key, int slot, ChildProcess process, Socket channel, ChannelWriter<ArbiterEvent> events, WorkerOutput output)
     {
         _process = process;
         _channel = channel;
@@ -71,12 +70,11 @@ internal sealed class WorkerProcess : IWorkerHandle
     public void Dispose()
     {
         _channel.Dispose();
-        _process.Dispose();
     }
 
     private Task Pump(StreamReader source, Action<string> write) => Task.Run(async () =>
     {
-        // Process.Dispose leaves streams the caller has read alone: the pump owns and closes its pipe.
+        // The pump owns and closes its pipe.
         using var reader = source;
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
@@ -115,7 +113,7 @@ internal sealed class WorkerProcess : IWorkerHandle
 
     private async Task WatchExitAsync(long key, ChannelWriter<ArbiterEvent> events, Task stdout, Task stderr)
     {
-        await _process.WaitForExitAsync().ConfigureAwait(false);
+        var exit = await _process.Exited.ConfigureAwait(false);
         try
         {
             // Let the pumps copy the worker's last words before the exit is reported. Bounded: a child
@@ -125,6 +123,6 @@ internal sealed class WorkerProcess : IWorkerHandle
         catch (TimeoutException)
         {
         }
-        events.TryWrite(new ArbiterEvent.WorkerExited(key, new WorkerExit(_process.ExitCode), _tail.Snapshot()));
+        events.TryWrite(new ArbiterEvent.WorkerExited(key, exit, _tail.Snapshot()));
     }
 }

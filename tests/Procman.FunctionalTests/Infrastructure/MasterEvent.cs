@@ -27,6 +27,8 @@ internal sealed record MasterEvent(int Id, string Template, JsonElement Properti
     public const int Listening = 50;
     public const int ConfigurationWarning = 52;
     public const int WorkerOutput = 60;
+    public const int ErrorLogReopenFailed = 70;
+    public const int SocketFileRecreated = 71;
     public const int AddressVariablesIgnored = 100;
 
     public int Int(string property) => Properties.GetProperty(property).GetInt32();

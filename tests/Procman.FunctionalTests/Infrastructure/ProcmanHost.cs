@@ -39,7 +39,8 @@ internal sealed class ProcmanHost : IAsyncDisposable
     /// it listens on 127.0.0.1:0.
     /// </summary>
     /// <param name="interruptsIgnored">Start it with SIGINT and SIGQUIT ignored, as a shell starts a background job.</param>
-    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null, bool interruptsIgnored = false)
+    /// <param name="shellSetup">bash commands run before procman is exec'd in their place, such as redirections it inherits.</param>
+    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null, bool interruptsIgnored = false, string? shellSetup = null)
     {
         var start = new ProcessStartInfo(Paths.DotnetHost)
         {
@@ -80,13 +81,15 @@ internal sealed class ProcmanHost : IAsyncDisposable
         {
             start.Environment[name] = value;
         }
-        if (interruptsIgnored)
+        if (interruptsIgnored || shellSetup is not null)
         {
-            // exec keeps ignored signals ignored.
+            // exec keeps ignored signals ignored, and the fds the shell opened open.
+            var setup = interruptsIgnored ? "trap '' INT QUIT; " : "";
+            setup += shellSetup is null ? "" : shellSetup + "; ";
             start.ArgumentList.Insert(0, start.FileName);
-            start.ArgumentList.Insert(0, "trap '' INT QUIT; exec \"$0\" \"$@\"");
+            start.ArgumentList.Insert(0, setup + "exec \"$0\" \"$@\"");
             start.ArgumentList.Insert(0, "-c");
-            start.FileName = "/bin/sh";
+            start.FileName = "/bin/bash";
         }
         var process = Process.Start(start)!;
         process.StandardInput.Close();

@@ -63,6 +63,29 @@ public sealed class ArbiterTests
     }
 
     [Fact]
+    public void WorkerExiting150BeforeAttaching_AtStartUp_IsAMissingFramework_NamedFromTheHostsOutput()
+    {
+        var arbiter = Create(workers: 1);
+        arbiter.Start();
+
+        arbiter.Handle(new ArbiterEvent.WorkerExited(_launcher.Launched[0].Key, new WorkerExit(WorkerExit.FrameworkMissing),
+            ["You must install or update .NET to run this application.", "Framework: 'Microsoft.AspNetCore.App', version '9.0.0' (x64)"]));
+
+        Assert.True(arbiter.IsFinished);
+        Assert.Equal(ExitCodes.AppNotFound, arbiter.Outcome.ExitCode);
+        Assert.Contains("did not find the framework Microsoft.AspNetCore.App 9.0.0 that the app needs (exit code 150)", arbiter.Outcome.Error);
+    }
+
+    [Theory]
+    [InlineData(150, null, false, "exit code 150")]
+    [InlineData(143, null, false, "exit code 143")]
+    [InlineData(null, 15, false, "killed by SIGTERM")]
+    [InlineData(null, 11, true, "killed by SIGSEGV (core dumped)")]
+    [InlineData(null, null, false, "exit status unknown")]
+    public void WorkerExit_TellsAnExitCodeFromASignal(int? code, int? signal, bool dumped, string expected)
+        => Assert.Equal(expected, new WorkerExit(code, signal, dumped).ToString());
+
+    [Fact]
     public void WorkerExitingBeforeAttaching_IsReportedAsAnAppProcmanCannotAttachTo()
     {
         var arbiter = Create(workers: 1);

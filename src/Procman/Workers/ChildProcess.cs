@@ -1,0 +1,66 @@
+using System.IO.Pipes;
+using Microsoft.Win32.SafeHandles;
+using Procman.Arbitration;
+using Procman.Native;
+
+namespace Procman.Workers;
+
+/// <summary>
+/// A worker's process, started by procman itself rather than by <see cref="System.Diagnostics.Process"/>, so
+/// that its real wait status is known: an exit code and a killing signal are reported apart.
+/// </summary>
+internal sealed class ChildProcess
+{
+    private ChildProcess(int id, StreamReader output, StreamReader error)
+    {
+        Id = id;
+        StandardOutput = output;
+        StandardError = error;
+        var exited = new TaskCompletionSource<WorkerExit>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // waitid blocks: one thread per child, for the life of the child.
+        new Thread(() => exited.SetResult(PosixSpawn.Wait(id) is var (code, signal, dumped) ? new WorkerExit(code, signal, dumped) : WorkerExit.Unknown))
+        {
+            IsBackground = true,
+            Name = "procman wait",
+        }.Start();
+        Exited = exited.Task;
+    }
+
+    public int Id { get; }
+
+    /// <summary>The child's stdout; whoever reads it owns and closes it.</summary>
+    public StreamReader StandardOutput { get; }
+
+    public StreamReader StandardError { get; }
+
+    /// <summary>Completes once the child has exited and been reaped.</summary>
+    public Task<WorkerExit> Exited { get; }
+
+    /// <summary>Starts a program with stdin on /dev/null and its stdout and stderr on pipes to procman.</summary>
+    /// <exception cref="IOException">It could not be started.</exception>
+    public static ChildProcess Start(string file, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string directory)
+    {
+        var output = PosixSpawn.CreatePipe();
+        var error = PosixSpawn.CreatePipe();
+        int pid;
+        try
+        {
+            pid = PosixSpawn.Start(file, arguments, environment, directory, output.Write, error.Write);
+        }
+        catch
+        {
+            Libc.Close(output.Read);
+            Libc.Close(error.Read);
+            throw;
+        }
+        finally
+        {
+            // The child has its copies; procman's would keep the pipes open after the child is gone.
+            Libc.Close(output.Write);
+            Libc.Close(error.Write);
+        }
+        return new ChildProcess(pid, Reader(output.Read), Reader(error.Read));
+    }
+
+    private static StreamReader Reader(int fd) => new(new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(fd, ownsHandle: true)));
+}
