@@ -69,7 +69,7 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
 
         app.Use(async (context, nextMiddleware) =>
         {
-            agent.CountRequest();
+            var request = agent.Requests.Start();
             var connection = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ConnectionState.ItemKey, out var item) == true
                 ? item as ConnectionState
                 : null;
@@ -84,6 +84,7 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
             finally
             {
                 connection?.RequestEnded();
+                agent.Requests.End(request);
             }
         });
 

@@ -21,13 +21,16 @@ internal sealed class WorkerProcess : IWorkerHandle
     private readonly object _sendLock = new();
     private readonly OutputTail _tail = new(40);
 
+    // stderr alone: where the runtime prints an unhandled exception, for the crash diagnosis.
+    private readonly OutputTail _errors = new(20);
+
     public WorkerProcess(long key, int slot, Process process, Socket channel, ChannelWriter<ArbiterEvent> events, WorkerOutput output)
     {
         _process = process;
         _channel = channel;
         Pid = process.Id;
-        var stdout = Pump(process.StandardOutput, line => output.Write(slot, Pid, isError: false, line));
-        var stderr = Pump(process.StandardError, line => output.Write(slot, Pid, isError: true, line));
+        var stdout = Pump(process.StandardOutput, null, line => output.Write(slot, Pid, isError: false, line));
+        var stderr = Pump(process.StandardError, _errors, line => output.Write(slot, Pid, isError: true, line));
         _ = ReadChannelAsync(key, events);
         _ = WatchExitAsync(key, events, stdout, stderr);
     }
@@ -74,13 +77,14 @@ internal sealed class WorkerProcess : IWorkerHandle
         _process.Dispose();
     }
 
-    private Task Pump(StreamReader source, Action<string> write) => Task.Run(async () =>
+    private Task Pump(StreamReader source, OutputTail? own, Action<string> write) => Task.Run(async () =>
     {
         // Process.Dispose leaves streams the caller has read alone: the pump owns and closes its pipe.
         using var reader = source;
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
             _tail.Add(line);
+            own?.Add(line);
             write(line);
         }
     });
@@ -125,6 +129,6 @@ internal sealed class WorkerProcess : IWorkerHandle
         catch (TimeoutException)
         {
         }
-        events.TryWrite(new ArbiterEvent.WorkerExited(key, new WorkerExit(_process.ExitCode), _tail.Snapshot()));
+        events.TryWrite(new ArbiterEvent.WorkerExited(key, new WorkerExit(_process.ExitCode), _tail.Snapshot(), _errors.Snapshot()));
     }
 }
