@@ -494,6 +494,45 @@ def scenario_overhead(cfg, table):
         stop_all(servers)
 
 
+def scenario_health(cfg, table):
+    """9. what health checking costs: procman -w 1 with the liveness check on (timeout 30) and off (timeout 0),
+    vs the bare app. The worker's probe, request tracking and heartbeat run either way (they are the
+    measurement); the check on adds the master's rule and its debug heartbeat log, which is read here for the
+    probe delays the load caused."""
+    log("scenario 9: health checking cost, procman -w 1 --timeout 30 vs --timeout 0 vs bare app")
+    bare = Bare("s9-bare")
+    on = Procman("s9-procman-timeout30", 1, args=["--timeout", "30", "--log-level", "debug"])
+    off = Procman("s9-procman-timeout0", 1, args=["--timeout", "0"])
+    servers = [bare, on, off]
+    try:
+        start_all(servers)
+        warm(servers, cfg.warm)
+        first_beat = len(on.events)
+        res = {s: [] for s in servers}
+        for rep in range(cfg.reps):
+            for s in servers:  # A/B/C/A/B/C
+                res[s].append(wrk(s.url + "/", cfg.duration))
+        rps = {s: med([r["rps"] for r in res[s]]) for s in servers}
+        p99 = {s: med([r["p99"] for r in res[s]]) for s in servers}
+        sc = "9 health checking, -w 1, keep-alive, GET /"
+        table.add(sc, "req/s, check on (timeout 30)", fmt(rps[bare]), fmt(rps[on]), f"**{rps[on] / rps[bare]:.3f}**")
+        table.add(sc, "req/s, check off (timeout 0)", fmt(rps[bare]), fmt(rps[off]), f"{rps[off] / rps[bare]:.3f}")
+        table.add(sc, "p99 latency (ms), check on / off", fmt(p99[bare], 2), f"{fmt(p99[on], 2)} / {fmt(p99[off], 2)}", "")
+        delays = []
+        with on.cond:
+            beats = [e for _, e in on.events[first_beat:] if e.get("EventId", {}).get("Id") == 86]
+        for e in beats:
+            m = re.search(r"last probe waited (\d+) ms", str(e.get("Health", "")))
+            if m:
+                delays.append(int(m.group(1)))
+        if delays:
+            delays.sort()
+            table.add(sc, "probe delay under the load (ms): median / max", "", f"{delays[len(delays) // 2]} / {delays[-1]}",
+                      f"{len(delays)} heartbeats")
+    finally:
+        stop_all(servers)
+
+
 def scenario_workers(cfg, table):
     """2. procman -w 1/2/4 vs bare app, keep-alive and Connection: close, GET /whoami, balance per pid.
        5. master footprint: idle window and during the load runs of 2."""
@@ -1106,8 +1145,8 @@ def machine():
 def main():
     ap = argparse.ArgumentParser(description="procman benchmark harness (use bench/run)")
     ap.add_argument("--quick", action="store_true", help="short run, about two minutes")
-    ap.add_argument("--only", default="1,2,3,4,5,6",
-                    help="comma-separated scenarios to run (5 runs with 2); 7 (per-worker runtime tuning, "
+    ap.add_argument("--only", default="1,2,3,4,5,6,9",
+                    help="comma-separated scenarios to run (5 runs with 2; 9 is health checking's cost); 7 (per-worker runtime tuning, "
                          "several minutes) and 8 (even load across workers: shared queue or reuse_port, balance or not; ~15 minutes) "
                          "run only when named")
     ap.add_argument("--command", default=None, help=argparse.SUPPRESS)
@@ -1143,6 +1182,8 @@ def main():
         scenario_crash(cfg, table)
     if "6" in only:
         scenario_startup(cfg, table)
+    if "9" in only:
+        scenario_health(cfg, table)
     if "7" in only:
         scenario_tuning(cfg, table)
     if "8" in only:

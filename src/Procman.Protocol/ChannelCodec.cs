@@ -19,13 +19,27 @@ public static class ChannelCodec
     private const string DrainingVerb = "draining";
     private const string DrainVerb = "drain";
     private const string ShareVerb = "share";
+    private const string MaxRequestsVerb = "max_requests";
 
     /// <summary>The line for <paramref name="message"/>, newline included.</summary>
     public static string Encode(ChannelMessage message) => message switch
     {
         WorkerMessage.Attached => Line(AttachedVerb),
         WorkerMessage.Ready => Line(ReadyVerb),
-        WorkerMessage.Heartbeat heartbeat => Line(HeartbeatVerb, ("requests", heartbeat.Requests), ("keepalive", heartbeat.KeepAliveConnections)),
+        WorkerMessage.Heartbeat heartbeat => Line(
+            HeartbeatVerb,
+            ("requests", heartbeat.Requests),
+            ("keepalive", heartbeat.KeepAliveConnections),
+            ("probe_delay_ms", Milliseconds(heartbeat.ProbeDelay)),
+            ("probe_wait_ms", Milliseconds(heartbeat.ProbeWaiting)),
+            ("threads", heartbeat.PoolThreads),
+            ("queued", heartbeat.QueuedItems),
+            ("completed", heartbeat.CompletedItems),
+            ("inflight", heartbeat.RequestsInFlight),
+            ("oldest_ms", Milliseconds(heartbeat.OldestRequest)),
+            ("gc_heap", heartbeat.GcHeapBytes),
+            ("gc_pause_ms", Milliseconds(heartbeat.GcPause))),
+        WorkerMessage.MaxRequestsReached reached => Line(MaxRequestsVerb, ("served", reached.Served), ("limit", reached.Limit)),
         WorkerMessage.Draining => Line(DrainingVerb),
         MasterMessage.Drain drain => Line(DrainVerb, ("deadline_ms", (long)drain.Deadline.TotalMilliseconds)),
         MasterMessage.Share share => Line(ShareVerb, ("connections", share.Connections)),
@@ -40,7 +54,21 @@ public static class ChannelCodec
         {
             AttachedVerb => new WorkerMessage.Attached(),
             ReadyVerb => new WorkerMessage.Ready(),
-            HeartbeatVerb => new WorkerMessage.Heartbeat(fields.Long("requests"), (int)fields.Long("keepalive")),
+            HeartbeatVerb => new WorkerMessage.Heartbeat
+            {
+                Requests = fields.Long("requests"),
+                KeepAliveConnections = (int)fields.Long("keepalive"),
+                ProbeDelay = TimeSpan.FromMilliseconds(fields.Long("probe_delay_ms")),
+                ProbeWaiting = TimeSpan.FromMilliseconds(fields.Long("probe_wait_ms")),
+                PoolThreads = (int)fields.Long("threads"),
+                QueuedItems = fields.Long("queued"),
+                CompletedItems = fields.Long("completed"),
+                RequestsInFlight = (int)fields.Long("inflight"),
+                OldestRequest = TimeSpan.FromMilliseconds(fields.Long("oldest_ms")),
+                GcHeapBytes = fields.Long("gc_heap"),
+                GcPause = TimeSpan.FromMilliseconds(fields.Long("gc_pause_ms")),
+            },
+            MaxRequestsVerb => new WorkerMessage.MaxRequestsReached(fields.Long("served"), fields.Long("limit")),
             DrainingVerb => new WorkerMessage.Draining(),
             DrainVerb => new MasterMessage.Drain(TimeSpan.FromMilliseconds(fields.Long("deadline_ms"))),
             ShareVerb => new MasterMessage.Share((int)fields.Long("connections")),
@@ -68,6 +96,8 @@ public static class ChannelCodec
         pending.Remove(0, start);
         return lines;
     }
+
+    private static long Milliseconds(TimeSpan span) => (long)span.TotalMilliseconds;
 
     private static string Line(string verb, params (string Name, long Value)[] fields)
     {

@@ -70,4 +70,9 @@ public sealed record WorkerSettings
 
     /// <summary>The name the worker process shows in ps and top.</summary>
     public string? ProcName { get; init; }
+
+    /// <summary>max_requests, 0 for none: the worker adds its own draw of 0..<see cref="MaxRequestsJitter"/> and says when it reaches it.</summary>
+    public long MaxRequests { get; init; }
+
+    public int MaxRequestsJitter { get; init; }
 }

@@ -37,6 +37,8 @@ public static class WorkerSettingsCodec
         Entry.Of("PROCMAN_ACCESS_LOG", s => s.AccessLog, (s, v) => s with { AccessLog = v }, Codecs.Text),
         Entry.Of("PROCMAN_ACCESS_LOG_FORMAT", s => s.AccessLogFormat, (s, v) => s with { AccessLogFormat = v! }, Codecs.Text),
         Entry.Of("PROCMAN_PROC_NAME", s => s.ProcName, (s, v) => s with { ProcName = v }, Codecs.Text),
+        Entry.Of("PROCMAN_MAX_REQUESTS", s => s.MaxRequests, (s, v) => s with { MaxRequests = v }, Codecs.Long),
+        Entry.Of("PROCMAN_MAX_REQUESTS_JITTER", s => s.MaxRequestsJitter, (s, v) => s with { MaxRequestsJitter = v }, Codecs.Int),
     ];
 
     /// <summary>Every variable the codec may write, so that an inherited one is cleared before a worker starts and after it has read them.</summary>

@@ -114,20 +114,29 @@ app.MapGet("/request", (HttpContext context) => Results.Json(new
     Path = context.Request.Path.Value,
 }));
 
-// Blocks every thread-pool thread for good: the worker's process lives on, but nothing that needs the pool
-// (requests, timers, procman's heartbeat) runs any more.
-app.MapGet("/starve", () =>
+// Queues work items that never finish, with the pool free to grow: it injects a thread or two a second, each
+// of which picks the next blocked item, so requests queued behind them wait for as long as items keep coming.
+app.MapGet("/block", (int items) =>
 {
-    ThreadPool.GetMinThreads(out var workers, out var completionPorts);
-    ThreadPool.SetMaxThreads(workers, completionPorts);
-    var never = new ManualResetEventSlim();
-    for (var i = 0; i < workers * 4; i++)
-    {
-        ThreadPool.QueueUserWorkItem(_ => never.Wait());
-    }
-    never.Wait();
-    return "unreachable";
+    Misbehaviour.QueueBlockingWorkItems(items);
+    return $"queued {items} blocking work items\n";
 });
+
+// A handler that blocks on I/O it started (sync over async), against the upstream the test names.
+var upstream = new HttpClient();
+app.MapGet("/upstream", () => Misbehaviour.FetchBlocking(upstream, Environment.GetEnvironmentVariable("TESTAPP_UPSTREAM") ?? "http://127.0.0.1:9/"));
+
+// Takes two locks in the order asked for: opposite orders under concurrency deadlock, and freeze every request.
+app.MapGet("/transfer", (string from) => Misbehaviour.Transfer(from == "a"));
+
+// A report that takes its time on a pool thread of its own.
+app.MapGet("/report", (int ms) =>
+{
+    Thread.Sleep(ms);
+    return $"report took {ms} ms\n";
+});
+
+app.MapGet("/gc", (int mb) => Misbehaviour.LongGc(mb));
 
 // Allocates and keeps this many megabytes, touched so that they count in the resident set.
 var hoard = new List<byte[]>();
@@ -147,6 +156,13 @@ app.MapGet("/exit", (int code) =>
 {
     Environment.Exit(code);
     return "unreachable";
+});
+
+// An exception no code catches, on a thread of the app's own: the runtime prints it and aborts the process.
+app.MapGet("/throw", () =>
+{
+    new Thread(() => throw new InvalidOperationException("thrown on purpose by /throw")).Start();
+    return "throwing\n";
 });
 
 app.MapGet("/crash", () =>

@@ -61,7 +61,7 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
 
         app.Use(async (context, nextMiddleware) =>
         {
-            agent.CountRequest();
+            var request = agent.Requests.Start();
             var connection = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ConnectionState.ItemKey, out var item) == true
                 ? item as ConnectionState
                 : null;
@@ -94,6 +94,7 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
                     connection?.LongLivedEnded();
                 }
                 connection?.RequestEnded();
+                agent.Requests.End(request);
             }
         });
 

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Procman.Protocol;
+using Procman.Worker.Health;
 
 namespace Procman.Worker.Hosting;
 
@@ -35,13 +36,12 @@ internal sealed partial class WorkerAgent
     private readonly object _stateLock = new();
     private readonly List<IConnectionListener> _listeners = [];
     private readonly List<PosixSignalRegistration> _signals = [];
-    private Timer? _heartbeat;
+    private readonly HealthMonitor _health;
     private IDisposable? _hostingSubscription;
     private IHostApplicationLifetime? _lifetime;
     private ILogger? _logger;
     private bool _attached;
     private bool _drainRequested;
-    private long _requests;
 
     private WorkerAgent(WorkerSettings settings)
     {
@@ -50,11 +50,18 @@ internal sealed partial class WorkerAgent
         // The channel is this worker's alone: processes the app starts must not inherit it, or the
         // master would not see EOF when this worker dies.
         Native.SetCloseOnExec(settings.ChannelFd);
+        // Each worker draws its own limit once: the jitter spreads the workers' recycles apart.
+        var maxRequests = RequestTracker.DrawLimit(settings.MaxRequests, settings.MaxRequestsJitter, Random.Shared);
+        Requests = new RequestTracker(TimeProvider.System, maxRequests, (served, limit) => Send(new WorkerMessage.MaxRequestsReached(served, limit)));
+        _health = new HealthMonitor(TimeProvider.System, settings.HeartbeatInterval, Requests, () => Connections.KeepAlive, Send);
     }
 
     public WorkerSettings Settings => _settings;
 
     public ConnectionTracker Connections { get; } = new();
+
+    /// <summary>The requests this worker has served and has in flight, and its max_requests.</summary>
+    public RequestTracker Requests { get; }
 
     /// <summary>The access log, once the host is configured with one; reopened on SIGUSR1.</summary>
     public AccessLog? AccessLog { get; set; }
@@ -96,13 +103,7 @@ internal sealed partial class WorkerAgent
         var reader = new Thread(ReadChannel) { IsBackground = true, Name = "procman channel" };
         reader.Start();
 
-        // A System.Threading.Timer fires on the thread pool: when every pool thread is blocked, the
-        // heartbeat stops, and the master sees the worker as hung although its process is alive.
-        _heartbeat = new Timer(
-            _ => Send(new WorkerMessage.Heartbeat(Interlocked.Read(ref _requests), Connections.KeepAlive)),
-            null,
-            TimeSpan.Zero,
-            _settings.HeartbeatInterval);
+        _health.Start();
 
         _hostingSubscription = DiagnosticListener.AllListeners.Subscribe(new HostingObserver(this));
         LegacyHosting.Register(this);
@@ -158,9 +159,6 @@ internal sealed partial class WorkerAgent
             lifetime.StopApplication();
         }
     }
-
-    /// <summary>Counts one request, for max_requests; the count travels with each heartbeat.</summary>
-    public void CountRequest() => Interlocked.Increment(ref _requests);
 
     public void Track(IConnectionListener listener)
     {
@@ -249,7 +247,7 @@ internal sealed partial class WorkerAgent
 
     private void OnMasterLost()
     {
-        _heartbeat?.Dispose();
+        _health.Stop();
         IHostApplicationLifetime? lifetime;
         lock (_stateLock)
         {

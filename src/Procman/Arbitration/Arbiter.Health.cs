@@ -4,8 +4,10 @@ namespace Procman.Arbitration;
 
 internal sealed partial class Arbiter
 {
-    // How long capturing a hung worker's dump may take before the worker is killed regardless.
-    private static readonly TimeSpan DumpBound = TimeSpan.FromSeconds(30);
+    // How long reading a hung worker's stacks (and writing its dump) may take before it is killed regardless.
+    // Measured here (docs/health.md): 2.5 s for a starved worker with 20 threads, 5.7 s with the machine's
+    // load average at 40; a hung worker never serves past timeout + this.
+    public static readonly TimeSpan DiagnosisBound = TimeSpan.FromSeconds(10);
 
     // How often workers learn their fair share of connections: each heartbeat carries their count.
     private static readonly TimeSpan ShareInterval = TimeSpan.FromSeconds(1);
@@ -26,7 +28,14 @@ internal sealed partial class Arbiter
         {
             if (worker.State.KillAt is { } killAt && now >= killAt)
             {
-                LogKillingAfterDeadline(worker.Slot, worker.Pid, worker.State.Name);
+                if (worker.State is WorkerState.Killing)
+                {
+                    LogDiagnosisTimedOut(worker.Slot, worker.Pid, DiagnosisBound.TotalSeconds);
+                }
+                else
+                {
+                    LogKillingAfterDeadline(worker.Slot, worker.Pid, worker.State.Name);
+                }
                 Transition(worker, WithoutDeadline(worker.State), "deadline passed");
                 worker.Handle.Kill();
             }
@@ -34,9 +43,10 @@ internal sealed partial class Arbiter
             {
                 Kill(worker, $"not ready within boot_timeout ({Options.BootTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)");
             }
-            else if (worker.State.IsServing && Options.Timeout > TimeSpan.Zero && now - worker.LastHeartbeat >= Options.Timeout)
+            else if (worker.State.IsServing && Options.Timeout > TimeSpan.Zero
+                && LivenessRule.Check(worker, now, Options.Timeout, () => _metrics.State(worker.Pid)) is { } hang)
             {
-                OnHung(worker, now);
+                OnHung(worker, hang, now);
             }
         }
 
@@ -90,51 +100,62 @@ internal sealed partial class Arbiter
     }
 
     /// <summary>
-    /// A worker sent no heartbeat for the timeout: its thread pool is starved or it is stuck. Capture what
-    /// an operator needs to find out why (when dump_dir is set), then kill it; it is replaced as a crash.
+    /// A worker is hung (see <see cref="LivenessRule"/>). Say why, read its stacks so that the log shows what it
+    /// was doing (and keep its dump when dump_dir is set), then kill it; it is replaced as a crash. The reading is
+    /// bounded: at the Killing state's deadline the worker is killed whether or not its stacks came.
     /// </summary>
-    private void OnHung(Worker worker, DateTimeOffset now)
+    private void OnHung(Worker worker, Hang hang, DateTimeOffset now)
     {
-        var reason = $"hung: no heartbeat for {(now - worker.LastHeartbeat).TotalSeconds:0.#} s (timeout {Options.Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s)";
-        if (_dumps is null || Options.DumpDirectory is not { } directory)
+        var reason = $"hung: {hang}";
+        if (_diagnostics is null)
         {
+            LogWorkerHung(worker.Slot, worker.Pid, hang.KindName, hang.Details, 0);
             Kill(worker, reason);
             return;
         }
-        Kill(worker, reason, dumpDeadline: now + DumpBound);
-        LogWritingDump(worker.Slot, worker.Pid, reason, directory);
+        LogWorkerHung(worker.Slot, worker.Pid, hang.KindName, hang.Details, DiagnosisBound.TotalSeconds);
+        Kill(worker, reason, diagnosisDeadline: now + DiagnosisBound);
+        var directory = Options.DumpDirectory;
+        if (directory is not null)
+        {
+            LogWritingDump(worker.Slot, worker.Pid, reason, directory);
+        }
         var key = worker.Key;
         var (slot, pid) = (worker.Slot, worker.Pid);
+        var diagnostics = _diagnostics;
         _ = Task.Run(async () =>
         {
-            using var bound = new CancellationTokenSource(DumpBound);
-            try
-            {
-                var path = await _dumps.WriteAsync(pid, slot, directory, reason, bound.Token).ConfigureAwait(false);
-                _events.Writer.TryWrite(new ArbiterEvent.DumpWritten(key, path, null));
-            }
-            catch (Exception ex)
-            {
-                _events.Writer.TryWrite(new ArbiterEvent.DumpWritten(key, null, ex.Message));
-            }
+            using var bound = new CancellationTokenSource(DiagnosisBound);
+            var diagnosis = await diagnostics.DiagnoseAsync(pid, slot, reason, directory, bound.Token).ConfigureAwait(false);
+            _events.Writer.TryWrite(new ArbiterEvent.Diagnosed(key, diagnosis));
         });
     }
 
-    private void OnDumpWritten(Worker worker, string? path, string? error)
+    private void OnDiagnosed(Worker worker, WorkerDiagnosis diagnosis)
     {
-        if (path is not null)
+        if (worker.State is not WorkerState.Killing { Deadline: not null } killing)
         {
-            LogDumpWritten(worker.Slot, worker.Pid, path);
+            // Killed already, at the end of the bound.
+            return;
+        }
+        if (diagnosis.Stacks is { } stacks)
+        {
+            LogWorkerStacks(worker.Slot, worker.Pid, stacks);
         }
         else
         {
-            LogDumpFailed(worker.Slot, worker.Pid, error ?? "unknown error");
+            LogNoStacks(worker.Slot, worker.Pid, diagnosis.Error ?? "unknown error");
         }
-        if (worker.State is WorkerState.Killing killing)
+        if (diagnosis.DumpPath is { } path)
         {
-            Transition(worker, killing with { Deadline = null }, "dump done");
-            LogKillingWorker(worker.Slot, worker.Pid, killing.Reason);
+            LogDumpWritten(worker.Slot, worker.Pid, path);
         }
+        else if (Options.DumpDirectory is not null)
+        {
+            LogDumpFailed(worker.Slot, worker.Pid, diagnosis.Error ?? "unknown error");
+        }
+        Transition(worker, killing with { Deadline = null }, "stacks read");
+        LogKillingWorker(worker.Slot, worker.Pid, killing.Reason);
         worker.Handle.Kill();
     }
 

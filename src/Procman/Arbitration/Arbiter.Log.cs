@@ -84,4 +84,25 @@ internal sealed partial class Arbiter
 
     [LoggerMessage(EventId = 43, Level = LogLevel.Warning, Message = "Worker count unchanged: {Reason}")]
     private partial void LogScaleRefused(string reason);
+
+    [LoggerMessage(EventId = 80, Level = LogLevel.Error, Message = "Worker {Slot} (pid {Pid}) is hung: {Kind}: {Details}; reading its stacks (at most {Bound:0} s) before killing it")]
+    private partial void LogWorkerHung(int slot, int pid, string kind, string details, double bound);
+
+    [LoggerMessage(EventId = 81, Level = LogLevel.Error, Message = "Worker {Slot} (pid {Pid}) managed stacks, grouped, most common first:\n{Stacks}")]
+    private partial void LogWorkerStacks(int slot, int pid, string stacks);
+
+    [LoggerMessage(EventId = 82, Level = LogLevel.Warning, Message = "Worker {Slot} (pid {Pid}): its stacks could not be read: {Error}")]
+    private partial void LogNoStacks(int slot, int pid, string error);
+
+    [LoggerMessage(EventId = 83, Level = LogLevel.Warning, Message = "Worker {Slot} (pid {Pid}): no stacks within {Bound:0} s; killing it without them")]
+    private partial void LogDiagnosisTimedOut(int slot, int pid, double bound);
+
+    [LoggerMessage(EventId = 84, Level = LogLevel.Error, Message = "Worker {Slot} (pid {Pid}) crashed; its last lines on stderr:\n{Tail}")]
+    private partial void LogCrashOutput(int slot, int pid, string tail);
+
+    [LoggerMessage(EventId = 85, Level = LogLevel.Error, Message = "Worker {Slot} is in a crash loop ({Crashes} failures in a row, next start in {Delay:0.#} s): {Cause}")]
+    private partial void LogCrashLoop(int slot, int crashes, string cause, double delay);
+
+    [LoggerMessage(EventId = 86, Level = LogLevel.Debug, Message = "Worker {Slot} (pid {Pid}) heartbeat: {Requests} requests; {Health}")]
+    private partial void LogHeartbeat(int slot, int pid, long requests, string health);
 }

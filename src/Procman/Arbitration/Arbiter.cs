@@ -30,12 +30,15 @@ internal sealed partial class Arbiter
     private readonly RestartPolicy _restarts;
     private readonly RecyclePolicy _recycling;
     private readonly IProcessMetrics _metrics;
-    private readonly IDumpWriter? _dumps;
+    private readonly IWorkerDiagnostics? _diagnostics;
     private readonly Action _reopenLogs;
     private readonly ILogger<Arbiter> _logger;
 
     private readonly Dictionary<long, Worker> _workers = [];
     private readonly Dictionary<int, DateTimeOffset> _pendingRespawns = [];
+
+    /// <summary>Per slot in a crash loop, the cause last named for it, so that each loop is named once.</summary>
+    private readonly Dictionary<int, string> _crashLoops = [];
 
     /// <summary>The slots that should have a worker; SIGTTIN and SIGTTOU add and remove one.</summary>
     private readonly SortedSet<int> _slots = [];
@@ -56,7 +59,7 @@ internal sealed partial class Arbiter
         TimeProvider time,
         ILogger<Arbiter> logger,
         IProcessMetrics? metrics = null,
-        IDumpWriter? dumps = null,
+        IWorkerDiagnostics? diagnostics = null,
         Action? reopenLogs = null,
         Random? random = null)
     {
@@ -65,7 +68,7 @@ internal sealed partial class Arbiter
         _time = time;
         _logger = logger;
         _metrics = metrics ?? new ProcMetrics();
-        _dumps = dumps;
+        _diagnostics = diagnostics;
         _reopenLogs = reopenLogs ?? (() => { });
         _restarts = new RestartPolicy(time);
         _recycling = new RecyclePolicy(random ?? Random.Shared);
@@ -120,10 +123,10 @@ internal sealed partial class Arbiter
                 OnMessage(worker, received.Message);
                 break;
             case ArbiterEvent.WorkerExited exited when _workers.TryGetValue(exited.Key, out var worker):
-                OnExited(worker, exited.Exit, exited.OutputTail);
+                OnExited(worker, exited.Exit, exited.OutputTail, exited.ErrorTail ?? exited.OutputTail);
                 break;
-            case ArbiterEvent.DumpWritten dump when _workers.TryGetValue(dump.Key, out var worker):
-                OnDumpWritten(worker, dump.Path, dump.Error);
+            case ArbiterEvent.Diagnosed diagnosed when _workers.TryGetValue(diagnosed.Key, out var worker):
+                OnDiagnosed(worker, diagnosed.Diagnosis);
                 break;
             case ArbiterEvent.Tick:
                 OnTick();
@@ -141,8 +144,12 @@ internal sealed partial class Arbiter
         {
             case WorkerMessage.Heartbeat heartbeat:
                 worker.LastHeartbeat = _time.GetUtcNow();
-                worker.Requests = heartbeat.Requests;
-                worker.OpenConnections = heartbeat.KeepAliveConnections;
+                worker.Health = heartbeat;
+                worker.Pool.Record(worker.LastHeartbeat, heartbeat, Options.Timeout + Options.Timeout);
+                LogHeartbeat(worker.Slot, worker.Pid, heartbeat.Requests, LivenessRule.Numbers(heartbeat));
+                break;
+            case WorkerMessage.MaxRequestsReached reached:
+                worker.MaxRequestsReached ??= (reached.Served, reached.Limit);
                 break;
             case WorkerMessage.Attached:
                 worker.Attached = true;
@@ -160,6 +167,7 @@ internal sealed partial class Arbiter
         Transition(worker, new WorkerState.Ready(), "listening");
         worker.ReadyAt = now;
         worker.LastHeartbeat = now;
+        worker.Pool.Clear();
         _everReady = true;
         _bootFailuresWhileDown = 0;
         _restarts.OnReady(worker.Slot);
@@ -175,7 +183,7 @@ internal sealed partial class Arbiter
         }
     }
 
-    private void OnExited(Worker worker, WorkerExit exit, IReadOnlyList<string> tail)
+    private void OnExited(Worker worker, WorkerExit exit, IReadOnlyList<string> tail, IReadOnlyList<string> errors)
     {
         var previous = Transition(worker, new WorkerState.Exited(exit), exit.ToString());
         _workers.Remove(worker.Key);
@@ -233,16 +241,50 @@ internal sealed partial class Arbiter
 
         if (previous is WorkerState.Starting or WorkerState.Killing { BeforeReady: true })
         {
-            OnBootFailure(worker, exit, tail, Describe(previous));
+            OnBootFailure(worker, exit, tail, Describe(previous), previous is WorkerState.Killing ? null : errors);
             return;
         }
 
         var delay = _restarts.OnCrash(worker.Slot);
-        LogWorkerCrashed(worker.Slot, worker.Pid, exit.ToString(), (previous as WorkerState.Killing)?.Reason ?? "unexpected exit", delay.TotalSeconds);
+        if (previous is WorkerState.Killing killed)
+        {
+            LogWorkerCrashed(worker.Slot, worker.Pid, exit.ToString(), killed.Reason, delay.TotalSeconds);
+        }
+        else
+        {
+            var cause = CrashCause.Describe(exit, errors);
+            LogWorkerCrashed(worker.Slot, worker.Pid, exit.ToString(), cause, delay.TotalSeconds);
+            if (errors.Count > 0)
+            {
+                LogCrashOutput(worker.Slot, worker.Pid, FormatTail(errors));
+            }
+            NameCrashLoop(worker.Slot, cause, delay);
+        }
         ScheduleRespawn(worker.Slot, delay);
     }
 
-    private void OnBootFailure(Worker worker, WorkerExit exit, IReadOnlyList<string> tail, string why)
+    /// <summary>
+    /// Names the cause of a crash loop once per loop (and again if the cause changes), so that an operator reads
+    /// why the slot keeps failing rather than only its growing backoff.
+    /// </summary>
+    private void NameCrashLoop(int slot, string cause, TimeSpan delay)
+    {
+        var crashes = _restarts.ConsecutiveCrashes(slot);
+        if (crashes < 2)
+        {
+            _crashLoops.Remove(slot);
+            return;
+        }
+        if (_crashLoops.TryGetValue(slot, out var named) && named == cause)
+        {
+            return;
+        }
+        _crashLoops[slot] = cause;
+        LogCrashLoop(slot, crashes, cause, delay.TotalSeconds);
+    }
+
+    /// <param name="errors">Its last lines on stderr, when it exited by itself; null when it was killed.</param>
+    private void OnBootFailure(Worker worker, WorkerExit exit, IReadOnlyList<string> tail, string why, IReadOnlyList<string>? errors)
     {
         LogWorkerFailed(worker.Slot, worker.Pid, exit.ToString(), why, FormatTail(tail));
         if (!_everReady)
@@ -262,6 +304,10 @@ internal sealed partial class Arbiter
         }
         var delay = _restarts.OnCrash(worker.Slot);
         LogRespawnScheduled(worker.Slot, delay.TotalSeconds);
+        if (errors is not null)
+        {
+            NameCrashLoop(worker.Slot, CrashCause.Describe(exit, errors), delay);
+        }
         ScheduleRespawn(worker.Slot, delay);
     }
 
@@ -293,10 +339,11 @@ internal sealed partial class Arbiter
         => tail.Count == 0 ? "(no output)" : string.Join(Environment.NewLine, tail.Select(line => "    " + line));
 
     /// <summary>Kills a worker on purpose: its exit is then reported with <paramref name="reason"/>, not as a crash.</summary>
-    private void Kill(Worker worker, string reason, DateTimeOffset? dumpDeadline = null)
+    /// <param name="diagnosisDeadline">Read its stacks first: the kill is sent once they are read, or at this deadline.</param>
+    private void Kill(Worker worker, string reason, DateTimeOffset? diagnosisDeadline = null)
     {
-        Transition(worker, new WorkerState.Killing(reason, worker.State is WorkerState.Starting, worker.Replacing, dumpDeadline), reason);
-        if (dumpDeadline is null)
+        Transition(worker, new WorkerState.Killing(reason, worker.State is WorkerState.Starting, worker.Replacing, diagnosisDeadline), reason);
+        if (diagnosisDeadline is null)
         {
             LogKillingWorker(worker.Slot, worker.Pid, reason);
             worker.Handle.Kill();

@@ -14,14 +14,17 @@ internal abstract record ArbiterEvent
     /// <summary>A message from a worker's channel.</summary>
     public sealed record WorkerMessageReceived(long Key, WorkerMessage Message) : ArbiterEvent;
 
-    /// <summary>A worker process ended; <paramref name="OutputTail"/> holds its last lines of output.</summary>
-    public sealed record WorkerExited(long Key, WorkerExit Exit, IReadOnlyList<string> OutputTail) : ArbiterEvent;
+    /// <summary>
+    /// A worker process ended; <paramref name="OutputTail"/> holds its last lines of output, <paramref name="ErrorTail"/>
+    /// its last lines on stderr alone (null: not kept apart).
+    /// </summary>
+    public sealed record WorkerExited(long Key, WorkerExit Exit, IReadOnlyList<string> OutputTail, IReadOnlyList<string>? ErrorTail = null) : ArbiterEvent;
 
     /// <summary>Something other than SIGHUP asks for a reload, such as a changed app file in reload mode.</summary>
     public sealed record ReloadRequested(string Reason) : ArbiterEvent;
 
-    /// <summary>The dump of a hung worker was written (<paramref name="Path"/>), or could not be (<paramref name="Error"/>).</summary>
-    public sealed record DumpWritten(long Key, string? Path, string? Error) : ArbiterEvent;
+    /// <summary>The diagnosis of a hung worker is done: its stacks, or why there are none, and its dump.</summary>
+    public sealed record Diagnosed(long Key, WorkerDiagnosis Diagnosis) : ArbiterEvent;
 
     /// <summary>The periodic timer: deadlines, backoff and heartbeats are checked on it.</summary>
     public sealed record Tick : ArbiterEvent;

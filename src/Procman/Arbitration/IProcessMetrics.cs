@@ -5,4 +5,7 @@ internal interface IProcessMetrics
 {
     /// <summary>The resident set size in bytes, or null when the process is gone.</summary>
     long? ResidentBytes(int pid);
+
+    /// <summary>The state letter of /proc/PID/stat (R, S, D, T, t, Z, ...), or null when the process is gone.</summary>
+    char? State(int pid);
 }

@@ -24,4 +24,19 @@ internal sealed class ProcMetrics : IProcessMetrics
         }
         return null;
     }
+
+    public char? State(int pid)
+    {
+        try
+        {
+            // "PID (COMM) S ...": the name may hold spaces and parentheses, so the state follows the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var end = stat.LastIndexOf(')');
+            return end >= 0 && end + 2 < stat.Length ? stat[end + 2] : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 }

@@ -20,11 +20,10 @@ internal sealed class RecyclePolicy(Random random)
     /// <summary>Draws a new worker's limits, once: the jitter spreads the workers' recycles apart.</summary>
     public WorkerLimits Draw(ProcmanOptions options, DateTimeOffset startedAt)
     {
-        long? maxRequests = options.MaxRequests > 0 ? options.MaxRequests + (long)random.Next(0, options.MaxRequestsJitter + 1) : null;
         DateTimeOffset? retireAt = options.MaxWorkerLifetime > TimeSpan.Zero
             ? startedAt + options.MaxWorkerLifetime + options.MaxWorkerLifetimeJitter * random.NextDouble()
             : null;
-        return new WorkerLimits(maxRequests, retireAt);
+        return new WorkerLimits(retireAt);
     }
 
     /// <summary>Records one RSS sample of a worker against the limit.</summary>
@@ -41,9 +40,9 @@ internal sealed class RecyclePolicy(Random random)
     /// <summary>Why the worker should be recycled now, or null.</summary>
     public static string? DueReason(Worker worker, ProcmanOptions options, DateTimeOffset now)
     {
-        if (worker.Limits.MaxRequests is { } maxRequests && worker.Requests >= maxRequests)
+        if (worker.MaxRequestsReached is { } reached)
         {
-            return $"max_requests: served {worker.Requests} of its limit {maxRequests}";
+            return $"max_requests: served {reached.Served} of its limit {reached.Limit}";
         }
         if (options.MaxWorkerMemory is { } limit && worker.MemoryStrikes >= MemoryStrikes)
         {

@@ -1,3 +1,5 @@
+using Procman.Protocol;
+
 namespace Procman.Arbitration;
 
 /// <summary>One row of the arbiter's worker table. Only the arbiter loop reads or writes it.</summary>
@@ -27,11 +29,17 @@ internal sealed class Worker(long key, int slot, int generation, IWorkerHandle h
     /// <summary>The startup hook found the app's host; false means procman could not attach to this app.</summary>
     public bool Attached { get; set; }
 
-    /// <summary>Requests served, as last reported with a heartbeat.</summary>
-    public long Requests { get; set; }
+    /// <summary>The worker's last heartbeat report: its probe delay, pool, requests and GC; null before the first.</summary>
+    public WorkerMessage.Heartbeat? Health { get; set; }
 
     /// <summary>Open keep-alive connections (more than one request so far), as last reported with a heartbeat.</summary>
-    public int OpenConnections { get; set; }
+    public int OpenConnections => Health?.KeepAliveConnections ?? 0;
+
+    /// <summary>The recent heartbeats' pool numbers, for the liveness rule.</summary>
+    public PoolHistory Pool { get; } = new();
+
+    /// <summary>The worker said it reached its max_requests: the count and its limit.</summary>
+    public (long Served, long Limit)? MaxRequestsReached { get; set; }
 
     public WorkerLimits Limits { get; init; }
 

@@ -102,7 +102,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         }
 
         using var plans = new WorkerPlans(options, listeners, () => Reload(request, configFile), events.Writer, environment, loggers);
-        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), new ProcMetrics(), new DiagnosticsDumpWriter(time), logging.Reopen);
+        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), new ProcMetrics(), new WorkerDiagnostics(time), logging.Reopen);
         using var watcher = options.Reload ? new ReloadWatcher(options.App.Path, options.ReloadExtraFiles, events.Writer, time) : null;
         await arbiter.RunAsync(CancellationToken.None);
         // Listeners bound by reloads are the plans'; the first set is disposed by its using.

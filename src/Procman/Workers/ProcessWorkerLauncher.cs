@@ -141,6 +141,8 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         AccessLog = options.AccessLog,
         AccessLogFormat = options.AccessLogFormat,
         ProcName = options.ProcName,
+        MaxRequests = options.MaxRequests,
+        MaxRequestsJitter = options.MaxRequests > 0 ? options.MaxRequestsJitter : 0,
     };
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Ignoring {Variables} for the workers: they listen only on {Listeners}")]

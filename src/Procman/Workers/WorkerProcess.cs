@@ -20,13 +20,16 @@ internal sealed class WorkerProcess : IWorkerHandle
     private readonly object _sendLock = new();
     private readonly OutputTail _tail = new(40);
 
+    // stderr alone: where the runtime prints an unhandled exception, for the crash diagnosis.
+    private readonly OutputTail _errors = new(20);
+
     public WorkerProcess(long key, int slot, ChildProcess process, Socket channel, ChannelWriter<ArbiterEvent> events, WorkerOutput output)
     {
         _process = process;
         _channel = channel;
         Pid = process.Id;
-        var stdout = Pump(process.StandardOutput, line => output.Write(slot, Pid, isError: false, line));
-        var stderr = Pump(process.StandardError, line => output.Write(slot, Pid, isError: true, line));
+        var stdout = Pump(process.StandardOutput, null, line => output.Write(slot, Pid, isError: false, line));
+        var stderr = Pump(process.StandardError, _errors, line => output.Write(slot, Pid, isError: true, line));
         _ = ReadChannelAsync(key, events);
         _ = WatchExitAsync(key, events, stdout, stderr);
     }
@@ -72,13 +75,14 @@ internal sealed class WorkerProcess : IWorkerHandle
         _channel.Dispose();
     }
 
-    private Task Pump(StreamReader source, Action<string> write) => Task.Run(async () =>
+    private Task Pump(StreamReader source, OutputTail? own, Action<string> write) => Task.Run(async () =>
     {
         // The pump owns and closes its pipe.
         using var reader = source;
         while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
         {
             _tail.Add(line);
+            own?.Add(line);
             write(line);
         }
     });
@@ -123,6 +127,6 @@ internal sealed class WorkerProcess : IWorkerHandle
         catch (TimeoutException)
         {
         }
-        events.TryWrite(new ArbiterEvent.WorkerExited(key, exit, _tail.Snapshot()));
+        events.TryWrite(new ArbiterEvent.WorkerExited(key, exit, _tail.Snapshot(), _errors.Snapshot()));
     }
 }

@@ -24,6 +24,12 @@ internal sealed record MasterEvent(int Id, string Template, JsonElement Properti
     public const int Scaled = 42;
     public const int ScaleRefused = 43;
     public const int SlotSocketsClosed = 44;
+    public const int WorkerHung = 80;
+    public const int WorkerStacks = 81;
+    public const int NoStacks = 82;
+    public const int DiagnosisTimedOut = 83;
+    public const int CrashOutput = 84;
+    public const int CrashLoop = 85;
     public const int Listening = 50;
     public const int ConfigurationWarning = 52;
     public const int WorkerOutput = 60;

@@ -40,7 +40,8 @@ internal static partial class Wrk
     }
 
     /// <summary>Starts wrk; the returned task completes when wrk has finished (bounded by its duration plus a margin).</summary>
-    public static async Task<Result> RunAsync(Uri url, int connections, TimeSpan duration, bool keepAlive = true, int threads = 2, string? script = null)
+    /// <remarks>Cancelling <paramref name="cancellationToken"/> kills wrk and throws <see cref="OperationCanceledException"/>.</remarks>
+    public static async Task<Result> RunAsync(Uri url, int connections, TimeSpan duration, bool keepAlive = true, int threads = 2, string? script = null, CancellationToken cancellationToken = default)
     {
         var scriptFile = script is null ? null : Path.Combine(Path.GetTempPath(), $"procman-wrk-{Guid.NewGuid():N}.lua");
         if (scriptFile is not null)
@@ -49,7 +50,7 @@ internal static partial class Wrk
         }
         try
         {
-            return await RunProcessAsync(url, connections, duration, keepAlive, threads, scriptFile);
+            return await RunProcessAsync(url, connections, duration, keepAlive, threads, scriptFile, cancellationToken);
         }
         finally
         {
@@ -60,7 +61,7 @@ internal static partial class Wrk
         }
     }
 
-    private static async Task<Result> RunProcessAsync(Uri url, int connections, TimeSpan duration, bool keepAlive, int threads, string? scriptFile)
+    private static async Task<Result> RunProcessAsync(Uri url, int connections, TimeSpan duration, bool keepAlive, int threads, string? scriptFile, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("wrk")
         {
@@ -87,7 +88,8 @@ internal static partial class Wrk
         using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start; install it (apt-get install wrk)");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var cancellation = new CancellationTokenSource(duration + TimeSpan.FromSeconds(30));
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cancellation.CancelAfter(duration + TimeSpan.FromSeconds(30));
         try
         {
             await process.WaitForExitAsync(cancellation.Token);
@@ -95,6 +97,7 @@ internal static partial class Wrk
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            cancellationToken.ThrowIfCancellationRequested();
             throw new TimeoutException("wrk did not finish in time");
         }
         var text = await output + await error;

@@ -209,7 +209,7 @@ public sealed class ArbiterTests
         var worker = arbiter.Ready(_launcher.Launched[0]);
 
         _time.Advance(TimeSpan.FromSeconds(9));
-        arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(worker.Key, new WorkerMessage.Heartbeat(0, 0)));
+        arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(worker.Key, new WorkerMessage.Heartbeat()));
         _time.Advance(TimeSpan.FromSeconds(9.9));
         arbiter.Handle(new ArbiterEvent.Tick());
         Assert.Empty(worker.Actions);

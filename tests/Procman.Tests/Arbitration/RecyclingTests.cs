@@ -13,7 +13,7 @@ public sealed class RecyclingTests
     private readonly FakeTimeProvider _time = new();
     private readonly FakeWorkerLauncher _launcher = new();
     private readonly FakeProcessMetrics _metrics = new();
-    private readonly FakeDumpWriter _dumps = new();
+    private readonly FakeWorkerDiagnostics _diagnostics = new();
     private readonly Channel<ArbiterEvent> _events = Channel.CreateUnbounded<ArbiterEvent>();
     private int _reopened;
     private FakeWorkerPlans? _plans;
@@ -24,9 +24,9 @@ public sealed class RecyclingTests
         var arbiter = Create(o => o with { MaxRequests = 100 });
         var old = arbiter.Ready(_launcher.Launched[0]);
 
-        Heartbeat(arbiter, old, 99);
+        Tick(arbiter);
         Assert.Single(_launcher.Launched);
-        Heartbeat(arbiter, old, 100);
+        ReachMaxRequests(arbiter, old, 100);
 
         var replacement = _launcher.Launched[1];
         Assert.Equal(old.Slot, replacement.Slot);
@@ -43,7 +43,7 @@ public sealed class RecyclingTests
         var workers = _launcher.Launched.ToArray();
         Array.ForEach(workers, w => arbiter.Ready(w));
 
-        Array.ForEach(workers, w => Heartbeat(arbiter, w, 50));
+        Array.ForEach(workers, w => ReachMaxRequests(arbiter, w, 10));
         Assert.Equal(4, _launcher.Launched.Count);
 
         arbiter.Ready(_launcher.Launched[3]);
@@ -61,7 +61,7 @@ public sealed class RecyclingTests
     {
         var arbiter = Create(o => o with { MaxRequests = 10 });
         var old = arbiter.Ready(_launcher.Launched[0]);
-        Heartbeat(arbiter, old, 10);
+        ReachMaxRequests(arbiter, old, 10);
 
         arbiter.Exit(_launcher.Launched[1], 1);
         Tick(arbiter);
@@ -109,17 +109,16 @@ public sealed class RecyclingTests
     }
 
     [Fact]
-    public void Jitter_DrawsEachWorkersLimitWithinTheRange()
+    public void Jitter_DrawsEachWorkersLifetimeWithinTheRange()
     {
         var policy = new RecyclePolicy(new Random(7));
-        var options = Options(o => o with { MaxRequests = 1000, MaxRequestsJitter = 50, MaxWorkerLifetime = TimeSpan.FromSeconds(100), MaxWorkerLifetimeJitter = TimeSpan.FromSeconds(10) });
+        var options = Options(o => o with { MaxWorkerLifetime = TimeSpan.FromSeconds(100), MaxWorkerLifetimeJitter = TimeSpan.FromSeconds(10) });
         var start = _time.GetUtcNow();
 
         var limits = Enumerable.Range(0, 200).Select(_ => policy.Draw(options, start)).ToArray();
 
-        Assert.All(limits, l => Assert.InRange(l.MaxRequests!.Value, 1000, 1050));
         Assert.All(limits, l => Assert.InRange(l.RetireAt!.Value, start.AddSeconds(100), start.AddSeconds(110)));
-        Assert.True(limits.Select(l => l.MaxRequests).Distinct().Count() > 10, "the jitter spreads the limits");
+        Assert.True(limits.Select(l => l.RetireAt).Distinct().Count() > 10, "the jitter spreads the lifetimes");
     }
 
     [Fact]
@@ -165,12 +164,14 @@ public sealed class RecyclingTests
         _time.Advance(TimeSpan.FromSeconds(5));
         Tick(arbiter);
         Assert.Empty(worker.Actions);
-        var dump = Assert.IsType<ArbiterEvent.DumpWritten>(NextEvent());
-        arbiter.Handle(dump);
+        var diagnosed = Assert.IsType<ArbiterEvent.Diagnosed>(NextEvent());
+        arbiter.Handle(diagnosed);
 
         Assert.Equal([HandleAction.Kill], worker.Actions);
-        Assert.Contains("hung: no heartbeat for 5 s", Assert.Single(_dumps.Requests).Reason);
-        Assert.Equal("/var/dumps/" + worker.Pid + ".dmp", dump.Path);
+        var request = Assert.Single(_diagnostics.Requests);
+        Assert.Contains("hung: no heartbeat at all: nothing for 5 s", request.Reason);
+        Assert.Equal("/var/dumps", request.Directory);
+        Assert.Equal("/var/dumps/" + worker.Pid + ".dmp", diagnosed.Diagnosis.DumpPath);
     }
 
     [Fact]
@@ -213,7 +214,7 @@ public sealed class RecyclingTests
         _plans = new FakeWorkerPlans(Options(configure), _launcher);
         var arbiter = new Arbiter(
             _plans, _events, _time, NullLogger<Arbiter>.Instance,
-            _metrics, _dumps, () => _reopened++, new Random(1));
+            _metrics, _diagnostics, () => _reopened++, new Random(1));
         arbiter.Start();
         return arbiter;
     }
@@ -236,7 +237,7 @@ public sealed class RecyclingTests
     }
 
     private static void Report(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, int open)
-        => arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(worker.Key, new WorkerMessage.Heartbeat(0, open)));
+        => arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(worker.Key, new WorkerMessage.Heartbeat { KeepAliveConnections = open }));
 
     private void ShareTick(Arbiter arbiter)
     {
@@ -244,9 +245,9 @@ public sealed class RecyclingTests
         Tick(arbiter);
     }
 
-    private void Heartbeat(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, long requests)
+    private static void ReachMaxRequests(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, long limit)
     {
-        arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(worker.Key, new WorkerMessage.Heartbeat(requests, 0)));
-        Tick(arbiter);
+        arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(worker.Key, new WorkerMessage.MaxRequestsReached(limit, limit)));
+        arbiter.Handle(new ArbiterEvent.Tick());
     }
 }

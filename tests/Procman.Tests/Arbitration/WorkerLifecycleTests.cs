@@ -18,7 +18,7 @@ public sealed class WorkerLifecycleTests
 
     private readonly FakeTimeProvider _time = new();
     private readonly FakeWorkerLauncher _launcher = new();
-    private readonly FakeDumpWriter _dumps = new();
+    private readonly FakeWorkerDiagnostics _diagnostics = new();
     private readonly Channel<ArbiterEvent> _events = Channel.CreateUnbounded<ArbiterEvent>();
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class WorkerLifecycleTests
         var arbiter = Create(o => o with { MaxRequests = 10 });
         var old = arbiter.Ready(_launcher.Launched[0]);
 
-        Heartbeat(arbiter, old, 10);
+        ReachMaxRequests(arbiter, old, 10);
         var replacement = _launcher.Launched[1];
 
         var recycling = Assert.IsType<WorkerState.Recycling>(StateOf(arbiter, old));
@@ -86,7 +86,7 @@ public sealed class WorkerLifecycleTests
     {
         var arbiter = Create(o => o with { MaxRequests = 10 });
         var old = arbiter.Ready(_launcher.Launched[0]);
-        Heartbeat(arbiter, old, 10);
+        ReachMaxRequests(arbiter, old, 10);
 
         arbiter.Exit(_launcher.Launched[1], 1);
 
@@ -99,7 +99,7 @@ public sealed class WorkerLifecycleTests
     {
         var arbiter = Create(o => o with { MaxRequests = 10 });
         var old = arbiter.Ready(_launcher.Launched[0]);
-        Heartbeat(arbiter, old, 10);
+        ReachMaxRequests(arbiter, old, 10);
 
         arbiter.Exit(old, 137);
 
@@ -125,7 +125,7 @@ public sealed class WorkerLifecycleTests
     }
 
     [Fact]
-    public void AHungWorker_WithADumpDirectory_IsKillingWithTheDumpBound_AndKilledOnceTheDumpIsWritten()
+    public void AHungWorker_IsKillingWithTheDiagnosisBound_AndKilledOnceItsStacksAreRead()
     {
         var arbiter = Create(o => o with { Timeout = TimeSpan.FromSeconds(5), DumpDirectory = "/tmp" });
         var worker = arbiter.Ready(_launcher.Launched[0]);
@@ -137,7 +137,7 @@ public sealed class WorkerLifecycleTests
         Assert.False(killing.BeforeReady);
         Assert.NotNull(killing.Deadline);
         Assert.Empty(worker.Actions);
-        arbiter.Handle(new ArbiterEvent.DumpWritten(worker.Key, "/tmp/dump", null));
+        arbiter.Handle(new ArbiterEvent.Diagnosed(worker.Key, new WorkerDiagnosis("    1 thread: Thread.Sleep", null, "/tmp/dump")));
         Assert.Equal([HandleAction.Kill], worker.Actions);
         Assert.Null(StateOf(arbiter, worker).KillAt);
     }
@@ -228,9 +228,9 @@ public sealed class WorkerLifecycleTests
 
     private static WorkerState StateOf(Arbiter arbiter, FakeWorkerLauncher.FakeWorker fake) => WorkerOf(arbiter, fake).State;
 
-    private static void Heartbeat(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, long requests)
+    private static void ReachMaxRequests(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, long limit)
     {
-        arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(worker.Key, new WorkerMessage.Heartbeat(requests, 0)));
+        arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(worker.Key, new WorkerMessage.MaxRequestsReached(limit, limit)));
         arbiter.Handle(new ArbiterEvent.Tick());
     }
 
@@ -248,7 +248,7 @@ public sealed class WorkerLifecycleTests
             LogFormat = "text",
         };
         var plans = new FakeWorkerPlans((configure ?? (o => o))(options), _launcher);
-        var arbiter = new Arbiter(plans, _events, _time, NullLogger<Arbiter>.Instance, new FakeProcessMetrics(), _dumps, random: new Random(1));
+        var arbiter = new Arbiter(plans, _events, _time, NullLogger<Arbiter>.Instance, new FakeProcessMetrics(), _diagnostics, random: new Random(1));
         arbiter.Start();
         return arbiter;
     }

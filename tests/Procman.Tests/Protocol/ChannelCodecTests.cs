@@ -9,7 +9,13 @@ public sealed class ChannelCodecTests
     [
         new WorkerMessage.Attached(),
         new WorkerMessage.Ready(),
-        new WorkerMessage.Heartbeat(Requests: 12_345_678_901, KeepAliveConnections: 17),
+        new WorkerMessage.Heartbeat
+        {
+            Requests = 12_345_678_901, KeepAliveConnections = 17, ProbeDelay = TimeSpan.FromMilliseconds(12), ProbeWaiting = TimeSpan.FromMilliseconds(3400),
+            PoolThreads = 74, QueuedItems = 130, CompletedItems = 9, RequestsInFlight = 40, OldestRequest = TimeSpan.FromMilliseconds(61_000),
+            GcHeapBytes = 45 * 1024 * 1024, GcPause = TimeSpan.FromMilliseconds(250),
+        },
+        new WorkerMessage.MaxRequestsReached(Served: 1000, Limit: 1000),
         new WorkerMessage.Draining(),
         new MasterMessage.Drain(TimeSpan.FromMilliseconds(30_500)),
         new MasterMessage.Share(16),
@@ -40,7 +46,7 @@ public sealed class ChannelCodecTests
     [Fact]
     public void Decode_ReadsAMissingFieldAsZero_AndSkipsAnUnknownOne()
     {
-        Assert.Equal(new WorkerMessage.Heartbeat(5, 0), ChannelCodec.Decode("hb requests=5 inflight=3"));
+        Assert.Equal(new WorkerMessage.Heartbeat { Requests = 5, RequestsInFlight = 3 }, ChannelCodec.Decode("hb requests=5 inflight=3 future_field=7"));
     }
 
     [Fact]

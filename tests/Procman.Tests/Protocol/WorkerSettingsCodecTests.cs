@@ -28,6 +28,8 @@ public sealed class WorkerSettingsCodecTests
         AccessLog = "/var/log/access.log",
         AccessLogFormat = "%(h)s %(r)s",
         ProcName = "procman: worker",
+        MaxRequests = 1000,
+        MaxRequestsJitter = 50,
     };
 
     [Fact]
