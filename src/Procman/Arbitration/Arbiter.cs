@@ -101,6 +101,7 @@ internal sealed partial class Arbiter
     /// <summary>Starts the first workers. Public, with <see cref="Handle"/>, for unit tests, which drive the arbiter event by event.</summary>
     public void Start()
     {
+        _startedAt = _time.GetUtcNow();
         LogStarting(_slots.Count, Options.App.Path);
         foreach (var slot in _slots)
         {
@@ -128,6 +129,9 @@ internal sealed partial class Arbiter
             case ArbiterEvent.Tick:
                 OnTick();
                 break;
+            case ArbiterEvent.Control control:
+                OnControl(control.Request, control.Reply);
+                break;
             case ArbiterEvent.ReloadRequested reload:
                 LogReloadRequested(reload.Reason);
                 BeginReload();
@@ -143,6 +147,7 @@ internal sealed partial class Arbiter
                 worker.LastHeartbeat = _time.GetUtcNow();
                 worker.Requests = heartbeat.Requests;
                 worker.OpenConnections = heartbeat.KeepAliveConnections;
+                ObserveRequests(worker);
                 break;
             case WorkerMessage.Attached:
                 worker.Attached = true;
@@ -160,6 +165,7 @@ internal sealed partial class Arbiter
         Transition(worker, new WorkerState.Ready(), "listening");
         worker.ReadyAt = now;
         worker.LastHeartbeat = now;
+        RecordBoot(worker);
         _everReady = true;
         _bootFailuresWhileDown = 0;
         _restarts.OnReady(worker.Slot);
@@ -180,6 +186,7 @@ internal sealed partial class Arbiter
         var previous = Transition(worker, new WorkerState.Exited(exit), exit.ToString());
         _workers.Remove(worker.Key);
         worker.Handle.Dispose();
+        RecordExit(worker, previous, exit);
         foreach (var replacement in _workers.Values.Where(w => w.Replacing == worker && w.State is WorkerState.Starting).ToArray())
         {
             // Died while its replacement was starting: the replacement simply takes the slot over.

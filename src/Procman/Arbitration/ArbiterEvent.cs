@@ -23,6 +23,12 @@ internal abstract record ArbiterEvent
     /// <summary>The dump of a hung worker was written (<paramref name="Path"/>), or could not be (<paramref name="Error"/>).</summary>
     public sealed record DumpWritten(long Key, string? Path, string? Error) : ArbiterEvent;
 
+    /// <summary>
+    /// A query or command from the control socket or the admin endpoint; the loop completes
+    /// <paramref name="Reply"/>, at once or (reload --wait) when the work is done.
+    /// </summary>
+    public sealed record Control(Procman.Control.ControlRequest Request, TaskCompletionSource<Procman.Control.ControlResponse> Reply) : ArbiterEvent;
+
     /// <summary>The periodic timer: deadlines, backoff and heartbeats are checked on it.</summary>
     public sealed record Tick : ArbiterEvent;
 }

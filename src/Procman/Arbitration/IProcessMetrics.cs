@@ -5,4 +5,7 @@ internal interface IProcessMetrics
 {
     /// <summary>The resident set size in bytes, or null when the process is gone.</summary>
     long? ResidentBytes(int pid);
+
+    /// <summary>Resident and proportional set size, or null when the process is gone.</summary>
+    ProcessMemory? Memory(int pid);
 }

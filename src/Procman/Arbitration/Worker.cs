@@ -40,6 +40,12 @@ internal sealed class Worker(long key, int slot, int generation, IWorkerHandle h
 
     public int MemoryStrikes { get; set; }
 
+    /// <summary>What the worker last reported about its runtime, beyond <see cref="Requests"/> and <see cref="OpenConnections"/>.</summary>
+    public WorkerVitals Vitals { get; set; } = WorkerVitals.Unknown;
+
+    /// <summary>procman recycle asked for this worker to be replaced, as soon as the recycles before it are done.</summary>
+    public bool RecycleAsked { get; set; }
+
     /// <summary>The replacement of a recycle this worker is, while it starts (or is killed while starting).</summary>
     public Worker? Replacing => State switch
     {
