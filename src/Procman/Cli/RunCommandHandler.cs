@@ -2,10 +2,12 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Procman.Arbitration;
 using Procman.Configuration;
+using Procman.Control;
 using Procman.Diagnostics;
 using Procman.Listeners;
 using Procman.Logging;
 using Procman.Master;
+using Procman.Native;
 using Procman.Signals;
 using Procman.Workers;
 using Serilog.Extensions.Logging;
@@ -97,7 +99,15 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         }
 
         using var plans = new WorkerPlans(options, listeners, () => Reload(request, configFile), events.Writer, environment, loggers);
-        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), new ProcMetrics(), new DiagnosticsDumpWriter(time), logging.Reopen);
+        var metrics = new ProcMetrics();
+        var dumps = new DiagnosticsDumpWriter(time);
+        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), metrics, dumps, logging.Reopen);
+
+        // Read at start only, like the listeners' addresses: a reload changes neither.
+        var master = new MasterControl(events.Writer, metrics, new UnavailableWorkerStacks(), dumps);
+        var controlPath = options.ControlSocketDisabled ? null : ControlSocketPath.Of(options, environment, Libc.GetEffectiveUserId(), Environment.ProcessId);
+        using var control = controlPath is null ? null : ControlServer.Open(controlPath, master, loggers.CreateLogger<ControlServer>());
+
         using var watcher = options.Reload ? new ReloadWatcher(options.App.Path, options.ReloadExtraFiles, events.Writer, time) : null;
         await arbiter.RunAsync(CancellationToken.None);
         // Listeners bound by reloads are the plans'; the first set is disposed by its using.
