@@ -107,6 +107,14 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         var master = new MasterControl(events.Writer, metrics, new UnavailableWorkerStacks(), dumps);
         var controlPath = options.ControlSocketDisabled ? null : ControlSocketPath.Of(options, environment, Libc.GetEffectiveUserId(), Environment.ProcessId);
         using var control = controlPath is null ? null : ControlServer.Open(controlPath, master, loggers.CreateLogger<ControlServer>());
+        using var meter = new ProcmanMeter(master, time);
+        await using var admin = options.AdminBind is { } adminBind
+            ? await AdminEndpoint.StartAsync(adminBind, options.ReadyWorkers, master, logging.Logger, cancellationToken)
+            : null;
+        if (admin is not null)
+        {
+            LogAdminListening(logger, admin.Address);
+        }
 
         using var watcher = options.Reload ? new ReloadWatcher(options.App.Path, options.ReloadExtraFiles, events.Writer, time) : null;
         await arbiter.RunAsync(CancellationToken.None);
@@ -169,6 +177,9 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Stopped")]
     private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 157, Level = LogLevel.Information, Message = "Admin endpoint at {Address}: /metrics, /healthz, /readyz, /status")]
+    private static partial void LogAdminListening(ILogger logger, string address);
 
     [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "{Warning}")]
     private static partial void LogConfigurationWarning(ILogger logger, string warning);
