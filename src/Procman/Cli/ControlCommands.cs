@@ -17,6 +17,14 @@ internal static class ControlCommands
         yield return Recycle(handler);
         yield return Stop(handler);
         yield return Dump(handler);
+        yield return Top(new TopCommandHandler(environment));
+    }
+
+    private static Command Top(TopCommandHandler handler)
+    {
+        var (command, target) = Declare("top", "A live view of the workers (requests/s, memory, probe delay, restarts), refreshed every second; q or Ctrl+C quits.");
+        command.SetAction((result, cancellationToken) => handler.InvokeAsync(target(result), cancellationToken));
+        return command;
     }
 
     private static Command Status(ControlCommandHandler handler)
