@@ -18,7 +18,7 @@ internal sealed class ControlSocketLocator(IEnvironment environment)
         }
         IReadOnlyList<SettingInput> commandLine = config is null ? [] : [new SettingInput(Settings.Get(Settings.Config), [config])];
         var values = new ConfigurationLoader(environment, RunCommand.ParseSettingArguments).Load(commandLine).Values;
-        var options = ProcmanOptions.From(values, new AppCommand("", []));
+        var options = ProcmanOptions.From(values, new AppCommand("", []), Environment.CurrentDirectory);
         if (options.ControlSocketDisabled)
         {
             throw new ProcmanException("the configuration turns the control socket off (control_socket_disable); remove that, or signal the master instead", ExitCodes.UsageError);

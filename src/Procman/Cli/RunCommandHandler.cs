@@ -109,7 +109,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         using var control = controlPath is null ? null : ControlServer.Open(controlPath, master, loggers.CreateLogger<ControlServer>());
         using var meter = new ProcmanMeter(master, time);
         await using var admin = options.AdminBind is { } adminBind
-            ? await AdminEndpoint.StartAsync(adminBind, options.ReadyWorkers, master, logging.Logger, cancellationToken)
+            ? await AdminEndpoint.StartAsync(adminBind, options.ReadyWorkers, master, logging.Logger, CancellationToken.None)
             : null;
         if (admin is not null)
         {

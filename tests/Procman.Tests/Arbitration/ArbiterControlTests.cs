@@ -4,15 +4,12 @@ using Microsoft.Extensions.Time.Testing;
 using Procman.Arbitration;
 using Procman.Configuration;
 using Procman.Control;
-using Procman.Worker.Protocol;
+using Procman.Protocol;
 
 namespace Procman.Tests.Arbitration;
 
 public sealed class ArbiterControlTests
 {
-    private const int SigTerm = 15;
-    private const int SigKill = 9;
-
     private readonly FakeTimeProvider _time = new();
     private readonly FakeWorkerLauncher _launcher = new();
     private FakeWorkerPlans _plans = null!;
@@ -122,7 +119,7 @@ public sealed class ArbiterControlTests
         Assert.True(Ask(arbiter, new ControlRequest { Command = ControlRequest.Scale, Delta = -3 }).Ok);
 
         Assert.Equal(1, Status(arbiter).TargetWorkers);
-        Assert.Equal(3, _launcher.Launched.Count(w => w.Signals.Contains(SigKill) || w.Sent.Any(m => m.StartsWith(ChannelMessage.Drain, StringComparison.Ordinal))));
+        Assert.Equal(3, _launcher.Launched.Count(w => w.Actions.Contains(HandleAction.Kill) || w.Sent.Contains(ArbiterSteps.GracefulDrain)));
     }
 
     [Fact]
@@ -147,7 +144,7 @@ public sealed class ArbiterControlTests
         Assert.Equal(2, replacement.Slot);
         Assert.Empty(old.Sent);
         arbiter.Ready(replacement);
-        Assert.Single(old.Sent, m => m.StartsWith(ChannelMessage.Drain, StringComparison.Ordinal));
+        Assert.Equal([ArbiterSteps.GracefulDrain], old.Sent);
         arbiter.Exit(old, 0);
 
         var status = Status(arbiter);
@@ -197,7 +194,7 @@ public sealed class ArbiterControlTests
 
         Assert.True(Ask(arbiter, new ControlRequest { Command = ControlRequest.Stop }).Ok);
 
-        Assert.Contains(SigTerm, _launcher.Launched[0].Signals);
+        Assert.Contains(HandleAction.Terminate, _launcher.Launched[0].Actions);
         Assert.Equal("procman is stopping", Completed(reload).Error);
         Assert.Equal("stopping", Status(arbiter).State);
     }
@@ -221,7 +218,7 @@ public sealed class ArbiterControlTests
     }
 
     private static void Heartbeat(Arbiter arbiter, FakeWorkerLauncher.FakeWorker worker, long requests, int keepAlive)
-        => arbiter.Handle(new ArbiterEvent.WorkerMessage(worker.Key, ChannelMessage.Heartbeat, $"{requests} {keepAlive}"));
+        => arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(worker.Key, new WorkerMessage.Heartbeat(requests, keepAlive)));
 
     private Arbiter CreateRunning(int workers)
     {
@@ -242,6 +239,7 @@ public sealed class ArbiterControlTests
             Binds = [new BindAddress.Tcp("127.0.0.1", 0)],
             Workers = workers,
             Environment = [],
+            GracefulTimeout = TimeSpan.FromSeconds(30),
         };
         _plans = new FakeWorkerPlans(options, _launcher);
         return new Arbiter(_plans, Channel.CreateUnbounded<ArbiterEvent>(), _time, NullLogger<Arbiter>.Instance, new FakeProcessMetrics());
