@@ -1122,6 +1122,51 @@ def balance_stall(cfg, conns):
 
 # ---------------------------------------------------------------------------------------------- main
 
+def scenario_observed(cfg, table):
+    """9. The cost of being watched: wrk alone vs wrk while /metrics is scraped every second and
+       procman status runs in a loop, procman -w 2, alternating."""
+    log("scenario 9: procman -w 2 under keep-alive load, alone vs scraped every second and polled by procman status")
+    sock = os.path.join(RESULTS, "s9.ctl")
+    admin_port = free_port()
+    pm = Procman("s9-procman-w2", 2, args=["--admin-bind", f"127.0.0.1:{admin_port}", "--control-socket", sock])
+    try:
+        start_all([pm])
+        warm([pm], cfg.warm)
+        alone, watched, scrapes, polls = [], [], [0], [0]
+        for rep in range(cfg.reps):
+            alone.append(wrk(pm.url + "/", cfg.duration))
+            stop = threading.Event()
+
+            def scrape():
+                while not stop.is_set():
+                    http_get(admin_port, "/metrics")
+                    scrapes[0] += 1
+                    stop.wait(1.0)
+
+            def poll():
+                while not stop.is_set():
+                    subprocess.run(["dotnet", PROCMAN, "status", "--control-socket", sock], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, timeout=30, check=True)
+                    polls[0] += 1
+
+            watchers = [threading.Thread(target=scrape, daemon=True), threading.Thread(target=poll, daemon=True)]
+            for t in watchers:
+                t.start()
+            watched.append(wrk(pm.url + "/", cfg.duration))
+            stop.set()
+            for t in watchers:
+                t.join(timeout=35)
+        a = {k: med([r[k] for r in alone]) for k in ("rps", "p99")}
+        w = {k: med([r[k] for r in watched]) for k in ("rps", "p99")}
+        sc = "9 -w 2 watched: /metrics 1/s + procman status loop"
+        # Here the "bare app" column is procman unwatched, the "procman" column procman watched.
+        table.add(sc, "req/s (unwatched, watched)", fmt(a["rps"]), fmt(w["rps"]), f"**{w['rps'] / a['rps']:.3f}**")
+        table.add(sc, "p99 latency (ms)", fmt(a["p99"], 2), fmt(w["p99"], 2), ratio(w["p99"], a["p99"]))
+        table.add(sc, "scrapes, status runs (all watched runs)", str(scrapes[0]), str(polls[0]))
+    finally:
+        stop_all([pm])
+
+
 def machine():
     model = "?"
     with open("/proc/cpuinfo") as f:
@@ -1148,7 +1193,7 @@ def main():
     ap.add_argument("--only", default="1,2,3,4,5,6,9",
                     help="comma-separated scenarios to run (5 runs with 2; 9 is health checking's cost); 7 (per-worker runtime tuning, "
                          "several minutes) and 8 (even load across workers: shared queue or reuse_port, balance or not; ~15 minutes) "
-                         "run only when named")
+                         "run only when named; 9 (the cost of /metrics scrapes and procman status polls, ~1 minute)")
     ap.add_argument("--command", default=None, help=argparse.SUPPRESS)
     cfg = ap.parse_args()
     if cfg.quick:
@@ -1188,6 +1233,8 @@ def main():
         scenario_tuning(cfg, table)
     if "8" in only:
         scenario_balance(cfg, table)
+    if "9" in only:
+        scenario_observed(cfg, table)
 
     kind = "quick" if cfg.quick else "full"
     command = cfg.command or shlex.join(["bench/run"] + sys.argv[1:])

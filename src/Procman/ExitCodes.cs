@@ -24,7 +24,14 @@ internal static class ExitCodes
     /// <summary>The pidfile names a live process: procman is probably running already.</summary>
     public const int AlreadyRunning = 6;
 
+    /// <summary>A client command (status, reload, ...) found no procman answering on the control socket.</summary>
+    public const int NotRunning = 7;
+
+    /// <summary>A client command was refused or failed: the reason is printed (a reload whose workers did not boot, a bad slot).</summary>
+    public const int CommandFailed = 8;
+
     public const string HelpText =
         "Exit codes: 0 stopped as asked; 1 internal error; 2 invalid command line or configuration; " +
-        "3 workers failed to boot; 4 app not found or not runnable; 5 a listen address could not be bound; 6 the pidfile names a running process.";
+        "3 workers failed to boot; 4 app not found or not runnable; 5 a listen address could not be bound; 6 the pidfile names a running process; " +
+        "7 no procman answers on the control socket; 8 the control command was refused or failed.";
 }

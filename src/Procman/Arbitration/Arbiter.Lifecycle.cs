@@ -26,7 +26,7 @@ internal sealed partial class Arbiter
                 break;
             case MasterSignal.Ttou:
                 LogSignal(signal.Display(), "remove a worker");
-                RemoveWorker();
+                RemoveWorker("SIGTTOU");
                 break;
             case MasterSignal.Usr1:
                 LogSignal(signal.Display(), "reopen log files");
@@ -57,6 +57,7 @@ internal sealed partial class Arbiter
             return;
         }
         _stop = new Stop(quick, exitCode, error);
+        SettleReloadWaiters(int.MaxValue, Procman.Control.ControlResponse.Refused("procman is stopping"));
         _pendingRespawns.Clear();
         if (_reload is not null)
         {
@@ -110,6 +111,7 @@ internal sealed partial class Arbiter
         if (plan is null)
         {
             LogConfigurationInvalid(error ?? "unknown error");
+            OnReloadRefused(error ?? "unknown error");
             return;
         }
         var reload = new Reload(++_lastGeneration, _time.GetUtcNow(), plan);
@@ -138,7 +140,9 @@ internal sealed partial class Arbiter
         ResetSlots(reload.Plan.Options.Workers);
         _pendingRespawns.Clear();
         var retiring = _workers.Values.Where(w => w.Generation != _currentGeneration && w.State.IsLive).ToArray();
-        LogReloadComplete(reload.Generation, fresh.Length, retiring.Length, (_time.GetUtcNow() - reload.StartedAt).TotalSeconds);
+        var seconds = (_time.GetUtcNow() - reload.StartedAt).TotalSeconds;
+        LogReloadComplete(reload.Generation, fresh.Length, retiring.Length, seconds);
+        OnReloadSettled(reload.Generation, seconds, error: null);
         foreach (var worker in retiring)
         {
             Retire(worker, "replaced by reload");
@@ -156,6 +160,7 @@ internal sealed partial class Arbiter
         _plans.Abandon(reload.Plan);
         var serving = _workers.Values.Count(w => w.Generation == _currentGeneration && w.State.IsServing);
         LogReloadFailed(reason, serving);
+        OnReloadSettled(reload.Generation, seconds: null, reason);
         foreach (var worker in _workers.Values.Where(w => w.Generation == reload.Generation).ToArray())
         {
             if (worker.State.IsServing)
@@ -190,7 +195,7 @@ internal sealed partial class Arbiter
         Spawn(slot, _currentGeneration, _plans.Current);
     }
 
-    private void RemoveWorker()
+    private void RemoveWorker(string by)
     {
         if (_stop is not null || _reload is not null)
         {
@@ -216,11 +221,11 @@ internal sealed partial class Arbiter
         {
             if (worker.State.IsServing)
             {
-                Retire(worker, "removed by SIGTTOU");
+                Retire(worker, $"removed by {by}");
             }
             else if (worker.State is WorkerState.Starting)
             {
-                Kill(worker, "removed by SIGTTOU");
+                Kill(worker, $"removed by {by}");
             }
         }
     }

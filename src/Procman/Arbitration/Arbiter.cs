@@ -104,6 +104,7 @@ internal sealed partial class Arbiter
     /// <summary>Starts the first workers. Public, with <see cref="Handle"/>, for unit tests, which drive the arbiter event by event.</summary>
     public void Start()
     {
+        _startedAt = _time.GetUtcNow();
         LogStarting(_slots.Count, Options.App.Path);
         foreach (var slot in _slots)
         {
@@ -131,6 +132,9 @@ internal sealed partial class Arbiter
             case ArbiterEvent.Tick:
                 OnTick();
                 break;
+            case ArbiterEvent.Control control:
+                OnControl(control.Request, control.Reply);
+                break;
             case ArbiterEvent.ReloadRequested reload:
                 LogReloadRequested(reload.Reason);
                 BeginReload();
@@ -147,6 +151,7 @@ internal sealed partial class Arbiter
                 worker.Health = heartbeat;
                 worker.Pool.Record(worker.LastHeartbeat, heartbeat, Options.Timeout + Options.Timeout);
                 LogHeartbeat(worker.Slot, worker.Pid, heartbeat.Requests, LivenessRule.Numbers(heartbeat));
+                ObserveRequests(worker);
                 break;
             case WorkerMessage.MaxRequestsReached reached:
                 worker.MaxRequestsReached ??= (reached.Served, reached.Limit);
@@ -168,6 +173,7 @@ internal sealed partial class Arbiter
         worker.ReadyAt = now;
         worker.LastHeartbeat = now;
         worker.Pool.Clear();
+        RecordBoot(worker);
         _everReady = true;
         _bootFailuresWhileDown = 0;
         _restarts.OnReady(worker.Slot);
@@ -188,6 +194,7 @@ internal sealed partial class Arbiter
         var previous = Transition(worker, new WorkerState.Exited(exit), exit.ToString());
         _workers.Remove(worker.Key);
         worker.Handle.Dispose();
+        RecordExit(worker, previous, exit);
         foreach (var replacement in _workers.Values.Where(w => w.Replacing == worker && w.State is WorkerState.Starting).ToArray())
         {
             // Died while its replacement was starting: the replacement simply takes the slot over.

@@ -26,6 +26,12 @@ internal abstract record ArbiterEvent
     /// <summary>The diagnosis of a hung worker is done: its stacks, or why there are none, and its dump.</summary>
     public sealed record Diagnosed(long Key, WorkerDiagnosis Diagnosis) : ArbiterEvent;
 
+    /// <summary>
+    /// A query or command from the control socket or the admin endpoint; the loop completes
+    /// <paramref name="Reply"/>, at once or (reload --wait) when the work is done.
+    /// </summary>
+    public sealed record Control(Procman.Control.ControlRequest Request, TaskCompletionSource<Procman.Control.ControlResponse> Reply) : ArbiterEvent;
+
     /// <summary>The periodic timer: deadlines, backoff and heartbeats are checked on it.</summary>
     public sealed record Tick : ArbiterEvent;
 }

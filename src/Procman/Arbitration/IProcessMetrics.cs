@@ -8,4 +8,7 @@ internal interface IProcessMetrics
 
     /// <summary>The state letter of /proc/PID/stat (R, S, D, T, t, Z, ...), or null when the process is gone.</summary>
     char? State(int pid);
+
+    /// <summary>Resident and proportional set size, or null when the process is gone.</summary>
+    ProcessMemory? Memory(int pid);
 }

@@ -17,6 +17,12 @@ internal sealed class RecyclePolicy(Random random)
     /// <summary>After a replacement failed to boot, the worker it was to replace is not recycled again for this long.</summary>
     public static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(30);
 
+    /// <summary>How each reason <see cref="DueReason"/> gives begins: the restart reasons the metrics count are told apart by it.</summary>
+    public const string RequestsReason = "max_requests";
+    public const string MemoryReason = "max_worker_memory";
+    public const string LifetimeReason = "max_worker_lifetime";
+    public const string AskedReason = "asked by procman recycle";
+
     /// <summary>Draws a new worker's limits, once: the jitter spreads the workers' recycles apart.</summary>
     public WorkerLimits Draw(ProcmanOptions options, DateTimeOffset startedAt)
     {
@@ -40,17 +46,21 @@ internal sealed class RecyclePolicy(Random random)
     /// <summary>Why the worker should be recycled now, or null.</summary>
     public static string? DueReason(Worker worker, ProcmanOptions options, DateTimeOffset now)
     {
+        if (worker.RecycleAsked)
+        {
+            return AskedReason;
+        }
         if (worker.MaxRequestsReached is { } reached)
         {
-            return $"max_requests: served {reached.Served} of its limit {reached.Limit}";
+            return $"{RequestsReason}: served {reached.Served} of its limit {reached.Limit}";
         }
         if (options.MaxWorkerMemory is { } limit && worker.MemoryStrikes >= MemoryStrikes)
         {
-            return $"max_worker_memory: RSS {Megabytes(worker.ResidentBytes)} over the limit {Megabytes(limit)} for {worker.MemoryStrikes} samples";
+            return $"{MemoryReason}: RSS {Megabytes(worker.ResidentBytes)} over the limit {Megabytes(limit)} for {worker.MemoryStrikes} samples";
         }
         if (worker.Limits.RetireAt is { } retireAt && now >= retireAt)
         {
-            return $"max_worker_lifetime: running for {(now - worker.StartedAt).TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s";
+            return $"{LifetimeReason}: running for {(now - worker.StartedAt).TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s";
         }
         return null;
     }

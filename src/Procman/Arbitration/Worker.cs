@@ -32,6 +32,9 @@ internal sealed class Worker(long key, int slot, int generation, IWorkerHandle h
     /// <summary>The worker's last heartbeat report: its probe delay, pool, requests and GC; null before the first.</summary>
     public WorkerMessage.Heartbeat? Health { get; set; }
 
+    /// <summary>Requests served, as last reported with a heartbeat.</summary>
+    public long Requests => Health?.Requests ?? 0;
+
     /// <summary>Open keep-alive connections (more than one request so far), as last reported with a heartbeat.</summary>
     public int OpenConnections => Health?.KeepAliveConnections ?? 0;
 
@@ -47,6 +50,9 @@ internal sealed class Worker(long key, int slot, int generation, IWorkerHandle h
     public long ResidentBytes { get; set; }
 
     public int MemoryStrikes { get; set; }
+
+    /// <summary>procman recycle asked for this worker to be replaced, as soon as the recycles before it are done.</summary>
+    public bool RecycleAsked { get; set; }
 
     /// <summary>The replacement of a recycle this worker is, while it starts (or is killed while starting).</summary>
     public Worker? Replacing => State switch

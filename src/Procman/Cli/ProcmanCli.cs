@@ -16,6 +16,10 @@ internal static class ProcmanCli
 
         var root = new RootCommand("procman: a pre-fork process manager for ASP.NET Core apps (Gunicorn for .NET).");
         root.Subcommands.Add(RunCommand.Create(environment, appArgs));
+        foreach (var command in ControlCommands.Create(environment))
+        {
+            root.Subcommands.Add(command);
+        }
 
         var result = root.Parse(ownArgs);
         if (result.Errors.Count > 0 && result.Action is not HelpAction)

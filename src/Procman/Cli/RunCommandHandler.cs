@@ -2,10 +2,12 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Procman.Arbitration;
 using Procman.Configuration;
+using Procman.Control;
 using Procman.Diagnostics;
 using Procman.Listeners;
 using Procman.Logging;
 using Procman.Master;
+using Procman.Native;
 using Procman.Signals;
 using Procman.Workers;
 using Serilog.Extensions.Logging;
@@ -102,7 +104,23 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         }
 
         using var plans = new WorkerPlans(options, listeners, () => Reload(request, configFile), events.Writer, environment, loggers);
-        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), new ProcMetrics(), new WorkerDiagnostics(time), logging.Reopen);
+        var metrics = new ProcMetrics();
+        var diagnostics = new WorkerDiagnostics(time);
+        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), metrics, diagnostics, logging.Reopen);
+
+        // Read at start only, like the listeners' addresses: a reload changes neither.
+        var master = new MasterControl(events.Writer, metrics, diagnostics);
+        var controlPath = options.ControlSocketDisabled ? null : ControlSocketPath.Of(options, environment, Libc.GetEffectiveUserId(), Environment.ProcessId);
+        using var control = controlPath is null ? null : ControlServer.Open(controlPath, master, loggers.CreateLogger<ControlServer>());
+        using var meter = new ProcmanMeter(master, time);
+        await using var admin = options.AdminBind is { } adminBind
+            ? await AdminEndpoint.StartAsync(adminBind, options.ReadyWorkers, master, logging.Logger, CancellationToken.None)
+            : null;
+        if (admin is not null)
+        {
+            LogAdminListening(logger, admin.Address);
+        }
+
         using var watcher = options.Reload ? new ReloadWatcher(options.App.Path, options.ReloadExtraFiles, events.Writer, time) : null;
         await arbiter.RunAsync(CancellationToken.None);
         // Listeners bound by reloads are the plans'; the first set is disposed by its using.
@@ -169,6 +187,9 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Stopped")]
     private static partial void LogStopped(ILogger logger);
+
+    [LoggerMessage(EventId = 157, Level = LogLevel.Information, Message = "Admin endpoint at {Address}: /metrics, /healthz, /readyz, /status")]
+    private static partial void LogAdminListening(ILogger logger, string address);
 
     [LoggerMessage(EventId = 52, Level = LogLevel.Warning, Message = "{Warning}")]
     private static partial void LogConfigurationWarning(ILogger logger, string warning);

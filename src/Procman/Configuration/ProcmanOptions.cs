@@ -87,6 +87,15 @@ internal sealed record ProcmanOptions
 
     public IReadOnlyList<string> ReloadExtraFiles { get; init; } = [];
 
+    /// <summary>The control socket's path as set; null derives it (see <see cref="Control.ControlSocketPath"/>).</summary>
+    public string? ControlSocket { get; init; }
+
+    public bool ControlSocketDisabled { get; init; }
+
+    public BindAddress.Tcp? AdminBind { get; init; }
+
+    public int ReadyWorkers { get; init; } = 1;
+
     /// <summary>
     /// The options for <paramref name="values"/>. Every relative path (binds, certfile, keyfile, pidfile, logs,
     /// dump_dir, reload_extra_files) is made absolute here, against chdir, as in Gunicorn, and here only: a
@@ -147,6 +156,10 @@ internal sealed record ProcmanOptions
         ProcName = (string?)values[Settings.ProcName],
         Reload = values.Get<bool>(Settings.Reload),
         ReloadExtraFiles = values.Get<IReadOnlyList<string>>(Settings.ReloadExtraFiles).Select(path => At(path)!).ToArray(),
+        ControlSocket = At((string?)values[Settings.ControlSocket]),
+        ControlSocketDisabled = values.Get<bool>(Settings.ControlSocketDisable),
+        AdminBind = values[Settings.AdminBind] is string admin && BindAddress.TryParse(admin, out var adminAddress, out _) ? adminAddress as BindAddress.Tcp : null,
+        ReadyWorkers = values.Get<int>(Settings.ReadyWorkers),
         };
     }
 

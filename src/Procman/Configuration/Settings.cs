@@ -14,6 +14,7 @@ internal static partial class Settings
         .. Http,
         .. ServerMechanics,
         .. Logging,
+        .. Control,
     ];
 
     private static readonly Dictionary<string, SettingDefinition> ByName = All.ToDictionary(setting => setting.Name, StringComparer.Ordinal);

@@ -36,6 +36,9 @@ internal sealed record MasterEvent(int Id, string Template, JsonElement Properti
     public const int ErrorLogReopenFailed = 70;
     public const int SocketFileRecreated = 71;
     public const int AddressVariablesIgnored = 100;
+    public const int ControlListening = 150;
+    public const int ControlCommand = 151;
+    public const int ControlPeerRefused = 153;
 
     public int Int(string property) => Properties.GetProperty(property).GetInt32();
 

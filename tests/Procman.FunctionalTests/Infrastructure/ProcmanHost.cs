@@ -214,6 +214,11 @@ internal sealed class ProcmanHost : IAsyncDisposable
         catch (TimeoutException)
         {
         }
+        // A killed master cannot remove its control socket.
+        if (Events.FirstOrDefault(e => e.Id == MasterEvent.ControlListening) is { } control)
+        {
+            File.Delete(control.Text("Path"));
+        }
         _process.Dispose();
     }
 

@@ -12,4 +12,6 @@ internal sealed class FakeProcessMetrics : IProcessMetrics
     public long? ResidentBytes(int pid) => Resident.TryGetValue(pid, out var bytes) ? bytes : null;
 
     public char? State(int pid) => States.TryGetValue(pid, out var state) ? state : 'S';
+
+    public ProcessMemory? Memory(int pid) => Resident.TryGetValue(pid, out var bytes) ? new ProcessMemory(bytes, bytes / 2) : null;
 }

@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+
+namespace Procman.Control;
+
+/// <summary>The one answer to a <see cref="ControlRequest"/>: ok with a message or a result, or the reason it was refused.</summary>
+internal sealed record ControlResponse
+{
+    public int Version { get; init; } = ControlRequest.CurrentVersion;
+
+    public bool Ok { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Message { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Error { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public MasterSnapshot? Status { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public WorkerDump? Dump { get; init; }
+
+    public static ControlResponse Done(string message) => new() { Ok = true, Message = message };
+
+    public static ControlResponse Refused(string error) => new() { Ok = false, Error = error };
+
+    public static ControlResponse Of(MasterSnapshot status) => new() { Ok = true, Status = status };
+}
