@@ -295,8 +295,14 @@ internal sealed partial class ConfigInterpreter
             {
                 flow = ExecuteBlock(attempt.Body, scope);
             }
-            catch (ConfigSyntaxException error) when (error.PythonType is not null && FindHandler(attempt, error, scope) is { } handler)
+            catch (ConfigSyntaxException error) when (error.PythonType is not null)
             {
+                // Matched here, not in the filter: a filter runs before the failed code's finally blocks
+                // have restored the interpreter's depth counters.
+                if (FindHandler(attempt, error, scope) is not { } handler)
+                {
+                    throw;
+                }
                 if (handler.Name is not null)
                 {
                     Bind(handler.Name, new ExceptionValue(error.PythonType, error.PythonMessage), handler.Span, scope);
