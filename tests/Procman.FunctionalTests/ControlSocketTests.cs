@@ -59,7 +59,7 @@ public sealed class ControlSocketTests
 
         var status = await ProcmanCommand.RunAsync(["status", "--control-socket", socket], user: "nobody");
 
-        Assert.Equal(8, status.ExitCode);
+        Assert.True(status.ExitCode == 8, $"exit code {status.ExitCode}: {status.Error}");
         Assert.Contains("permission denied: only root and uid 0", status.Error);
         await procman.WaitForEventsAsync(MasterEvent.ControlPeerRefused, 1, EventBound);
     }
@@ -156,6 +156,27 @@ public sealed class ControlSocketTests
         Assert.EndsWith($"/procman/{name}.ctl", listening[0].Text("Path"));
         Assert.Equal(0, status.ExitCode);
         Assert.StartsWith($"procman pid {procman.Pid}", status.Output);
+    }
+
+    [Fact]
+    public async Task Dump_WritesTheWorkersDumpFile_AndTheWorkerKeepsServing()
+    {
+        using var directory = new TempDirectory();
+        var socket = directory.Combine("procman.ctl");
+        var dumps = directory.Combine("dumps");
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--control-socket", socket);
+        var pid = procman.ReadyWorkers().Single();
+
+        var withoutDirectory = await ProcmanCommand.RunAsync(["dump", "1", "--control-socket", socket]);
+        var dump = await ProcmanCommand.RunAsync(["dump", "1", "--dump-dir", dumps, "--control-socket", socket]);
+
+        Assert.Equal(8, withoutDirectory.ExitCode);
+        Assert.Contains("pass --dump-dir DIR", withoutDirectory.Error);
+        Assert.True(dump.ExitCode == 0, dump.Error);
+        var file = Assert.Single(Directory.GetFiles(dumps, "*.dmp"));
+        Assert.Contains($"dump written to {file}", dump.Output);
+        using var client = procman.CreateClient();
+        Assert.Equal(pid, int.Parse(await client.GetStringAsync("/pid"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static async Task<JsonElement> StatusAsync(string socket)

@@ -48,6 +48,8 @@ internal static class TopView
         "ready" => "[green]ready[/]",
         "starting" => "[yellow]starting[/]",
         "draining" => "[grey]draining[/]",
+        "killing" => "[red]killing[/]",
+        "stopping" => "[grey]stopping[/]",
         _ => Markup.Escape(state),
     });
 }

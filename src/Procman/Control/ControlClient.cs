@@ -30,10 +30,28 @@ internal static class ControlClient
         }
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         var line = JsonSerializer.Serialize(request, ControlJson.Default.ControlRequest) + "\n";
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(line), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(line), cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The master may answer and close before reading (a refused peer): its answer is still there to read.
+        }
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        var answer = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)
-            ?? throw new ProcmanException($"the control socket {path} closed without an answer; is it procman's?", ExitCodes.NotRunning);
+        string? answer;
+        try
+        {
+            answer = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            throw new ProcmanException($"the control socket {path} closed the connection ({ex.Message})", ExitCodes.NotRunning);
+        }
+        if (answer is null)
+        {
+            throw new ProcmanException($"the control socket {path} closed without an answer; is it procman's?", ExitCodes.NotRunning);
+        }
         ControlResponse? response;
         try
         {
@@ -45,7 +63,14 @@ internal static class ControlClient
         }
         if (untilClosed)
         {
-            await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // A reset rather than an orderly close: the master is gone all the same.
+            }
         }
         return response ?? throw new ProcmanException($"the control socket {path} answered null", ExitCodes.NotRunning);
     }

@@ -156,13 +156,15 @@ internal sealed partial class ControlServer : IDisposable
             var (pid, uid) = PeerOf(connection);
             try
             {
+                // The request is read before the peer is judged, so that a refused client is not cut off while
+                // it writes and reads the refusal rather than a broken pipe.
+                var (request, problem) = await ReadRequestAsync(connection).ConfigureAwait(false);
                 if (uid != 0 && uid != _owner)
                 {
                     LogPeerRefused(_logger, pid, uid, _owner);
                     await WriteAsync(connection, ControlResponse.Refused($"permission denied: only root and uid {_owner} may use this control socket")).ConfigureAwait(false);
                     return;
                 }
-                var (request, problem) = await ReadRequestAsync(connection).ConfigureAwait(false);
                 if (request is null)
                 {
                     LogBadRequest(_logger, pid, problem!);

@@ -33,6 +33,6 @@ internal sealed record MasterSnapshot
 
     public required double BootSecondsSum { get; init; }
 
-    /// <summary>The workers in this state (starting, ready, draining).</summary>
+    /// <summary>The workers in this state (one of <see cref="WorkerSnapshot.States"/>).</summary>
     public int CountIn(string state) => Workers.Count(worker => worker.State == state);
 }

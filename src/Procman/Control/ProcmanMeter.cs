@@ -24,7 +24,7 @@ internal sealed class ProcmanMeter : IDisposable
         _control = control;
         _time = time;
         Gauge("procman.workers", "{worker}", "Worker processes by state.",
-            status => new[] { "starting", "ready", "draining" }.Select(state => new Measurement<long>(status.CountIn(state), new KeyValuePair<string, object?>("state", state))));
+            status => WorkerSnapshot.States.Select(state => new Measurement<long>(status.CountIn(state), new KeyValuePair<string, object?>("state", state))));
         Gauge("procman.workers.target", "{worker}", "Worker slots that should have a worker.", status => [new Measurement<long>(status.TargetWorkers)]);
         Counter("procman.worker.restarts", "{restart}", "Workers replaced since the start, by reason.",
             status => status.Restarts.Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("reason", pair.Key))));

@@ -26,7 +26,7 @@ internal static class PrometheusText
         Family(text, "procman_workers_target", "gauge", "The number of worker slots that should have a worker.",
             [("", status.TargetWorkers)]);
         Family(text, "procman_workers", "gauge", "Worker processes by state.",
-            new[] { "starting", "ready", "draining" }, state => ($"state=\"{state}\"", status.CountIn(state)));
+            WorkerSnapshot.States, state => ($"state=\"{state}\"", status.CountIn(state)));
         Family(text, "procman_worker_restarts_total", "counter", "Workers replaced since the start, by reason.",
             status.Restarts.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToArray(), pair => ($"reason=\"{pair.Key}\"", pair.Value));
         Family(text, "procman_reloads_total", "counter", "Reloads since the start, by result.",

@@ -12,7 +12,10 @@ internal sealed record WorkerSnapshot
 
     public required int Generation { get; init; }
 
-    /// <summary>starting, ready or draining.</summary>
+    /// <summary>The values of <see cref="State"/>: ready includes a worker still serving while its replacement starts.</summary>
+    public static readonly IReadOnlyList<string> States = ["starting", "ready", "draining", "killing", "stopping"];
+
+    /// <summary>One of <see cref="States"/>.</summary>
     public required string State { get; init; }
 
     public required double UptimeSeconds { get; init; }
