@@ -54,8 +54,6 @@ internal static class GunicornCompatibility
         Ignored("suppress_ragged_eofs", ["--suppress-ragged-eofs"], SettingType.Boolean, "Python-only"),
         Ignored("do_handshake_on_connect", ["--do-handshake-on-connect"], SettingType.Boolean, "Python-only"),
         Ignored("ciphers", ["--ciphers"], SettingType.Text, "Kestrel uses the system's TLS cipher policy"),
-        Ignored("http_protocols", ["--http-protocols"], SettingType.Text, "not supported yet; the app's own Kestrel protocols apply"),
-        Ignored("http2_cleartext", ["--http2-cleartext"], SettingType.Text, "not supported yet; the app's own Kestrel protocols apply"),
         Ignored("http2_max_concurrent_streams", ["--http2-max-concurrent-streams"], SettingType.Text, "not supported yet; Kestrel's HTTP/2 limits apply"),
         Ignored("http2_initial_window_size", ["--http2-initial-window-size"], SettingType.Text, "not supported yet; Kestrel's HTTP/2 limits apply"),
         Ignored("http2_max_frame_size", ["--http2-max-frame-size"], SettingType.Text, "not supported yet; Kestrel's HTTP/2 limits apply"),
@@ -77,9 +75,7 @@ internal static class GunicornCompatibility
         Ignored("dirty_timeout", ["--dirty-timeout"], SettingType.Text, "procman has no dirty arbiters (a pool for long Python tasks)"),
         Ignored("dirty_threads", ["--dirty-threads"], SettingType.Text, "procman has no dirty arbiters (a pool for long Python tasks)"),
         Ignored("dirty_graceful_timeout", ["--dirty-graceful-timeout"], SettingType.Text, "procman has no dirty arbiters (a pool for long Python tasks)"),
-        Ignored("control_socket", ["--control-socket"], SettingType.Text, "procman has no control socket; it is controlled by signals (HUP reload, TERM stop)"),
-        Ignored("control_socket_mode", ["--control-socket-mode"], SettingType.Text, "procman has no control socket; it is controlled by signals (HUP reload, TERM stop)"),
-        Ignored("control_socket_disable", ["--no-control-socket"], SettingType.Boolean, "procman has no control socket; it is controlled by signals (HUP reload, TERM stop)"),
+        Ignored("control_socket_mode", ["--control-socket-mode"], SettingType.Text, "procman's control socket is always mode 0600, and only root and procman's own user may use it"),
     ];
 
     private static readonly Dictionary<string, SettingDefinition> IgnoredByName = IgnoredSettings.ToDictionary(setting => setting.Name, StringComparer.Ordinal);

@@ -46,7 +46,7 @@ public sealed class ArbiterControlTests
         Assert.Equal(200, snapshot.RequestsPerSecond);
         Assert.Equal(500, snapshot.Requests);
         Assert.Equal(4, snapshot.KeepAliveConnections);
-        Assert.Null(snapshot.GcHeapBytes);
+        Assert.Equal(0, snapshot.GcHeapBytes);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public sealed class ArbiterControlTests
     {
         var arbiter = CreateRunning(workers: 1);
 
-        arbiter.Exit(_launcher.Launched[0], 134);
+        arbiter.Handle(new ArbiterEvent.WorkerExited(_launcher.Launched[0].Key, WorkerExit.Killed(6), []));
 
         var status = Status(arbiter);
         Assert.Equal(1, status.Restarts[RestartReason.Crash]);

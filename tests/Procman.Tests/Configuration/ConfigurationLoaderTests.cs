@@ -193,7 +193,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
         var error = Assert.Throws<ProcmanException>(() => Load(new FakeEnvironment(), ["-c", path]));
 
-        Assert.Equal($"{path}:2: the file is not UTF-8 (byte 0xE9); save it as UTF-8, as Python and Gunicorn read it", error.Message);
+        Assert.Equal($"{path}:2:17: the file is not valid UTF-8 (byte 0xE9 at offset 28); save the file as UTF-8", error.Message);
     }
 
     [Fact]
