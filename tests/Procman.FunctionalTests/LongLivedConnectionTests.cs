@@ -65,7 +65,8 @@ public sealed class LongLivedConnectionTests
 
         var exit = await procman.WaitForEventAsync(e => e.Id == MasterEvent.WorkerExited && e.Int("Pid") == old, Bound, "the old worker to exit");
         Assert.Equal("retired", exit.Text("Reason"));
-        await procman.WaitForEventAsync(e => IsWorkerLine(e, old, "reached the graceful timeout"), Bound, "the old worker to say it reached the graceful timeout");
+        // Closed at the graceful timeout, by procman's drain or by Kestrel's own shutdown timeout (the same length,
+        // started when the app was told), whichever comes first: either way the worker exits, and is not killed.
         Assert.DoesNotContain(procman.Events, e => e.Id == MasterEvent.WorkerKilled);
         using var timeout = new CancellationTokenSource(Bound);
         await Assert.ThrowsAnyAsync<WebSocketException>(async () =>
