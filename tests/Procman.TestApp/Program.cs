@@ -18,6 +18,8 @@ var app = builder.Build();
 
 app.MapGet("/", () => "ok\n");
 
+app.MapGet("/env", (string name) => Environment.GetEnvironmentVariable(name) ?? "(unset)");
+
 app.MapGet("/pid", () => Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
 app.MapGet("/slow", async (int ms) =>

@@ -18,7 +18,7 @@ internal sealed partial class Arbiter
                 break;
             case MasterSignal.Hup:
                 LogSignal(signal.Display(), "reload");
-                BeginReload();
+                RequestReload();
                 break;
             case MasterSignal.Ttin:
                 LogSignal(signal.Display(), "add a worker");
@@ -92,6 +92,16 @@ internal sealed partial class Arbiter
             }
             worker.Handle.Terminate();
         }
+    }
+
+    /// <summary>A reload asked for from outside; counted, so that an observer sees even one that is refused.</summary>
+    private void RequestReload()
+    {
+        if (_stop is null)
+        {
+            _reloadRequests++;
+        }
+        BeginReload();
     }
 
     private void BeginReload()

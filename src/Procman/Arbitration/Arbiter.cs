@@ -32,6 +32,7 @@ internal sealed partial class Arbiter
     private readonly IProcessMetrics _metrics;
     private readonly IDumpWriter? _dumps;
     private readonly Action _reopenLogs;
+    private readonly IArbiterObserver? _observer;
     private readonly ILogger<Arbiter> _logger;
 
     private readonly Dictionary<long, Worker> _workers = [];
@@ -49,6 +50,7 @@ internal sealed partial class Arbiter
     private DateTimeOffset _lastMemorySample;
     private DateTimeOffset _lastShare;
     private int? _lastShareTotal;
+    private int _reloadRequests;
 
     public Arbiter(
         IWorkerPlans plans,
@@ -58,7 +60,8 @@ internal sealed partial class Arbiter
         IProcessMetrics? metrics = null,
         IDumpWriter? dumps = null,
         Action? reopenLogs = null,
-        Random? random = null)
+        Random? random = null,
+        IArbiterObserver? observer = null)
     {
         _plans = plans;
         _events = events;
@@ -67,6 +70,7 @@ internal sealed partial class Arbiter
         _metrics = metrics ?? new ProcMetrics();
         _dumps = dumps;
         _reopenLogs = reopenLogs ?? (() => { });
+        _observer = observer;
         _restarts = new RestartPolicy(time);
         _recycling = new RecyclePolicy(random ?? Random.Shared);
         ResetSlots(plans.Current.Options.Workers);
@@ -106,6 +110,7 @@ internal sealed partial class Arbiter
         {
             Spawn(slot, _currentGeneration, _plans.Current);
         }
+        Publish();
     }
 
     /// <summary>Handles one event.</summary>
@@ -130,9 +135,10 @@ internal sealed partial class Arbiter
                 break;
             case ArbiterEvent.ReloadRequested reload:
                 LogReloadRequested(reload.Reason);
-                BeginReload();
+                RequestReload();
                 break;
         }
+        Publish();
     }
 
     private void OnMessage(Worker worker, WorkerMessage message)

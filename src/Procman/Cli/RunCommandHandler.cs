@@ -7,6 +7,7 @@ using Procman.Listeners;
 using Procman.Logging;
 using Procman.Master;
 using Procman.Signals;
+using Procman.Systemd;
 using Procman.Workers;
 using Serilog.Extensions.Logging;
 using ILogger = Microsoft.Extensions.Logging.ILogger;
@@ -97,7 +98,8 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         }
 
         using var plans = new WorkerPlans(options, listeners, () => Reload(request, configFile), events.Writer, environment, loggers);
-        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), new ProcMetrics(), new DiagnosticsDumpWriter(time), logging.Reopen);
+        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), new ProcMetrics(), new DiagnosticsDumpWriter(time), logging.Reopen,
+            observer: SystemdNotifications.FromEnvironment(environment, time, loggers.CreateLogger<SystemdNotifications>()));
         using var watcher = options.Reload ? new ReloadWatcher(options.App.Path, options.ReloadExtraFiles, events.Writer, time) : null;
         await arbiter.RunAsync(CancellationToken.None);
         // Listeners bound by reloads are the plans'; the first set is disposed by its using.
