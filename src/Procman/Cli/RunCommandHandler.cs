@@ -77,7 +77,10 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         using var pidFile = options.PidFile is { } pidPath ? PidFile.Create(pidPath) : null;
         Native.Libc.SetThreadName(options.ProcName ?? "procman");
 
-        using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask, options.ReusePort);
+        var activated = SocketActivation.Adopt(environment, Environment.ProcessId);
+        var bindsConfigured = activated.Count == 0 || loaded.Values.SourceOf(Settings.Bind) != "default";
+        options = WithActivation(options, bindsConfigured);
+        using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask, options.ReusePort, activated);
         var events = Channel.CreateUnbounded<ArbiterEvent>(new UnboundedChannelOptions { SingleReader = true });
         using var signals = new SignalListener(events.Writer);
 
@@ -88,6 +91,13 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         {
             LogConfigurationWarning(logger, warning);
         }
+        if (activated.Count > 0)
+        {
+            LogSocketActivation(
+                logger,
+                string.Join(", ", activated.Select(listener => listener.Display)),
+                bindsConfigured ? "each serves the configured bind at its address, and procman binds the others" : "they are the binds (none configured)");
+        }
         foreach (var listener in listeners.Listeners)
         {
             LogListening(logger, listener.Display, listener.PerSlot ? "a SO_REUSEPORT socket per worker" : "one shared accept queue", Environment.ProcessId);
@@ -97,7 +107,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
             }
         }
 
-        using var plans = new WorkerPlans(options, listeners, () => Reload(request, configFile), events.Writer, environment, loggers);
+        using var plans = new WorkerPlans(options, listeners, () => WithActivation(Reload(request, configFile), bindsConfigured), events.Writer, environment, loggers);
         var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), new ProcMetrics(), new DiagnosticsDumpWriter(time), logging.Reopen,
             observer: SystemdNotifications.FromEnvironment(environment, time, loggers.CreateLogger<SystemdNotifications>()));
         using var watcher = options.Reload ? new ReloadWatcher(options.App.Path, options.ReloadExtraFiles, events.Writer, time) : null;
@@ -127,6 +137,10 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         }
         return options with { App = app };
     }
+
+    /// <summary>With sockets from systemd and no bind configured, procman binds nothing itself: the default address would only be in the way.</summary>
+    private static ProcmanOptions WithActivation(ProcmanOptions options, bool bindsConfigured)
+        => bindsConfigured ? options : options with { Binds = [] };
 
     /// <summary>The configuration read again for a reload; the command line is the one procman started with.</summary>
     private ProcmanOptions Reload(RunRequest request, string? configFile)
@@ -158,6 +172,9 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
 
     [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Listening at {Address}, {Queue} (master pid {MasterPid})")]
     private static partial void LogListening(ILogger logger, string address, string queue, int masterPid);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Information, Message = "Socket activation: adopted {Sockets} from systemd; {Use}")]
+    private static partial void LogSocketActivation(ILogger logger, string sockets, string use);
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Stopped")]
     private static partial void LogStopped(ILogger logger);

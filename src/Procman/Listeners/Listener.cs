@@ -20,12 +20,13 @@ internal sealed class Listener : IDisposable
 
     private readonly Dictionary<int, Socket> _slotSockets = [];
 
-    private Listener(BindAddress address, Socket socket, string display, bool perSlot)
+    private Listener(BindAddress address, Socket socket, string display, bool perSlot, int? activatedFd = null)
     {
         Address = address;
         Socket = socket;
         Display = display;
         PerSlot = perSlot;
+        ActivatedFd = activatedFd;
     }
 
     public BindAddress Address { get; }
@@ -42,10 +43,15 @@ internal sealed class Listener : IDisposable
     /// <summary>Whether each worker slot has a socket of its own on this address.</summary>
     public bool PerSlot { get; }
 
+    /// <summary>For a socket systemd passed (socket activation): its fd. Such a socket outlives every reload.</summary>
+    public int? ActivatedFd { get; }
+
     /// <summary>The shared socket's fd, inheritable for the whole run.</summary>
     public int Fd => FdOf(Socket);
 
     public static Listener Shared(BindAddress address, Socket socket, string display) => new(address, socket, display, perSlot: false);
+
+    public static Listener Activated(BindAddress address, Socket socket, string display, int fd) => new(address, socket, display, perSlot: false, fd);
 
     public static Listener PerSlotAnchor(BindAddress address, Socket anchor, string display) => new(address, anchor, display, perSlot: true);
 

@@ -39,7 +39,11 @@ internal sealed class ProcmanHost : IAsyncDisposable
     /// it listens on 127.0.0.1:0.
     /// </summary>
     /// <param name="interruptsIgnored">Start it with SIGINT and SIGQUIT ignored, as a shell starts a background job.</param>
-    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null, bool interruptsIgnored = false)
+    /// <param name="wrapper">
+    /// A command that execs procman (systemd-socket-activate, unshare): procman is started as its last arguments,
+    /// and gets no default bind.
+    /// </param>
+    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null, bool interruptsIgnored = false, IReadOnlyList<string>? wrapper = null)
     {
         var start = new ProcessStartInfo(Paths.DotnetHost)
         {
@@ -53,7 +57,7 @@ internal sealed class ProcmanHost : IAsyncDisposable
         start.ArgumentList.Add("run");
         start.ArgumentList.Add(app);
         var list = arguments.ToList();
-        if (!list.Contains("-b") && !list.Contains("--bind") && !list.Contains("-c"))
+        if (wrapper is null && !list.Contains("-b") && !list.Contains("--bind") && !list.Contains("-c"))
         {
             start.ArgumentList.Add("-b");
             start.ArgumentList.Add("127.0.0.1:0");
@@ -86,6 +90,15 @@ internal sealed class ProcmanHost : IAsyncDisposable
             start.ArgumentList.Insert(0, "trap '' INT QUIT; exec \"$0\" \"$@\"");
             start.ArgumentList.Insert(0, "-c");
             start.FileName = "/bin/sh";
+        }
+        if (wrapper is not null)
+        {
+            start.ArgumentList.Insert(0, start.FileName);
+            for (var i = wrapper.Count - 1; i > 0; i--)
+            {
+                start.ArgumentList.Insert(0, wrapper[i]);
+            }
+            start.FileName = wrapper[0];
         }
         var process = Process.Start(start)!;
         process.StandardInput.Close();
@@ -154,6 +167,16 @@ internal sealed class ProcmanHost : IAsyncDisposable
 
     public Task<MasterEvent> WaitForEventAsync(Func<MasterEvent, bool> predicate, TimeSpan timeout, string what)
         => WaitForAsync(() => Events.FirstOrDefault(predicate), timeout, what);
+
+    /// <summary>Waits for a line of output that is not a master event (a wrapper's, a worker's) containing <paramref name="text"/>.</summary>
+    public Task<string> WaitForOutputAsync(string text, TimeSpan timeout)
+        => WaitForAsync(() =>
+        {
+            lock (_lock)
+            {
+                return _lines.FirstOrDefault(line => line.Contains(text, StringComparison.Ordinal));
+            }
+        }, timeout, $"output containing '{text}'");
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
