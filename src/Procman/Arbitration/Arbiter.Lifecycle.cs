@@ -65,11 +65,24 @@ internal sealed partial class Arbiter
         }
         var bound = quick ? QuickStopBound : Options.GracefulTimeout;
         LogStopping(quick ? "quick" : "graceful", _workers.Count, bound.TotalSeconds);
-        TerminateAll(bound);
+        if (quick)
+        {
+            TerminateAll(bound);
+        }
+        else
+        {
+            TerminateAll(bound + KillMargin, drainWithin: bound);
+        }
     }
 
-    /// <summary>Tells every worker to stop, to be killed if still there after <paramref name="killAfter"/>; a nearer deadline stands.</summary>
-    private void TerminateAll(TimeSpan killAfter)
+    /// <summary>
+    /// Tells every worker to stop, to be killed if still there after <paramref name="killAfter"/>; a nearer deadline
+    /// stands. With <paramref name="drainWithin"/> (a graceful stop) the workers drain as in a reload: a plain
+    /// SIGTERM makes Kestrel close idle keep-alive connections under clients about to use them, while a drain
+    /// lets each finish its request and closes it after the response. Under socket activation the connections
+    /// arriving meanwhile wait in the kernel's queue for the next procman, so a restart refuses nothing.
+    /// </summary>
+    private void TerminateAll(TimeSpan killAfter, TimeSpan? drainWithin = null)
     {
         var killAt = _time.GetUtcNow() + killAfter;
         foreach (var worker in _workers.Values.ToArray())
@@ -79,6 +92,11 @@ internal sealed partial class Arbiter
             {
                 case WorkerState.Draining draining:
                     Transition(worker, draining with { Deadline = deadline }, "procman is stopping");
+                    if (drainWithin is not null)
+                    {
+                        // Already draining: it exits once its connections are done.
+                        continue;
+                    }
                     break;
                 case WorkerState.Killing killing when killing.Deadline is not null:
                     Transition(worker, killing with { Deadline = deadline }, "procman is stopping");
@@ -88,6 +106,11 @@ internal sealed partial class Arbiter
                     continue;
                 default:
                     Transition(worker, new WorkerState.Stopping(deadline), "procman is stopping");
+                    if (drainWithin is { } drain)
+                    {
+                        worker.Handle.Drain(drain);
+                        continue;
+                    }
                     break;
             }
             worker.Handle.Terminate();

@@ -40,7 +40,7 @@ internal sealed partial class Arbiter
             ArbiterPhase.Booting or ArbiterPhase.Reloading => _workers.Values
                 .Where(w => w.State is WorkerState.Starting)
                 .Select(w => (DateTimeOffset?)(w.StartedAt + Options.BootTimeout)),
-            ArbiterPhase.Stopping => _workers.Values.Select(w => w.State.KillAt + KillMargin),
+            ArbiterPhase.Stopping => _workers.Values.Select(w => w.State.KillAt),
             _ => [],
         };
         return bounds.Max();
