@@ -21,9 +21,12 @@ internal sealed class ProcmanHost : IAsyncDisposable
     private readonly Task _stderr;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ProcmanHost(Process process)
+    private readonly bool _ownPidNamespace;
+
+    private ProcmanHost(Process process, bool ownPidNamespace)
     {
         _process = process;
+        _ownPidNamespace = ownPidNamespace;
         _stdout = PumpAsync(process.StandardOutput);
         _stderr = PumpAsync(process.StandardError);
     }
@@ -43,7 +46,11 @@ internal sealed class ProcmanHost : IAsyncDisposable
     /// A command that execs procman (systemd-socket-activate, unshare): procman is started as its last arguments,
     /// and gets no default bind.
     /// </param>
-    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null, bool interruptsIgnored = false, IReadOnlyList<string>? wrapper = null)
+    /// <param name="ownPidNamespace">
+    /// The wrapper starts procman in a PID namespace of its own: the pids in its events are that namespace's, never
+    /// to be signalled from here; disposing kills the namespace's init (the wrapper's child), which ends them all.
+    /// </param>
+    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null, bool interruptsIgnored = false, IReadOnlyList<string>? wrapper = null, bool ownPidNamespace = false)
     {
         var start = new ProcessStartInfo(Paths.DotnetHost)
         {
@@ -102,7 +109,7 @@ internal sealed class ProcmanHost : IAsyncDisposable
         }
         var process = Process.Start(start)!;
         process.StandardInput.Close();
-        return new ProcmanHost(process);
+        return new ProcmanHost(process, ownPidNamespace);
     }
 
     /// <summary>Starts procman and waits until it listens and <paramref name="workers"/> workers are ready.</summary>
@@ -215,6 +222,11 @@ internal sealed class ProcmanHost : IAsyncDisposable
             workers = [.. _workerPids];
         }
         var children = _process.HasExited ? [] : ProcessTable.ChildrenOf(Pid);
+        // A namespace's init first: killing it kills every process in its namespace.
+        foreach (var child in _ownPidNamespace ? children : [])
+        {
+            Native.Kill(child, Native.SigKill);
+        }
         if (!_process.HasExited)
         {
             Native.Kill(Pid, Native.SigKill);
@@ -273,7 +285,7 @@ internal sealed class ProcmanHost : IAsyncDisposable
                 if (parsed is not null)
                 {
                     _events.Add(parsed);
-                    if (parsed.Id == MasterEvent.WorkerStarted)
+                    if (parsed.Id == MasterEvent.WorkerStarted && !_ownPidNamespace)
                     {
                         _workerPids.Add(parsed.Int("Pid"));
                     }
