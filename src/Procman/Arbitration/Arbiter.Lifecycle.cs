@@ -8,6 +8,9 @@ internal sealed partial class Arbiter
     {
         switch (signal)
         {
+            case MasterSignal.Term when _stop is null && _shutdownAt is null && Options.ShutdownDelay > TimeSpan.Zero:
+                BeginShutdownDelay();
+                break;
             case MasterSignal.Term:
                 LogSignal(signal.Display(), "graceful stop");
                 BeginStop(quick: false, ExitCodes.Success, error: null);
@@ -57,6 +60,7 @@ internal sealed partial class Arbiter
             return;
         }
         _stop = new Stop(quick, exitCode, error);
+        _shutdownAt = null;
         _pendingRespawns.Clear();
         if (_reload is not null)
         {

@@ -15,6 +15,7 @@ internal sealed partial class Arbiter
         var current = _workers.Values.Where(w => w.Generation == _currentGeneration && w.State.IsServing).ToArray();
         var healthy = _workers.Values.Count(w => w.State.IsServing && now - w.LastHeartbeat < HealthyWithin);
         var phase = _stop is not null ? ArbiterPhase.Stopping
+            : _shutdownAt is not null ? ArbiterPhase.ShutdownDelay
             : !_booted ? ArbiterPhase.Booting
             : _reload is not null ? ArbiterPhase.Reloading
             : ArbiterPhase.Serving;
@@ -41,6 +42,7 @@ internal sealed partial class Arbiter
                 .Where(w => w.State is WorkerState.Starting)
                 .Select(w => (DateTimeOffset?)(w.StartedAt + Options.BootTimeout)),
             ArbiterPhase.Stopping => _workers.Values.Select(w => w.State.KillAt),
+            ArbiterPhase.ShutdownDelay => [_shutdownAt + Options.GracefulTimeout + KillMargin],
             _ => [],
         };
         return bounds.Max();

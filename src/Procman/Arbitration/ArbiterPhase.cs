@@ -12,6 +12,12 @@ internal enum ArbiterPhase
     /// <summary>Serving while a new generation of workers starts.</summary>
     Reloading,
 
+    /// <summary>
+    /// SIGTERM arrived and shutdown_delay runs: still serving and accepting, but no longer to be sent new traffic (a
+    /// readiness probe reports not ready); the graceful stop follows.
+    /// </summary>
+    ShutdownDelay,
+
     /// <summary>Stopping: the workers are draining or being stopped, and procman exits when they are gone.</summary>
     Stopping,
 }

@@ -79,7 +79,7 @@ internal sealed partial class SystemdNotifications(
         }
 
         var lines = new List<string>();
-        if (status.Phase == ArbiterPhase.Stopping && !_stopping)
+        if (status.Phase is ArbiterPhase.Stopping or ArbiterPhase.ShutdownDelay && !_stopping)
         {
             _stopping = true;
             lines.Add("STOPPING=1");
@@ -102,7 +102,7 @@ internal sealed partial class SystemdNotifications(
             lines.Add("STATUS=" + text);
         }
 
-        if (status.Phase is ArbiterPhase.Booting or ArbiterPhase.Reloading or ArbiterPhase.Stopping
+        if (status.Phase is not ArbiterPhase.Serving
             && status.Deadline is { } deadline && (_extendedTo is not { } extended || deadline + ExtendMargin > extended + TimeSpan.FromSeconds(1)))
         {
             _extendedTo = deadline + ExtendMargin;
@@ -133,6 +133,7 @@ internal sealed partial class SystemdNotifications(
         ArbiterPhase.Reloading => $"{status.Ready}/{status.Target} workers ready, generation {status.Generation}, " +
             $"reload in progress: {status.ReloadReady}/{status.ReloadTarget} of generation {status.ReloadGeneration} ready",
         ArbiterPhase.Stopping => $"stopping: {status.Workers} worker(s) left",
+        ArbiterPhase.ShutdownDelay => $"shutdown delay: {status.Ready}/{status.Target} workers still serving, then a graceful stop",
         _ => $"{status.Ready}/{status.Target} workers ready, generation {status.Generation}",
     };
 
