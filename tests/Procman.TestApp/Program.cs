@@ -98,6 +98,21 @@ app.MapGet("/sse", async (HttpContext context, IHostApplicationLifetime lifetime
 
 app.MapGet("/protocol", (HttpContext context) => context.Request.Protocol + "\n");
 
+app.MapGet("/env", (string name) => Environment.GetEnvironmentVariable(name) ?? "(unset)");
+
+// Leaves an orphan behind: a shell starts a sleep in the background and exits at once, so the sleep is
+// re-parented to the nearest subreaper or to PID 1, which must reap it when it exits.
+app.MapGet("/orphan", (int ms) =>
+{
+    var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true };
+    start.ArgumentList.Add("-c");
+    start.ArgumentList.Add($"sleep {ms / 1000.0:0.###} >/dev/null & echo $!");
+    using var shell = System.Diagnostics.Process.Start(start)!;
+    var orphan = shell.StandardOutput.ReadLine();
+    shell.WaitForExit();
+    return orphan;
+});
+
 app.MapGet("/pid", () => Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
 app.MapGet("/slow", async (int ms) =>

@@ -15,6 +15,7 @@ internal sealed partial class Arbiter
     private void OnTick()
     {
         var now = _time.GetUtcNow();
+        EndShutdownDelayIfDue(now);
         foreach (var (slot, due) in _pendingRespawns.Where(pair => pair.Value <= now).ToArray())
         {
             _pendingRespawns.Remove(slot);

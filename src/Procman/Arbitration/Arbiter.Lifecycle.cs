@@ -8,6 +8,9 @@ internal sealed partial class Arbiter
     {
         switch (signal)
         {
+            case MasterSignal.Term when _stop is null && _shutdownAt is null && Options.ShutdownDelay > TimeSpan.Zero:
+                BeginShutdownDelay();
+                break;
             case MasterSignal.Term:
                 LogSignal(signal.Display(), "graceful stop");
                 BeginStop(quick: false, ExitCodes.Success, error: null);
@@ -18,7 +21,7 @@ internal sealed partial class Arbiter
                 break;
             case MasterSignal.Hup:
                 LogSignal(signal.Display(), "reload");
-                BeginReload();
+                RequestReload();
                 break;
             case MasterSignal.Ttin:
                 LogSignal(signal.Display(), "add a worker");
@@ -57,6 +60,7 @@ internal sealed partial class Arbiter
             return;
         }
         _stop = new Stop(quick, exitCode, error);
+        _shutdownAt = null;
         SettleReloadWaiters(int.MaxValue, Procman.Control.ControlResponse.Refused("procman is stopping"));
         _pendingRespawns.Clear();
         if (_reload is not null)
@@ -66,11 +70,24 @@ internal sealed partial class Arbiter
         }
         var bound = quick ? QuickStopBound : Options.GracefulTimeout;
         LogStopping(quick ? "quick" : "graceful", _workers.Count, bound.TotalSeconds);
-        TerminateAll(bound);
+        if (quick)
+        {
+            TerminateAll(bound);
+        }
+        else
+        {
+            TerminateAll(bound + KillMargin, drainWithin: bound);
+        }
     }
 
-    /// <summary>Tells every worker to stop, to be killed if still there after <paramref name="killAfter"/>; a nearer deadline stands.</summary>
-    private void TerminateAll(TimeSpan killAfter)
+    /// <summary>
+    /// Tells every worker to stop, to be killed if still there after <paramref name="killAfter"/>; a nearer deadline
+    /// stands. With <paramref name="drainWithin"/> (a graceful stop) the workers drain as in a reload: a plain
+    /// SIGTERM makes Kestrel close idle keep-alive connections under clients about to use them, while a drain
+    /// lets each finish its request and closes it after the response. Under socket activation the connections
+    /// arriving meanwhile wait in the kernel's queue for the next procman, so a restart refuses nothing.
+    /// </summary>
+    private void TerminateAll(TimeSpan killAfter, TimeSpan? drainWithin = null)
     {
         var killAt = _time.GetUtcNow() + killAfter;
         foreach (var worker in _workers.Values.ToArray())
@@ -80,6 +97,11 @@ internal sealed partial class Arbiter
             {
                 case WorkerState.Draining draining:
                     Transition(worker, draining with { Deadline = deadline }, "procman is stopping");
+                    if (drainWithin is not null)
+                    {
+                        // Already draining: it exits once its connections are done.
+                        continue;
+                    }
                     break;
                 case WorkerState.Killing killing when killing.Deadline is not null:
                     Transition(worker, killing with { Deadline = deadline }, "procman is stopping");
@@ -89,10 +111,25 @@ internal sealed partial class Arbiter
                     continue;
                 default:
                     Transition(worker, new WorkerState.Stopping(deadline), "procman is stopping");
+                    if (drainWithin is { } drain)
+                    {
+                        worker.Handle.Drain(drain);
+                        continue;
+                    }
                     break;
             }
             worker.Handle.Terminate();
         }
+    }
+
+    /// <summary>A reload asked for from outside; counted, so that an observer sees even one that is refused.</summary>
+    private void RequestReload()
+    {
+        if (_stop is null)
+        {
+            _reloadRequests++;
+        }
+        BeginReload();
     }
 
     private void BeginReload()

@@ -32,6 +32,7 @@ internal sealed partial class Arbiter
     private readonly IProcessMetrics _metrics;
     private readonly IWorkerDiagnostics? _diagnostics;
     private readonly Action _reopenLogs;
+    private readonly IArbiterObserver? _observer;
     private readonly ILogger<Arbiter> _logger;
 
     private readonly Dictionary<long, Worker> _workers = [];
@@ -52,6 +53,7 @@ internal sealed partial class Arbiter
     private DateTimeOffset _lastMemorySample;
     private DateTimeOffset _lastShare;
     private int? _lastShareTotal;
+    private int _reloadRequests;
 
     public Arbiter(
         IWorkerPlans plans,
@@ -61,7 +63,8 @@ internal sealed partial class Arbiter
         IProcessMetrics? metrics = null,
         IWorkerDiagnostics? diagnostics = null,
         Action? reopenLogs = null,
-        Random? random = null)
+        Random? random = null,
+        IArbiterObserver? observer = null)
     {
         _plans = plans;
         _events = events;
@@ -70,6 +73,7 @@ internal sealed partial class Arbiter
         _metrics = metrics ?? new ProcMetrics();
         _diagnostics = diagnostics;
         _reopenLogs = reopenLogs ?? (() => { });
+        _observer = observer;
         _restarts = new RestartPolicy(time);
         _recycling = new RecyclePolicy(random ?? Random.Shared);
         ResetSlots(plans.Current.Options.Workers);
@@ -110,6 +114,7 @@ internal sealed partial class Arbiter
         {
             Spawn(slot, _currentGeneration, _plans.Current);
         }
+        Publish();
     }
 
     /// <summary>Handles one event.</summary>
@@ -137,9 +142,10 @@ internal sealed partial class Arbiter
                 break;
             case ArbiterEvent.ReloadRequested reload:
                 LogReloadRequested(reload.Reason);
-                BeginReload();
+                RequestReload();
                 break;
         }
+        Publish();
     }
 
     private void OnMessage(Worker worker, WorkerMessage message)

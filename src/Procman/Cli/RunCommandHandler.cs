@@ -9,6 +9,7 @@ using Procman.Logging;
 using Procman.Master;
 using Procman.Native;
 using Procman.Signals;
+using Procman.Systemd;
 using Procman.Workers;
 using Serilog.Extensions.Logging;
 using ILogger = Microsoft.Extensions.Logging.ILogger;
@@ -83,7 +84,10 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         Native.Libc.SetThreadName(options.ProcName ?? "procman");
 
         InheritedDescriptors.Seal(options.Binds, environment);
-        using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask, options.ReusePort);
+        var activated = SocketActivation.Adopt(environment, Environment.ProcessId);
+        var bindsConfigured = activated.Count == 0 || loaded.Values.SourceOf(Settings.Bind) != "default";
+        options = WithActivation(options, bindsConfigured);
+        using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask, options.ReusePort, activated);
         var events = Channel.CreateUnbounded<ArbiterEvent>(new UnboundedChannelOptions { SingleReader = true });
         using var signals = new SignalListener(events.Writer);
 
@@ -94,6 +98,13 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         {
             LogConfigurationWarning(logger, warning);
         }
+        if (activated.Count > 0)
+        {
+            LogSocketActivation(
+                logger,
+                string.Join(", ", activated.Select(listener => listener.Display)),
+                bindsConfigured ? "each serves the configured bind at its address, and procman binds the others" : "they are the binds (none configured)");
+        }
         foreach (var listener in listeners.Listeners)
         {
             LogListening(logger, listener.Display, listener.PerSlot ? "a SO_REUSEPORT socket per worker" : "one shared accept queue", Environment.ProcessId);
@@ -103,10 +114,11 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
             }
         }
 
-        using var plans = new WorkerPlans(options, listeners, () => Reload(request, configFile), events.Writer, environment, loggers);
+        using var plans = new WorkerPlans(options, listeners, () => WithActivation(Reload(request, configFile), bindsConfigured), events.Writer, environment, loggers);
         var metrics = new ProcMetrics();
         var diagnostics = new WorkerDiagnostics(time);
-        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), metrics, diagnostics, logging.Reopen);
+        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), metrics, diagnostics, logging.Reopen,
+            observer: SystemdNotifications.FromEnvironment(environment, time, loggers.CreateLogger<SystemdNotifications>()));
 
         // Read at start only, like the listeners' addresses: a reload changes neither.
         var master = new MasterControl(events.Writer, metrics, diagnostics);
@@ -154,6 +166,10 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         return options with { App = app };
     }
 
+    /// <summary>With sockets from systemd and no bind configured, procman binds nothing itself: the default address would only be in the way.</summary>
+    private static ProcmanOptions WithActivation(ProcmanOptions options, bool bindsConfigured)
+        => bindsConfigured ? options : options with { Binds = [] };
+
     /// <summary>The configuration read again for a reload; the command line is the one procman started with.</summary>
     private ProcmanOptions Reload(RunRequest request, string? configFile)
     {
@@ -184,6 +200,9 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
 
     [LoggerMessage(EventId = 50, Level = LogLevel.Information, Message = "Listening at {Address}, {Queue} (master pid {MasterPid})")]
     private static partial void LogListening(ILogger logger, string address, string queue, int masterPid);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Information, Message = "Socket activation: adopted {Sockets} from systemd; {Use}")]
+    private static partial void LogSocketActivation(ILogger logger, string sockets, string use);
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Stopped")]
     private static partial void LogStopped(ILogger logger);

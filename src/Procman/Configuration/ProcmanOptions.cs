@@ -16,6 +16,9 @@ internal sealed record ProcmanOptions
 
     public TimeSpan GracefulTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long procman keeps serving after SIGTERM before its graceful stop begins.</summary>
+    public TimeSpan ShutdownDelay { get; init; }
+
     /// <summary>Heartbeat timeout; <see cref="TimeSpan.Zero"/> means off.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -118,6 +121,7 @@ internal sealed record ProcmanOptions
         Backlog = values.Get<int>(Settings.Backlog),
         ReusePort = values.Get<bool>(Settings.ReusePort),
         GracefulTimeout = Seconds(values, Settings.GracefulTimeout),
+        ShutdownDelay = Seconds(values, Settings.ShutdownDelay),
         Timeout = Seconds(values, Settings.Timeout),
         BootTimeout = Seconds(values, Settings.BootTimeout),
         DumpDirectory = At((string?)values[Settings.DumpDir]),

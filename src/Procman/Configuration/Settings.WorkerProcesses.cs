@@ -6,6 +6,7 @@ internal static partial class Settings
 {
     public const string Workers = "workers";
     public const string GracefulTimeout = "graceful_timeout";
+    public const string ShutdownDelay = "shutdown_delay";
     public const string Timeout = "timeout";
     public const string BootTimeout = "boot_timeout";
     public const string MaxRequests = "max_requests";
@@ -42,6 +43,19 @@ internal static partial class Settings
             Default = () => 30.0,
             DefaultText = "30",
             Validate = value => Positive((double)value, GracefulTimeout),
+        },
+        new()
+        {
+            Name = ShutdownDelay,
+            Type = SettingType.Number,
+            Section = "Worker processes",
+            Flags = ["--shutdown-delay"],
+            ValueName = "SECONDS",
+            Help = "After SIGTERM, keep serving and accepting this long before the graceful stop begins: the time a load balancer " +
+                "(a Kubernetes Service) takes to stop sending new connections. A second SIGTERM, or SIGINT, stops at once.",
+            Default = _ => 0.0,
+            DefaultText = "0",
+            Validate = value => (double)value >= 0 ? null : "shutdown_delay must be 0 or more seconds",
         },
         new()
         {

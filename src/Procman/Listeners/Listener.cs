@@ -23,13 +23,14 @@ internal sealed class Listener : IDisposable
 
     private readonly FileIdentity? _socketFile;
 
-    private Listener(BindAddress address, Socket socket, string display, bool perSlot, FileIdentity? socketFile = null)
+    private Listener(BindAddress address, Socket socket, string display, bool perSlot, FileIdentity? socketFile = null, int? activatedFd = null)
     {
         Address = address;
         Socket = socket;
         Display = display;
         PerSlot = perSlot;
         _socketFile = socketFile;
+        ActivatedFd = activatedFd;
     }
 
     public BindAddress Address { get; }
@@ -46,6 +47,9 @@ internal sealed class Listener : IDisposable
     /// <summary>Whether each worker slot has a socket of its own on this address.</summary>
     public bool PerSlot { get; }
 
+    /// <summary>For a socket systemd passed (socket activation): its fd. Such a socket outlives every reload.</summary>
+    public int? ActivatedFd { get; }
+
     /// <summary>The shared socket's fd, inheritable for the whole run.</summary>
     public int Fd => FdOf(Socket);
 
@@ -59,6 +63,8 @@ internal sealed class Listener : IDisposable
     /// socket still accepts, but no client can reach it by its path any more.
     /// </summary>
     public bool SocketFileIntact => _socketFile is not { } created || Address is not BindAddress.Unix unix || FileIdentity.Of(unix.Path) == created;
+
+    public static Listener Activated(BindAddress address, Socket socket, string display, int fd) => new(address, socket, display, perSlot: false, activatedFd: fd);
 
     public static Listener PerSlotAnchor(BindAddress address, Socket anchor, string display) => new(address, anchor, display, perSlot: true);
 

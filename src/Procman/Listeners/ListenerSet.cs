@@ -9,17 +9,26 @@ namespace Procman.Listeners;
 internal sealed class ListenerSet : IDisposable
 {
     private readonly List<Listener> _listeners;
+    private readonly IReadOnlyList<Listener> _activated;
 
-    private ListenerSet(List<Listener> listeners) => _listeners = listeners;
+    private ListenerSet(List<Listener> listeners, IReadOnlyList<Listener> activated)
+    {
+        _listeners = listeners;
+        _activated = activated;
+    }
 
     public IReadOnlyList<Listener> Listeners => _listeners;
 
     /// <summary>Binds every address, or none: on failure the ones already bound are closed again.</summary>
     /// <param name="umask">Applied while unix socket files are created, so that it sets their permissions.</param>
     /// <param name="reusePort">Give each worker slot a socket of its own on every TCP address.</param>
+    /// <param name="activated">
+    /// Sockets systemd passed: an address that matches one is served on it instead of being bound, and every one of
+    /// them is served whether an address matches it or not, in this set and in every set a reload makes from it.
+    /// </param>
     /// <exception cref="ProcmanException">An address could not be bound; the message says which and why.</exception>
-    public static ListenerSet Bind(IEnumerable<BindAddress> addresses, int backlog, int umask, bool reusePort)
-        => new ListenerSet([]).Rebind(addresses, backlog, umask, reusePort);
+    public static ListenerSet Bind(IEnumerable<BindAddress> addresses, int backlog, int umask, bool reusePort, IReadOnlyList<Listener>? activated = null)
+        => new ListenerSet([], activated ?? []).Rebind(addresses, backlog, umask, reusePort);
 
     /// <summary>
     /// The listeners for a new set of addresses (a reload): those this set already has are shared, not bound
@@ -34,6 +43,14 @@ internal sealed class ListenerSet : IDisposable
         {
             foreach (var address in addresses)
             {
+                if (_activated.FirstOrDefault(activated => Matches(activated, address)) is { } passed)
+                {
+                    if (!listeners.Contains(passed))
+                    {
+                        listeners.Add(passed);
+                    }
+                    continue;
+                }
                 if (_listeners.FirstOrDefault(existing => existing.Address == address && existing.SocketFileIntact) is { } kept)
                 {
                     if (kept.PerSlot != (reusePort && address is BindAddress.Tcp))
@@ -66,12 +83,34 @@ internal sealed class ListenerSet : IDisposable
                     Libc.SetInheritable(listener.Fd, inheritable: true);
                 }
             }
-            return new ListenerSet(listeners);
+            listeners.AddRange(_activated.Where(activated => !listeners.Contains(activated)));
+            return new ListenerSet(listeners, _activated);
         }
         catch
         {
             fresh.ForEach(listener => listener.Dispose());
             throw;
+        }
+    }
+
+    /// <summary>Whether a configured address names the socket systemd passed: same IP and port, same path, or its fd.</summary>
+    private static bool Matches(Listener activated, BindAddress address) => (address, activated.Socket.LocalEndPoint) switch
+    {
+        (BindAddress.FileDescriptor fd, _) => fd.Fd == activated.ActivatedFd,
+        (BindAddress.Unix unix, UnixDomainSocketEndPoint bound) => unix.Path == bound.ToString(),
+        (BindAddress.Tcp tcp, IPEndPoint bound) => tcp.Port != 0 && tcp.Port == bound.Port && TryResolve(tcp) is { } ip && ip.Equals(bound.Address),
+        _ => false,
+    };
+
+    private static IPAddress? TryResolve(BindAddress.Tcp address)
+    {
+        try
+        {
+            return Resolve(address);
+        }
+        catch (ProcmanException)
+        {
+            return null;
         }
     }
 

@@ -7,6 +7,7 @@ using Procman.Configuration;
 using Procman.Listeners;
 using Procman.Native;
 using Procman.Protocol;
+using Procman.Systemd;
 
 namespace Procman.Workers;
 
@@ -102,7 +103,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         {
             LogAddressVariablesIgnored(string.Join(", ", ignored), string.Join(", ", _listeners.Listeners.Select(l => l.Display)));
         }
-        foreach (var name in AddressVariables)
+        foreach (var name in AddressVariables.Concat(SystemdEnvironment.MasterOnly))
         {
             environment.Remove(name);
         }

@@ -17,4 +17,17 @@ internal static partial class Native
     private static partial int KillNative(int pid, int signal);
 
     public static bool Kill(int pid, int signal) => KillNative(pid, signal) == 0;
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int Fcntl(int fd, int command, int argument);
+
+    /// <summary>Sets or clears FD_CLOEXEC: while cleared, every process started inherits the fd.</summary>
+    public static void SetInheritable(int fd, bool inheritable)
+    {
+        const int GetFdFlags = 1;
+        const int SetFdFlags = 2;
+        const int CloseOnExec = 1;
+        var flags = Fcntl(fd, GetFdFlags, 0);
+        Fcntl(fd, SetFdFlags, inheritable ? flags & ~CloseOnExec : flags | CloseOnExec);
+    }
 }

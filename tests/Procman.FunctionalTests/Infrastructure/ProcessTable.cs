@@ -28,6 +28,25 @@ internal static class ProcessTable
         return children;
     }
 
+    /// <summary>The children of a process that have exited and were never reaped.</summary>
+    public static IReadOnlyList<int> ZombieChildrenOf(int parent)
+        => [.. Directory.EnumerateDirectories("/proc")
+            .Select(directory => int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && ReadStat(pid) is { State: 'Z' } stat && stat.ParentPid == parent)];
+
+    /// <summary>The process's command name (comm), or null when it is gone.</summary>
+    public static string? CommandOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// What a process that does not react is doing, for a test's failure message: its state and signal masks, and
     /// each thread's name, state and kernel wait channel.

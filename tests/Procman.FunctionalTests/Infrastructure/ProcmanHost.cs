@@ -21,9 +21,12 @@ internal sealed class ProcmanHost : IAsyncDisposable
     private readonly Task _stderr;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ProcmanHost(Process process)
+    private readonly bool _ownPidNamespace;
+
+    private ProcmanHost(Process process, bool ownPidNamespace)
     {
         _process = process;
+        _ownPidNamespace = ownPidNamespace;
         _stdout = PumpAsync(process.StandardOutput);
         _stderr = PumpAsync(process.StandardError);
     }
@@ -40,7 +43,15 @@ internal sealed class ProcmanHost : IAsyncDisposable
     /// </summary>
     /// <param name="interruptsIgnored">Start it with SIGINT and SIGQUIT ignored, as a shell starts a background job.</param>
     /// <param name="shellSetup">bash commands run before procman is exec'd in their place, such as redirections it inherits.</param>
-    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null, bool interruptsIgnored = false, string? shellSetup = null)
+    /// <param name="wrapper">
+    /// A command that execs procman (systemd-socket-activate, unshare): procman is started as its last arguments,
+    /// and gets no default bind.
+    /// </param>
+    /// <param name="ownPidNamespace">
+    /// The wrapper starts procman in a PID namespace of its own: the pids in its events are that namespace's, never
+    /// to be signalled from here; disposing kills the namespace's init (the wrapper's child), which ends them all.
+    /// </param>
+    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null, bool interruptsIgnored = false, string? shellSetup = null, IReadOnlyList<string>? wrapper = null, bool ownPidNamespace = false)
     {
         var start = new ProcessStartInfo(Paths.DotnetHost)
         {
@@ -54,7 +65,7 @@ internal sealed class ProcmanHost : IAsyncDisposable
         start.ArgumentList.Add("run");
         start.ArgumentList.Add(app);
         var list = arguments.ToList();
-        if (!list.Contains("-b") && !list.Contains("--bind") && !list.Contains("-c"))
+        if (wrapper is null && !list.Contains("-b") && !list.Contains("--bind") && !list.Contains("-c"))
         {
             start.ArgumentList.Add("-b");
             start.ArgumentList.Add("127.0.0.1:0");
@@ -91,9 +102,18 @@ internal sealed class ProcmanHost : IAsyncDisposable
             start.ArgumentList.Insert(0, "-c");
             start.FileName = "/bin/bash";
         }
+        if (wrapper is not null)
+        {
+            start.ArgumentList.Insert(0, start.FileName);
+            for (var i = wrapper.Count - 1; i > 0; i--)
+            {
+                start.ArgumentList.Insert(0, wrapper[i]);
+            }
+            start.FileName = wrapper[0];
+        }
         var process = Process.Start(start)!;
         process.StandardInput.Close();
-        return new ProcmanHost(process);
+        return new ProcmanHost(process, ownPidNamespace);
     }
 
     /// <summary>Starts procman and waits until it listens and <paramref name="workers"/> workers are ready.</summary>
@@ -159,6 +179,16 @@ internal sealed class ProcmanHost : IAsyncDisposable
     public Task<MasterEvent> WaitForEventAsync(Func<MasterEvent, bool> predicate, TimeSpan timeout, string what)
         => WaitForAsync(() => Events.FirstOrDefault(predicate), timeout, what);
 
+    /// <summary>Waits for a line of output that is not a master event (a wrapper's, a worker's) containing <paramref name="text"/>.</summary>
+    public Task<string> WaitForOutputAsync(string text, TimeSpan timeout)
+        => WaitForAsync(() =>
+        {
+            lock (_lock)
+            {
+                return _lines.FirstOrDefault(line => line.Contains(text, StringComparison.Ordinal));
+            }
+        }, timeout, $"output containing '{text}'");
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancellation = new CancellationTokenSource(timeout);
@@ -196,6 +226,11 @@ internal sealed class ProcmanHost : IAsyncDisposable
             workers = [.. _workerPids];
         }
         var children = _process.HasExited ? [] : ProcessTable.ChildrenOf(Pid);
+        // A namespace's init first: killing it kills every process in its namespace.
+        foreach (var child in _ownPidNamespace ? children : [])
+        {
+            Native.Kill(child, Native.SigKill);
+        }
         if (!_process.HasExited)
         {
             Native.Kill(Pid, Native.SigKill);
@@ -259,7 +294,7 @@ internal sealed class ProcmanHost : IAsyncDisposable
                 if (parsed is not null)
                 {
                     _events.Add(parsed);
-                    if (parsed.Id == MasterEvent.WorkerStarted)
+                    if (parsed.Id == MasterEvent.WorkerStarted && !_ownPidNamespace)
                     {
                         _workerPids.Add(parsed.Int("Pid"));
                     }

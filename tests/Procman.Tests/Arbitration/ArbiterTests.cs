@@ -241,19 +241,24 @@ public sealed class ArbiterTests
     }
 
     [Fact]
-    public void GracefulStop_TermsEveryWorker_KillsThoseLeftAfterTheGracefulTimeout_AndExitsZero()
+    public void GracefulStop_DrainsEveryWorker_KillsThoseLeftAfterTheGracefulTimeoutAndMargin_AndExitsZero()
     {
-        var arbiter = Create(workers: 2);
+        // No heartbeat timeout: the slow worker must be killed by the stop's deadline, not as hung.
+        var arbiter = Create(workers: 2, timeout: TimeSpan.Zero);
         arbiter.Start();
         var (slow, quick) = (arbiter.Ready(_launcher.Launched[0]), arbiter.Ready(_launcher.Launched[1]));
 
         arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Term));
-        Assert.Equal([HandleAction.Terminate], slow.Actions);
+        Assert.Equal(ArbiterSteps.GracefulDrain, Assert.Single(slow.Sent));
+        Assert.Empty(slow.Actions);
         arbiter.Exit(quick, 0);
-        _time.Advance(TimeSpan.FromSeconds(30));
+        _time.Advance(TimeSpan.FromSeconds(34));
+        arbiter.Handle(new ArbiterEvent.Tick());
+        Assert.Empty(slow.Actions);
+        _time.Advance(TimeSpan.FromSeconds(1));
         arbiter.Handle(new ArbiterEvent.Tick());
 
-        Assert.Equal([HandleAction.Terminate, HandleAction.Kill], slow.Actions);
+        Assert.Equal([HandleAction.Kill], slow.Actions);
         Assert.False(arbiter.IsFinished);
         arbiter.Exit(slow, 137);
         Assert.True(arbiter.IsFinished);

@@ -150,12 +150,15 @@ public sealed class WorkerLifecycleTests
         var starting = _launcher.Launched[1];
 
         arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Term));
-        Assert.Equal(new WorkerState.Stopping(_time.GetUtcNow() + GracefulTimeout), StateOf(arbiter, ready));
-        Assert.Equal(new WorkerState.Stopping(_time.GetUtcNow() + GracefulTimeout), StateOf(arbiter, starting));
+        // Told to drain within the graceful timeout, and killed 5 s after it.
+        var deadline = _time.GetUtcNow() + GracefulTimeout + KillMargin;
+        Assert.Equal(new WorkerState.Stopping(deadline), StateOf(arbiter, ready));
+        Assert.Equal(new WorkerState.Stopping(deadline), StateOf(arbiter, starting));
+        Assert.Equal([new MasterMessage.Drain(GracefulTimeout)], ready.Sent);
 
         arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Int));
         Assert.Equal(new WorkerState.Stopping(_time.GetUtcNow() + TimeSpan.FromSeconds(1)), StateOf(arbiter, ready));
-        Assert.Equal([HandleAction.Terminate, HandleAction.Terminate], ready.Actions);
+        Assert.Equal([HandleAction.Terminate], ready.Actions);
     }
 
     [Fact]
