@@ -53,7 +53,7 @@ internal static partial class Settings
             ValueName = "SECONDS",
             Help = "After SIGTERM, keep serving and accepting this long before the graceful stop begins: the time a load balancer " +
                 "(a Kubernetes Service) takes to stop sending new connections. A second SIGTERM, or SIGINT, stops at once.",
-            Default = _ => 0.0,
+            Default = () => 0.0,
             DefaultText = "0",
             Validate = value => (double)value >= 0 ? null : "shutdown_delay must be 0 or more seconds",
         },

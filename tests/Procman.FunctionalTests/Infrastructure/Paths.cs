@@ -23,8 +23,5 @@ internal static class Paths
 
     public static string HelloApi => Path.Combine(BinRoot, "HelloApi", Configuration, "HelloApi.dll");
 
-    /// <summary>The repository root: artifacts/ sits in it.</summary>
-    public static string RepositoryRoot => Path.GetDirectoryName(Path.GetDirectoryName(BinRoot)!)!;
-
     public static string DotnetHost => Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path ? path : "dotnet";
 }

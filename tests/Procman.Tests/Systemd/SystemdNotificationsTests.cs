@@ -115,7 +115,7 @@ public sealed class SystemdNotificationsTests
         Ticks(arbiter, count: 10);
         Assert.DoesNotContain("WATCHDOG=1", _notifier.Fields);
 
-        arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(_launcher.Launched[0].Key, new WorkerMessage.Heartbeat(0, 0)));
+        arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(_launcher.Launched[0].Key, new WorkerMessage.Heartbeat()));
         Assert.Contains("WATCHDOG=1", _notifier.Fields);
     }
 
@@ -161,7 +161,7 @@ public sealed class SystemdNotificationsTests
         }
         _notifier.Clear();
         // The heartbeat that keeps the first worker healthy.
-        arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(_launcher.Launched[0].Key, new WorkerMessage.Heartbeat(0, 0)));
+        arbiter.Handle(new ArbiterEvent.WorkerMessageReceived(_launcher.Launched[0].Key, new WorkerMessage.Heartbeat()));
         return arbiter;
     }
 
