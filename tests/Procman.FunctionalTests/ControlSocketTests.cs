@@ -159,7 +159,7 @@ public sealed class ControlSocketTests
     }
 
     [Fact]
-    public async Task Dump_WritesTheWorkersDumpFile_AndTheWorkerKeepsServing()
+    public async Task Dump_SummarizesTheWorkersStacks_WritesItsDumpFileOnRequest_AndTheWorkerKeepsServing()
     {
         using var directory = new TempDirectory();
         var socket = directory.Combine("procman.ctl");
@@ -170,8 +170,8 @@ public sealed class ControlSocketTests
         var withoutDirectory = await ProcmanCommand.RunAsync(["dump", "1", "--control-socket", socket]);
         var dump = await ProcmanCommand.RunAsync(["dump", "1", "--dump-dir", dumps, "--control-socket", socket]);
 
-        Assert.Equal(8, withoutDirectory.ExitCode);
-        Assert.Contains("pass --dump-dir DIR", withoutDirectory.Error);
+        Assert.True(withoutDirectory.ExitCode == 0, withoutDirectory.Error);
+        Assert.Matches(@"\d+ threads?: ", withoutDirectory.Output);
         Assert.True(dump.ExitCode == 0, dump.Error);
         var file = Assert.Single(Directory.GetFiles(dumps, "*.dmp"));
         Assert.Contains($"dump written to {file}", dump.Output);

@@ -74,7 +74,7 @@ internal sealed partial class Arbiter
         return new MasterSnapshot
         {
             Pid = Environment.ProcessId,
-            State = _stop is not null ? "stopping" : _reload is not null ? "reloading" : _everReady ? "running" : "starting",
+            State = _stop is not null ? "stopping" : _shutdownAt is not null ? "shutdown-delay" : _reload is not null ? "reloading" : _everReady ? "running" : "starting",
             Generation = _currentGeneration,
             StartedAt = _startedAt,
             UptimeSeconds = (now - _startedAt).TotalSeconds,

@@ -84,6 +84,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         Native.Libc.SetThreadName(options.ProcName ?? "procman");
 
         InheritedDescriptors.Seal(options.Binds, environment);
+        using var reaper = OrphanReaper.StartIfInit();
         var activated = SocketActivation.Adopt(environment, Environment.ProcessId);
         var bindsConfigured = activated.Count == 0 || loaded.Values.SourceOf(Settings.Bind) != "default";
         options = WithActivation(options, bindsConfigured);

@@ -55,7 +55,7 @@ internal static partial class Settings
                 "(a Kubernetes Service) takes to stop sending new connections. A second SIGTERM, or SIGINT, stops at once.",
             Default = () => 0.0,
             DefaultText = "0",
-            Validate = value => (double)value >= 0 ? null : "shutdown_delay must be 0 or more seconds",
+            Validate = value => ZeroOrPositive((double)value, ShutdownDelay),
         },
         new()
         {

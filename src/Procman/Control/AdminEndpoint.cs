@@ -93,12 +93,15 @@ internal sealed partial class AdminEndpoint : IAsyncDisposable
         return new AdminEndpoint(app);
     }
 
-    /// <summary>200 once at least <paramref name="readyWorkers"/> workers are ready; never while stopping.</summary>
+    /// <summary>
+    /// 200 once at least <paramref name="readyWorkers"/> workers are ready; never while stopping, nor during the
+    /// shutdown delay, when the workers still serve but a load balancer must stop sending new clients.
+    /// </summary>
     public static (bool Ready, string Why) Readiness(MasterSnapshot status, int readyWorkers)
     {
         var ready = status.CountIn("ready");
-        return status.State == "stopping"
-            ? (false, "stopping")
+        return status.State is "stopping" or "shutdown-delay"
+            ? (false, status.State)
             : ready >= readyWorkers
                 ? (true, $"ready: {ready} worker(s)")
                 : (false, $"not ready: {ready} worker(s) ready, {readyWorkers} needed");

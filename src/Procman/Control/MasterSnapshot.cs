@@ -8,7 +8,7 @@ internal sealed record MasterSnapshot
 {
     public required int Pid { get; init; }
 
-    /// <summary>starting (no worker was ready yet), running, reloading or stopping.</summary>
+    /// <summary>starting (no worker was ready yet), running, reloading, shutdown-delay (SIGTERM received, still serving for shutdown_delay) or stopping.</summary>
     public required string State { get; init; }
 
     /// <summary>The generation of the workers in force: 0 at start, one more for every completed reload.</summary>

@@ -171,6 +171,14 @@ internal static unsafe partial class PosixSpawn
         };
     }
 
+    /// <summary>Reaps <paramref name="pid"/> if it has exited, without waiting.</summary>
+    public static void ReapIfExited(int pid)
+    {
+        const int NoHang = 1;
+        var info = stackalloc byte[128];
+        _ = WaitId(PidType, pid, info, WaitExited | NoHang);
+    }
+
     private static void Check(int error, string call)
     {
         if (error != 0)

@@ -11,6 +11,11 @@ namespace Procman.Workers;
 /// </summary>
 internal sealed class ChildProcess
 {
+    // The kernel's table of a process's children is process-wide, and so is this list of the ones procman
+    // waits for: the orphan reaper of a PID-1 procman must leave them to their own waiting threads.
+    private static readonly Lock Spawning = new();
+    private static readonly HashSet<int> Waited = [];
+
     private ChildProcess(int id, StreamReader output, StreamReader error)
     {
         Id = id;
@@ -18,7 +23,15 @@ internal sealed class ChildProcess
         StandardError = error;
         var exited = new TaskCompletionSource<WorkerExit>(TaskCreationOptions.RunContinuationsAsynchronously);
         // waitid blocks: one thread per child, for the life of the child.
-        new Thread(() => exited.SetResult(PosixSpawn.Wait(id) is var (code, signal, dumped) ? new WorkerExit(code, signal, dumped) : WorkerExit.Unknown))
+        new Thread(() =>
+        {
+            var exit = PosixSpawn.Wait(id) is var (code, signal, dumped) ? new WorkerExit(code, signal, dumped) : WorkerExit.Unknown;
+            lock (Spawning)
+            {
+                Waited.Remove(id);
+            }
+            exited.SetResult(exit);
+        })
         {
             IsBackground = true,
             Name = "procman wait",
@@ -45,7 +58,11 @@ internal sealed class ChildProcess
         int pid;
         try
         {
-            pid = PosixSpawn.Start(file, arguments, environment, directory, output.Write, error.Write);
+            lock (Spawning)
+            {
+                pid = PosixSpawn.Start(file, arguments, environment, directory, output.Write, error.Write);
+                Waited.Add(pid);
+            }
         }
         catch
         {
@@ -60,6 +77,19 @@ internal sealed class ChildProcess
             Libc.Close(error.Write);
         }
         return new ChildProcess(pid, Reader(output.Read), Reader(error.Read));
+    }
+
+    /// <summary>Whether procman started <paramref name="pid"/> and a thread of its own waits for it.</summary>
+    /// <param name="reap">Called under the same lock when it is not, so that no spawn can slip in between.</param>
+    public static void UnlessWaited(int pid, Action<int> reap)
+    {
+        lock (Spawning)
+        {
+            if (!Waited.Contains(pid))
+            {
+                reap(pid);
+            }
+        }
     }
 
     private static StreamReader Reader(int fd) => new(new AnonymousPipeClientStream(PipeDirection.In, new SafePipeHandle(fd, ownsHandle: true)));

@@ -187,14 +187,14 @@ public sealed class ArbiterControlTests
     }
 
     [Fact]
-    public void Stop_SignalsEveryWorker_AndFailsAReloadThatWaits()
+    public void Stop_DrainsEveryWorker_AndFailsAReloadThatWaits()
     {
         var arbiter = CreateRunning(workers: 1);
         var reload = Send(arbiter, new ControlRequest { Command = ControlRequest.Reload, Wait = true });
 
         Assert.True(Ask(arbiter, new ControlRequest { Command = ControlRequest.Stop }).Ok);
 
-        Assert.Contains(HandleAction.Terminate, _launcher.Launched[0].Actions);
+        Assert.Single(_launcher.Launched[0].Sent.OfType<MasterMessage.Drain>());
         Assert.Equal("procman is stopping", Completed(reload).Error);
         Assert.Equal("stopping", Status(arbiter).State);
     }

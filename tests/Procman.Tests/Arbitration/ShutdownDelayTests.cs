@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Procman.Arbitration;
 using Procman.Configuration;
+using Procman.Control;
 using Procman.Protocol;
 using Procman.Signals;
 
@@ -35,6 +36,22 @@ public sealed class ShutdownDelayTests
     }
 
     [Fact]
+    public void DuringTheDelay_TheStatusSaysSo_AndReadinessFails_WhileTheWorkersServe()
+    {
+        var arbiter = Create(delay: TimeSpan.FromSeconds(5));
+        arbiter.Start();
+        arbiter.Ready(_launcher.Launched[0]);
+        Assert.True(AdminEndpoint.Readiness(Snapshot(arbiter), readyWorkers: 1).Ready);
+
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Term));
+
+        var status = Snapshot(arbiter);
+        Assert.Equal("shutdown-delay", status.State);
+        Assert.Equal(1, status.CountIn("ready"));
+        Assert.Equal((false, "shutdown-delay"), AdminEndpoint.Readiness(status, readyWorkers: 1));
+    }
+
+    [Fact]
     public void CrashDuringTheDelay_IsStillReplaced()
     {
         var arbiter = Create(delay: TimeSpan.FromSeconds(5));
@@ -61,6 +78,14 @@ public sealed class ShutdownDelayTests
 
         Assert.Equal(ArbiterPhase.Stopping, arbiter.Status().Phase);
         Assert.True(worker.Sent.Count + worker.Actions.Count == 1);
+    }
+
+    private static MasterSnapshot Snapshot(Arbiter arbiter)
+    {
+        var reply = new TaskCompletionSource<ControlResponse>();
+        arbiter.Handle(new ArbiterEvent.Control(new ControlRequest { Command = ControlRequest.Status }, reply));
+        Assert.True(reply.Task.Wait(TimeSpan.FromSeconds(10)), "no answer");
+        return reply.Task.Result.Status!;
     }
 
     private Arbiter Create(TimeSpan delay)

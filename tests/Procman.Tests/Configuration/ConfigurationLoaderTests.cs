@@ -118,7 +118,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
 
         Assert.Equal(
             [
-                $"{config}:1: control_socket_mode is ignored: procman has no control socket; it is controlled by signals (HUP reload, TERM stop)",
+                $"{config}:1: control_socket_mode is ignored: procman's control socket is always mode 0600, and only root and procman's own user may use it",
                 $"{config}:2: http2_max_concurrent_streams is ignored: not supported yet; Kestrel's HTTP/2 limits apply",
                 $"{config}:3: dirty_workers is ignored: procman has no dirty arbiters (a pool for long Python tasks)",
                 $"{config}:4: enable_backlog_metric is ignored: statsd metrics are not supported",
