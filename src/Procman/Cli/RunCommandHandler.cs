@@ -115,7 +115,9 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
             }
         }
 
-        using var plans = new WorkerPlans(options, listeners, () => WithActivation(Reload(request, configFile), bindsConfigured), events.Writer, environment, loggers);
+        // Read at start only, like the master's own log: a reload changes neither.
+        var output = new WorkerOutput(options.CaptureOutput, options.LogFormat, loggers.CreateLogger<WorkerOutput>(), logging.Logger, time);
+        using var plans = new WorkerPlans(options, listeners, () => WithActivation(Reload(request, configFile), bindsConfigured), events.Writer, environment, output, loggers);
         var metrics = new ProcMetrics();
         var diagnostics = new WorkerDiagnostics(time);
         var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), metrics, diagnostics, logging.Reopen,

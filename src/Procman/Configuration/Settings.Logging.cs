@@ -36,7 +36,7 @@ internal static partial class Settings
             Section = "Logging",
             Flags = ["--log-format"],
             ValueName = "FORMAT",
-            Help = "The master's log format: text for people, json (compact JSON, one event per line) for machines.",
+            Help = "The log format: text for people, json (compact JSON, one event per line) for machines; with json every line a worker writes is such an event too.",
             Default = () => "text",
             DefaultText = "'text'",
             Validate = value => OneOf((string)value, LogFormats, LogFormat),

@@ -21,10 +21,10 @@ internal sealed partial class WorkerPlans : IWorkerPlans, IDisposable
     private readonly ILogger<WorkerPlans> _logger;
 
     /// <param name="load">Reads the configuration again; throws <see cref="ProcmanException"/> when it is invalid.</param>
-    public WorkerPlans(ProcmanOptions initial, ListenerSet listeners, Func<ProcmanOptions> load, ChannelWriter<ArbiterEvent> events, IEnvironment environment, ILoggerFactory loggers)
+    public WorkerPlans(ProcmanOptions initial, ListenerSet listeners, Func<ProcmanOptions> load, ChannelWriter<ArbiterEvent> events, IEnvironment environment, WorkerOutput output, ILoggerFactory loggers)
     {
         _load = load;
-        _output = new WorkerOutput(initial.CaptureOutput, loggers.CreateLogger<WorkerOutput>());
+        _output = output;
         _events = events;
         _environment = environment;
         _loggers = loggers;

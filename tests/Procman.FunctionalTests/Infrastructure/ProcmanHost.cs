@@ -179,7 +179,7 @@ internal sealed class ProcmanHost : IAsyncDisposable
     public Task<MasterEvent> WaitForEventAsync(Func<MasterEvent, bool> predicate, TimeSpan timeout, string what)
         => WaitForAsync(() => Events.FirstOrDefault(predicate), timeout, what);
 
-    /// <summary>Waits for a line of output that is not a master event (a wrapper's, a worker's) containing <paramref name="text"/>.</summary>
+    /// <summary>Waits for a line of output (a wrapper's, or an event as rendered) containing <paramref name="text"/>.</summary>
     public Task<string> WaitForOutputAsync(string text, TimeSpan timeout)
         => WaitForAsync(() =>
         {
