@@ -9,6 +9,7 @@ namespace Procman.FunctionalTests;
 public sealed class AdminEndpointTests
 {
     private const int AdminListening = 157;
+    private const int ShutdownDelayBegun = 123;
     private static readonly TimeSpan EventBound = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -49,6 +50,27 @@ public sealed class AdminEndpointTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
         Assert.Equal("stopping", (await readiness.Content.ReadAsStringAsync()).Trim());
         Assert.True((await slow).IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public async Task Readyz_Turns503OnSigterm_ForTheShutdownDelay_WhileTheWorkersStillServeNewClients()
+    {
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "--admin-bind", "127.0.0.1:0", "--shutdown-delay", "5");
+        using var admin = await AdminClientAsync(procman);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/readyz")).StatusCode);
+
+        procman.Signal(Native.SigTerm);
+        await procman.WaitForEventsAsync(ShutdownDelayBegun, 1, EventBound);
+
+        using var readiness = await admin.GetAsync("/readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.StatusCode);
+        Assert.Equal("shutdown-delay", (await readiness.Content.ReadAsStringAsync()).Trim());
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/healthz")).StatusCode);
+        // A client the load balancer still sends, on a new connection: served, and the stop has not begun.
+        using var app = procman.CreateClient(keepAlive: false);
+        Assert.Equal("ok\n", await app.GetStringAsync("/"));
+        Assert.DoesNotContain(procman.Events, e => e.Id == MasterEvent.Stopping);
+        Assert.Equal(0, await procman.WaitForExitAsync(EventBound));
     }
 
     [Fact]
