@@ -1123,18 +1123,28 @@ def balance_stall(cfg, conns):
 # ---------------------------------------------------------------------------------------------- main
 
 def scenario_observed(cfg, table):
-    """9. The cost of being watched: wrk alone vs wrk while /metrics is scraped every second and
-       procman status runs in a loop, procman -w 2, alternating."""
-    log("scenario 10: procman -w 2 under keep-alive load, alone vs scraped every second and polled by procman status")
-    sock = os.path.join(RESULTS, "s9.ctl")
+    """10. The cost of being watched: wrk alone vs wrk while /metrics is scraped every second and
+       `procman status` runs every second (as `watch -n 1 procman status` does), procman -w 2, alternating.
+       The master's own CPU is measured in both, apart from the status clients' (each a process of its own)."""
+    log("scenario 10: procman -w 2 under keep-alive load, alone vs scraped and polled by procman status every second")
+    sock = os.path.join(RESULTS, "s10.ctl")
     admin_port = free_port()
-    pm = Procman("s9-procman-w2", 2, args=["--admin-bind", f"127.0.0.1:{admin_port}", "--control-socket", sock])
+    pm = Procman("s10-procman-w2", 2, args=["--admin-bind", f"127.0.0.1:{admin_port}", "--control-socket", sock])
     try:
         start_all([pm])
         warm([pm], cfg.warm)
         alone, watched, scrapes, polls = [], [], [0], [0]
+        master_cpu = {"alone": [], "watched": []}
+        client_cpu = []
+
+        def measured(kind):
+            before = proc_cpu_seconds(pm.master_pid)
+            result = wrk(pm.url + "/", cfg.duration)
+            master_cpu[kind].append((proc_cpu_seconds(pm.master_pid) - before) * 1000 / cfg.duration)
+            return result
+
         for rep in range(cfg.reps):
-            alone.append(wrk(pm.url + "/", cfg.duration))
+            alone.append(measured("alone"))
             stop = threading.Event()
 
             def scrape():
@@ -1145,23 +1155,29 @@ def scenario_observed(cfg, table):
 
             def poll():
                 while not stop.is_set():
+                    before = os.times()
                     subprocess.run(["dotnet", PROCMAN, "status", "--control-socket", sock], stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, timeout=30, check=True)
+                    after = os.times()
+                    client_cpu.append((after.children_user - before.children_user + after.children_system - before.children_system) * 1000)
                     polls[0] += 1
+                    stop.wait(1.0)
 
             watchers = [threading.Thread(target=scrape, daemon=True), threading.Thread(target=poll, daemon=True)]
             for t in watchers:
                 t.start()
-            watched.append(wrk(pm.url + "/", cfg.duration))
+            watched.append(measured("watched"))
             stop.set()
             for t in watchers:
                 t.join(timeout=35)
         a = {k: med([r[k] for r in alone]) for k in ("rps", "p99")}
         w = {k: med([r[k] for r in watched]) for k in ("rps", "p99")}
-        sc = "10 -w 2 watched: /metrics 1/s + procman status loop"
+        sc = "10 -w 2 watched: /metrics and procman status, each every second"
         # Here the "bare app" column is procman unwatched, the "procman" column procman watched.
         table.add(sc, "req/s (unwatched, watched)", fmt(a["rps"]), fmt(w["rps"]), f"**{w['rps'] / a['rps']:.3f}**")
         table.add(sc, "p99 latency (ms)", fmt(a["p99"], 2), fmt(w["p99"], 2), ratio(w["p99"], a["p99"]))
+        table.add(sc, "master CPU under the load (ms per s)", fmt(med(master_cpu["alone"]), 1), fmt(med(master_cpu["watched"]), 1))
+        table.add(sc, "CPU of one procman status client process (ms, median)", "", fmt(med(client_cpu)))
         table.add(sc, "scrapes, status runs (all watched runs)", str(scrapes[0]), str(polls[0]))
     finally:
         stop_all([pm])
@@ -1193,7 +1209,7 @@ def main():
     ap.add_argument("--only", default="1,2,3,4,5,6,9,10",
                     help="comma-separated scenarios to run (5 runs with 2; 9 is health checking's cost); 7 (per-worker runtime tuning, "
                          "several minutes) and 8 (even load across workers: shared queue or reuse_port, balance or not; ~15 minutes) "
-                         "run only when named; 10 (the cost of /metrics scrapes and procman status polls, ~1 minute) is in the default set")
+                         "run only when named; 10 (the cost of /metrics scrapes and procman status runs, each every second, ~1 minute) is in the default set")
     ap.add_argument("--command", default=None, help=argparse.SUPPRESS)
     cfg = ap.parse_args()
     if cfg.quick:
