@@ -133,6 +133,54 @@ def proc_rss_mb(pid):
     return float("nan")
 
 
+def proc_memory_mb(pid):
+    """(RSS, PSS, USS) in MB from /proc/PID/smaps_rollup. RSS counts every shared page (the framework's code) in
+       full in each process; PSS gives each process its fair part of a shared page; USS counts only the pages no
+       other process maps, what ending the process would free."""
+    kb = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            key, _, rest = line.partition(":")
+            if key in ("Rss", "Pss", "Private_Clean", "Private_Dirty"):
+                kb[key] = int(rest.split()[0])
+    return kb["Rss"] / 1024, kb["Pss"] / 1024, (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024
+
+
+def memory_sum_mb(pids):
+    """(RSS, PSS, USS) summed over pids; a process gone meanwhile counts 0."""
+    total = [0.0, 0.0, 0.0]
+    for pid in pids:
+        try:
+            for i, v in enumerate(proc_memory_mb(pid)):
+                total[i] += v
+        except (OSError, KeyError):
+            pass
+    return tuple(total)
+
+
+class PssSampler(threading.Thread):
+    """Samples the summed PSS of a master and all its children every 100 ms (old and new workers during a
+       reload); keeps the peak."""
+
+    def __init__(self, pm):
+        super().__init__(daemon=True)
+        self.pm = pm
+        self.peak = self.sample()
+        self.stop_flag = threading.Event()
+
+    def sample(self):
+        return memory_sum_mb([self.pm.master_pid] + self.pm.worker_pids())[1]
+
+    def run(self):
+        while not self.stop_flag.wait(0.1):
+            self.peak = max(self.peak, self.sample())
+
+    def finish(self):
+        self.stop_flag.set()
+        self.join(5)
+        return self.peak
+
+
 def proc_threads(pid):
     """(number of threads, number of '.NET Server GC' threads): the second is 0 under workstation GC."""
     n = gc = 0
@@ -571,6 +619,10 @@ def scenario_workers(cfg, table):
                         load_wall[(s, mode)] += time.time() - w0
                         max_rss[s] = max(max_rss[s], proc_rss_mb(s.master_pid))
 
+        # PSS and USS once all load is over: (workers, master) per procman, the process itself for the bare app.
+        after_load = {pm: (memory_sum_mb(pm.worker_pids()), memory_sum_mb([pm.master_pid])) for pm in pms}
+        after_load[bare] = memory_sum_mb([bare.proc.pid])
+
         for mode, _ in modes:
             b = med([r["rps"] for r in res[(bare, mode)]])
             bp99 = med([r["p99"] for r in res[(bare, mode)]])
@@ -602,23 +654,36 @@ def scenario_workers(cfg, table):
             table.add(sc, "RSS of app processes, idle after load (MB)", fmt(bare_rss, 1),
                       f"{worker_rss[pm]:.1f} ({pm.workers} worker(s)) + {idle_rss[pm]:.1f} master",
                       ratio(worker_rss[pm] + idle_rss[pm], bare_rss))
+            for i, name in ((1, "PSS"), (2, "USS")):
+                workers_mem, master_mem = after_load[pm][0][i], after_load[pm][1][i]
+                table.add(sc, f"{name} of app processes, idle after load (MB)", fmt(after_load[bare][i], 1),
+                          f"{workers_mem:.1f} ({pm.workers} worker(s)) + {master_mem:.1f} master",
+                          ratio(workers_mem + master_mem, after_load[bare][i]))
     finally:
         stop_all(servers)
 
 
 def scenario_reload(cfg, table):
-    """3. SIGHUP to the master under keep-alive load."""
-    log("scenario 3: reload (SIGHUP) under keep-alive load, procman -w 2")
+    """3. SIGHUP to the master under keep-alive load, next to a steady run of the same master and length
+       (no reload) and a bare-app run."""
+    log("scenario 3: reload (SIGHUP) under keep-alive load, procman -w 2, against a steady run of the same length")
     bare, pm = Bare("s3-bare"), Procman("s3-procman-w2", 2)
     servers = [bare, pm]
     try:
         start_all(servers)
         warm(servers, cfg.warm, "/whoami", LUA)
         d = cfg.reload_duration
-        bare_res, pm_res = [], []
+        bare_res, steady_res, pm_res, steady_pss, peak_pss = [], [], [], [], []
         for rep in range(cfg.reps_reload):
             bare_res.append(wrk(bare.url + "/whoami", d, lua=LUA))
+            sampler = PssSampler(pm)
+            sampler.start()
+            steady_res.append(wrk(pm.url + "/whoami", d, lua=LUA))
+            steady_pss.append(sampler.finish())
+            sampler = PssSampler(pm)
+            sampler.start()
             r = reload_under_load(pm, d, conns=50)
+            peak_pss.append(sampler.finish())
             pm_res.append(r)
             log(f"  reload {rep + 1}: errors {r['errors']} non-2xx {r['non2xx']}, new workers ready after "
                 f"{r['t_ready']:.2f} s, old ones gone after {r['t_retired']:.2f} s")
@@ -633,6 +698,15 @@ def scenario_reload(cfg, table):
         table.add(sc, "p99 latency (ms)", fmt(med([r["p99"] for r in bare_res]), 2),
                   fmt(med([r["p99"] for r in pm_res]), 2),
                   ratio(med([r["p99"] for r in pm_res]), med([r["p99"] for r in bare_res])))
+        # Here the "bare app" column is the same master's steady run, the ratio reload / steady per repetition.
+        rps_ratio = med([r["rps"] / s_["rps"] for r, s_ in zip(pm_res, steady_res)])
+        p99_ratio = med([r["p99"] / s_["p99"] for r, s_ in zip(pm_res, steady_res)])
+        table.add(sc, "req/s, steady run vs reload run (goal ≥ 0.9)", fmt(med([r["rps"] for r in steady_res])), fmt(p),
+                  f"**{rps_ratio:.2f}**")
+        table.add(sc, "p99 latency (ms), steady run vs reload run (goal ≤ 2×)", fmt(med([r["p99"] for r in steady_res]), 2),
+                  fmt(med([r["p99"] for r in pm_res]), 2), f"**{p99_ratio:.2f}**")
+        table.add(sc, "PSS of master + workers (MB): steady peak vs peak during the reload", fmt(med(steady_pss), 1),
+                  fmt(med(peak_pss), 1), ratio(med(peak_pss), med(steady_pss)))
         table.add(sc, "SIGHUP → all new workers ready (event 31), s", "–",
                   f"{med(t_ready):.2f} (max {max(t_ready):.2f})")
         table.add(sc, "SIGHUP → last old worker exited (event 4), s", "–",
