@@ -7,6 +7,19 @@ public sealed class ControlSocketTests
 {
     private static readonly TimeSpan EventBound = TimeSpan.FromSeconds(60);
 
+    [Theory]
+    [InlineData("dump", "x")]
+    [InlineData("dump", "0")]
+    [InlineData("recycle", "-1")]
+    [InlineData("recycle", "two")]
+    public async Task ASlotThatIsNoSlot_IsOneLineNamingIt_ExitTwo(string command, string slot)
+    {
+        var result = await ProcmanCommand.RunAsync([command, slot, "--control-socket", "/nonexistent/procman.ctl"]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"procman: error: '{slot}' is not a worker slot; use a slot number procman status shows, such as 1; run 'procman {command} --help' for usage", result.Error.Trim());
+    }
+
     [Fact]
     public async Task Status_AsTextAndJson_ListsTheMastersChildren()
     {

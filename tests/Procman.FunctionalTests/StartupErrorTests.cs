@@ -60,7 +60,7 @@ public sealed class StartupErrorTests
     [InlineData(new[] { "-b", "localhost:http" }, "invalid --bind 'localhost:http': bind address 'localhost:http' has an invalid port 'http'; use a number from 0 to 65535")]
     [InlineData(new[] { "--http2-cleartext", "upgrade" }, "http2_cleartext = 'upgrade' needs the HTTP/1.1 'Upgrade: h2c' mechanism, which Kestrel does not implement; use 'prior-knowledge'")]
     [InlineData(new[] { "--http-protocols", "h3" }, "procman does not serve HTTP/3 (QUIC)")]
-    [InlineData(new[] { "--no-such-flag" }, "Unrecognized command or argument '--no-such-flag'.")]
+    [InlineData(new[] { "--no-such-flag" }, "Unrecognized command or argument '--no-such-flag'; run 'procman run --help' for usage")]
     [InlineData(new[] { "--error-logfile", "/nonexistent-procman-dir/procman.log" }, "errorlog '/nonexistent-procman-dir/procman.log' is in a directory that does not exist")]
     [InlineData(new[] { "--access-logfile", "/tmp" }, "accesslog '/tmp' is a directory; give a file path")]
     [InlineData(new[] { "--pid", "/nonexistent-procman-dir/procman.pid" }, "pidfile '/nonexistent-procman-dir/procman.pid' is in a directory that does not exist")]

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Procman.Configuration;
 using Procman.Control;
@@ -69,7 +70,7 @@ internal static class ControlCommands
 
     private static Command Recycle(ControlCommandHandler handler)
     {
-        var slot = new Argument<int?>("SLOT") { Description = "The worker's slot (procman status lists them).", Arity = ArgumentArity.ZeroOrOne };
+        var slot = new Argument<int?>("SLOT") { Description = "The worker's slot (procman status lists them).", Arity = ArgumentArity.ZeroOrOne, CustomParser = result => ParseSlot(result) };
         var all = new Option<bool>("--all") { Description = "Recycle every worker, one after the other." };
         var (command, target) = Declare("recycle", "Replace a worker with a fresh one, overlapped as max_requests does: the old one retires once its replacement is ready.");
         command.Arguments.Add(slot);
@@ -87,6 +88,22 @@ internal static class ControlCommands
         return command;
     }
 
+    /// <summary>A slot as procman status shows it; anything else is one line saying so, as every other bad value is.</summary>
+    private static int? ParseSlot(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+        if (text is null)
+        {
+            return null;
+        }
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var slot) || slot < 1)
+        {
+            result.AddError($"'{text}' is not a worker slot; use a slot number procman status shows, such as 1");
+            return null;
+        }
+        return slot;
+    }
+
     private static Command Stop(ControlCommandHandler handler)
     {
         var quick = new Option<bool>("--quick") { Description = "Quick stop (as SIGINT): workers get a second, not graceful_timeout." };
@@ -101,7 +118,7 @@ internal static class ControlCommands
 
     private static Command Dump(ControlCommandHandler handler)
     {
-        var slot = new Argument<int>("SLOT") { Description = "The worker's slot (procman status lists them)." };
+        var slot = new Argument<int>("SLOT") { Description = "The worker's slot (procman status lists them).", CustomParser = result => ParseSlot(result) ?? 0 };
         var directory = new Option<string?>("--dump-dir") { Description = "Also write a dump file of the worker here (read it with dotnet-dump analyze).", HelpName = "DIR" };
         var (command, target) = Declare("dump", "Show what a worker's threads are doing, without stopping it.");
         command.Arguments.Add(slot);

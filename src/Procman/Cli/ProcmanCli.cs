@@ -25,7 +25,8 @@ internal static class ProcmanCli
         if (result.Errors.Count > 0 && result.Action is not HelpAction)
         {
             var command = result.CommandResult.Command.Name;
-            await Console.Error.WriteLineAsync($"procman: error: {result.Errors[0].Message} Run 'procman {(command == root.Name ? "" : command + " ")}--help' for usage.");
+            var message = result.Errors[0].Message.TrimEnd('.');
+            await Console.Error.WriteLineAsync($"procman: error: {message}; run 'procman {(command == root.Name ? "" : command + " ")}--help' for usage");
             return ExitCodes.UsageError;
         }
         // procman's own SignalListener answers SIGINT and SIGTERM through the arbiter, which ends with exit 0
