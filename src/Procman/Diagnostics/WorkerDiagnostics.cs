@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Diagnostics.NETCore.Client;
 using Procman.Arbitration;
+using Procman.Native;
 
 namespace Procman.Diagnostics;
 
@@ -15,6 +16,8 @@ namespace Procman.Diagnostics;
 /// master does not attach to the worker itself: it is the worker's parent, and the stops of a traced child
 /// would reach the master's own process bookkeeping as if the child had changed state. A worker that does not
 /// answer (stopped, or started with DOTNET_EnableDiagnostics=0) gives no stacks; the caller bounds the wait.
+/// createdump runs as the worker's user: for a worker that switched to another user (procman's user setting), the
+/// master creates the dump file first and gives it to that user, so dump_dir need not be writable by it.
 /// </remarks>
 internal sealed class WorkerDiagnostics(TimeProvider time) : IWorkerDiagnostics
 {
@@ -32,6 +35,7 @@ internal sealed class WorkerDiagnostics(TimeProvider time) : IWorkerDiagnostics
                     $"worker {slot} (pid {pid}) was {reason}.\nRead the dump with: dotnet-dump analyze {path}, then clrstack -all, threadpool, syncblk\n",
                     cancellationToken).ConfigureAwait(false);
             }
+            GiveToWorker(pid, path);
             // A normal dump holds every thread's stack and enough of the runtime to walk managed frames,
             // without the whole heap: it stays small and quick to write.
             await new DiagnosticsClient(pid).WriteDumpAsync(DumpType.Normal, path, logDumpGeneration: false, cancellationToken).ConfigureAwait(false);
@@ -51,5 +55,33 @@ internal sealed class WorkerDiagnostics(TimeProvider time) : IWorkerDiagnostics
                 File.Delete(path);
             }
         }
+    }
+
+    /// <summary>Creates the dump file owned by the worker's effective user and group when they are not the master's.</summary>
+    private static void GiveToWorker(int pid, string path)
+    {
+        if (EffectiveIds(pid) is not var (user, group) || (user == Libc.GetEffectiveUserId() && group == Libc.GetEffectiveGroupId()))
+        {
+            return;
+        }
+        using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite });
+        Libc.ChangeOwner(file.SafeFileHandle, path, user, group);
+    }
+
+    /// <summary>The effective uid and gid of a process, from the second column of /proc/PID/status's Uid: and Gid: lines.</summary>
+    private static (uint User, uint Group)? EffectiveIds(int pid)
+    {
+        uint? user = null;
+        uint? group = null;
+        foreach (var line in File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status"))
+        {
+            var fields = line.Split('\t', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length > 2 && uint.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                user = fields[0] == "Uid:" ? id : user;
+                group = fields[0] == "Gid:" ? id : group;
+            }
+        }
+        return user is { } u && group is { } g ? (u, g) : null;
     }
 }
