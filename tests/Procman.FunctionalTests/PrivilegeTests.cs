@@ -134,6 +134,27 @@ public sealed class PrivilegeTests
     }
 
     [Fact]
+    public async Task AHungWorkerRunningAsNobody_GetsItsStacksRead_AndItsDumpKept_BeforeItIsKilled()
+    {
+        using var dumps = new TempDirectory();
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "-u", "nobody", "--timeout", "3", "--dump-dir", dumps.Path);
+        var hung = procman.ReadyWorkers().Single();
+        using var client = procman.CreateClient();
+        client.Timeout = Timeout.InfiniteTimeSpan;
+
+        // The answer itself needs the pool: it never comes.
+        using var blocking = new CancellationTokenSource();
+        var block = client.GetAsync("/block?items=300", blocking.Token);
+        await procman.WaitForEventAsync(e => e.Id == MasterEvent.WorkerCrashed && e.Int("Pid") == hung, EventBound, "the hung worker to be killed");
+        await blocking.CancelAsync();
+        await block.ContinueWith(_ => { }, TaskScheduler.Default);
+
+        Assert.Contains("Misbehaviour.BlockForever", procman.Events.Single(e => e.Id == MasterEvent.WorkerStacks).Text("Stacks"));
+        var dump = procman.Events.Single(e => e.Id == MasterEvent.DumpWritten).Text("Path");
+        Assert.True(new FileInfo(dump).Length > 0, $"dump {dump} is empty");
+    }
+
+    [Fact]
     public async Task AWorkerAsNobody_LeavesNoRuntimeFileBehindInTmp_WhenItExits()
     {
         await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "-u", "nobody");
