@@ -253,8 +253,9 @@ internal sealed class ListenerSet : IDisposable
         var created = FileIdentity.Of(address.Path);
         try
         {
-            // As Gunicorn does: the socket file belongs to the workers' user and group, its mode is the umask's.
-            // Owned by them, a socket in a directory they own can be replaced by them, as a deploy script may.
+            // As Gunicorn does: the socket file belongs to the workers' user and group, so the umask's user and group
+            // bits speak of them (umask 007: the workers' group, a proxy in it say, may connect; others may not).
+            // lchown: a symlink put at the path since the bind is changed itself, never what it points to.
             if (owner is not null)
             {
                 Libc.ChangeOwner(address.Path, owner.UserId, owner.GroupId);
