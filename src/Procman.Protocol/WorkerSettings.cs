@@ -75,4 +75,7 @@ public sealed record WorkerSettings
     public long MaxRequests { get; init; }
 
     public int MaxRequestsJitter { get; init; }
+
+    /// <summary>The ids the worker runs as (user, group, initgroups); null keeps procman's own.</summary>
+    public WorkerCredentials? Credentials { get; init; }
 }

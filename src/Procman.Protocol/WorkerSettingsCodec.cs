@@ -39,6 +39,7 @@ public static class WorkerSettingsCodec
         Entry.Of("PROCMAN_PROC_NAME", s => s.ProcName, (s, v) => s with { ProcName = v }, Codecs.Text),
         Entry.Of("PROCMAN_MAX_REQUESTS", s => s.MaxRequests, (s, v) => s with { MaxRequests = v }, Codecs.Long),
         Entry.Of("PROCMAN_MAX_REQUESTS_JITTER", s => s.MaxRequestsJitter, (s, v) => s with { MaxRequestsJitter = v }, Codecs.Int),
+        Entry.Of("PROCMAN_CREDENTIALS", s => s.Credentials, (s, v) => s with { Credentials = v }, Codecs.Credentials),
     ];
 
     /// <summary>Every variable the codec may write, so that an inherited one is cleared before a worker starts and after it has read them.</summary>
@@ -171,6 +172,14 @@ public static class WorkerSettingsCodec
                     .Where(pair => pair.Length == 2)
                     .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.OrdinalIgnoreCase);
                 return true;
+            });
+
+        public static readonly Codec<WorkerCredentials?> Credentials = new(
+            value => value?.Format(),
+            (string text, out WorkerCredentials? value) =>
+            {
+                value = WorkerCredentials.Parse(text);
+                return value is not null;
             });
 
         public static Codec<T?> Optional<T>(Codec<T> inner)

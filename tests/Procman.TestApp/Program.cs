@@ -5,6 +5,7 @@ using System.Text;
 
 // A deliberately misbehaving ASP.NET Core app for procman's process tests. It knows nothing of procman:
 // every behaviour is chosen through its environment or its endpoints.
+Identity.Record("main");
 var bootDelay = int.TryParse(Environment.GetEnvironmentVariable("TESTAPP_BOOT_DELAY_MS"), out var delay) ? delay : 0;
 if (bootDelay > 0)
 {
@@ -111,6 +112,22 @@ app.MapGet("/orphan", (int ms) =>
     var orphan = shell.StandardOutput.ReadLine();
     shell.WaitForExit();
     return orphan;
+});
+
+app.MapGet("/ids", Identity.Current);
+
+// Whether this worker may read a file: "read" or "denied".
+app.MapGet("/read", (string path) =>
+{
+    try
+    {
+        using var _ = File.OpenRead(path);
+        return "read";
+    }
+    catch (UnauthorizedAccessException)
+    {
+        return "denied";
+    }
 });
 
 app.MapGet("/pid", () => Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));

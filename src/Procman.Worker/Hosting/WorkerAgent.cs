@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Procman.Protocol;
 using Procman.Worker.Health;
+using Procman.Worker.Privileges;
 
 namespace Procman.Worker.Hosting;
 
@@ -74,6 +75,8 @@ internal sealed partial class WorkerAgent
         {
             return;
         }
+        // Before anything else the worker does, and so before any of the app's code.
+        CredentialSwitch.Apply(settings.Credentials);
         // Processes the app starts must not mistake themselves for procman workers, nor load procman.
         foreach (var name in WorkerSettingsCodec.Names)
         {

@@ -8,6 +8,7 @@ using Procman.Listeners;
 using Procman.Logging;
 using Procman.Master;
 using Procman.Native;
+using Procman.Privileges;
 using Procman.Signals;
 using Procman.Systemd;
 using Procman.Workers;
@@ -26,6 +27,8 @@ namespace Procman.Cli;
 /// </remarks>
 internal sealed partial class RunCommandHandler(IEnvironment environment, TimeProvider time)
 {
+    private readonly IUserDatabase _users = new SystemUserDatabase();
+
     // Captured before the master moves to chdir: a relative chdir read again on SIGHUP is relative to this.
     private readonly string _startDirectory = Environment.CurrentDirectory;
 
@@ -88,7 +91,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         var activated = SocketActivation.Adopt(environment, Environment.ProcessId);
         var bindsConfigured = activated.Count == 0 || loaded.Values.SourceOf(Settings.Bind) != "default";
         options = WithActivation(options, bindsConfigured);
-        using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask, options.ReusePort, activated);
+        using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask, options.ReusePort, activated, options.Identity?.Credentials);
         var events = Channel.CreateUnbounded<ArbiterEvent>(new UnboundedChannelOptions { SingleReader = true });
         using var signals = new SignalListener(events.Writer);
 
@@ -106,6 +109,10 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
                 string.Join(", ", activated.Select(listener => listener.Display)),
                 bindsConfigured ? "each serves the configured bind at its address, and procman binds the others" : "they are the binds (none configured)");
         }
+        if (options.Identity is { } identity)
+        {
+            LogWorkersIdentity(logger, identity.Description, Libc.GetEffectiveUserId());
+        }
         foreach (var listener in listeners.Listeners)
         {
             LogListening(logger, listener.Display, listener.PerSlot ? "a SO_REUSEPORT socket per worker" : "one shared accept queue", Environment.ProcessId);
@@ -120,13 +127,24 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         using var plans = new WorkerPlans(options, listeners, () => WithActivation(Reload(request, configFile), bindsConfigured), events.Writer, environment, output, loggers);
         var metrics = new ProcMetrics();
         var diagnostics = new WorkerDiagnostics(time);
-        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), metrics, diagnostics, logging.Reopen,
+        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), metrics, diagnostics,
+            () =>
+            {
+                logging.Reopen();
+                plans.PrepareLogReopen();
+            },
             observer: SystemdNotifications.FromEnvironment(environment, time, loggers.CreateLogger<SystemdNotifications>()));
 
         // Read at start only, like the listeners' addresses: a reload changes neither.
         var master = new MasterControl(events.Writer, metrics, diagnostics);
         var controlPath = options.ControlSocketDisabled ? null : ControlSocketPath.Of(options, environment, Libc.GetEffectiveUserId(), Environment.ProcessId);
-        using var control = controlPath is null ? null : ControlServer.Open(controlPath, master, loggers.CreateLogger<ControlServer>());
+        using var control = controlPath is null
+            ? null
+            : ControlServer.Open(
+                controlPath,
+                master,
+                loggers.CreateLogger<ControlServer>(),
+                inRuntimeDirectory: Path.GetDirectoryName(controlPath) == ControlSocketPath.RuntimeDirectory(environment, Libc.GetEffectiveUserId()));
         using var meter = new ProcmanMeter(master, time);
         await using var admin = options.AdminBind is { } adminBind
             ? await AdminEndpoint.StartAsync(adminBind, options.ReadyWorkers, master, logging.Logger, CancellationToken.None)
@@ -166,7 +184,9 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         {
             throw new ProcmanException(runtimeProblem, ExitCodes.AppNotFound);
         }
-        return options with { App = app };
+        // Resolved on every read of the settings: a reload may name another user, and a user deleted since is refused.
+        var identity = WorkerIdentity.Resolve(options.User, options.Group, options.InitGroups, _users, ProcessIds.Current);
+        return options with { App = app, Identity = identity };
     }
 
     /// <summary>With sockets from systemd and no bind configured, procman binds nothing itself: the default address would only be in the way.</summary>
@@ -206,6 +226,9 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
 
     [LoggerMessage(EventId = 122, Level = LogLevel.Information, Message = "Socket activation: adopted {Sockets} from systemd; {Use}")]
     private static partial void LogSocketActivation(ILogger logger, string sockets, string use);
+
+    [LoggerMessage(EventId = 124, Level = LogLevel.Information, Message = "Workers run as {Identity}; the master keeps uid {MasterUid} to bind addresses on reload and to watch the workers")]
+    private static partial void LogWorkersIdentity(ILogger logger, string identity, uint masterUid);
 
     [LoggerMessage(EventId = 51, Level = LogLevel.Information, Message = "Stopped")]
     private static partial void LogStopped(ILogger logger);

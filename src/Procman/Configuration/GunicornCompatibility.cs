@@ -25,7 +25,6 @@ internal static class GunicornCompatibility
         Ignored("sendfile", ["--no-sendfile"], SettingType.Boolean, "Kestrel decides how to send files"),
         Ignored("daemon", ["--daemon", "-D"], SettingType.Boolean, "run procman under systemd or a container runtime instead of daemonizing"),
         Ignored("worker_tmp_dir", ["--worker-tmp-dir"], SettingType.Text, "heartbeats go over the worker's channel, not a temp file"),
-        Ignored("initgroups", ["--initgroups"], SettingType.Boolean, "user switching is not supported"),
         Ignored("tmp_upload_dir", [], SettingType.Text, "Python-only"),
         Ignored("disable_redirect_access_to_syslog", ["--disable-redirect-access-to-syslog"], SettingType.Boolean, "Python-only"),
         Ignored("logger_class", ["--logger-class"], SettingType.Text, "Python-only"),

@@ -86,6 +86,17 @@ internal sealed record ProcmanOptions
 
     public string? ProcName { get; init; }
 
+    /// <summary>user as set: a name or a numeric uid.</summary>
+    public string? User { get; init; }
+
+    /// <summary>group as set: a name or a numeric gid.</summary>
+    public string? Group { get; init; }
+
+    public bool InitGroups { get; init; }
+
+    /// <summary>Who the workers run as, resolved from user, group and initgroups; null keeps procman's own ids.</summary>
+    public Privileges.WorkerIdentity? Identity { get; init; }
+
     public bool Reload { get; init; }
 
     public IReadOnlyList<string> ReloadExtraFiles { get; init; } = [];
@@ -158,6 +169,9 @@ internal sealed record ProcmanOptions
         PidFile = At((string?)values[Settings.PidFile]),
         Umask = values.Get<int>(Settings.Umask),
         ProcName = (string?)values[Settings.ProcName],
+        User = (string?)values[Settings.User],
+        Group = (string?)values[Settings.Group],
+        InitGroups = values.Get<bool>(Settings.InitGroups),
         Reload = values.Get<bool>(Settings.Reload),
         ReloadExtraFiles = values.Get<IReadOnlyList<string>>(Settings.ReloadExtraFiles).Select(path => At(path)!).ToArray(),
         ControlSocket = At((string?)values[Settings.ControlSocket]),

@@ -11,6 +11,7 @@ internal static partial class Settings
     public const string ProcName = "proc_name";
     public const string User = "user";
     public const string Group = "group";
+    public const string InitGroups = "initgroups";
     public const string Reload = "reload";
     public const string ReloadExtraFiles = "reload_extra_files";
 
@@ -89,10 +90,11 @@ internal static partial class Settings
             Flags = ["--user", "-u"],
             ValueName = "USER",
             AllowsNone = true,
-            Help = "Run workers as this user. Not supported yet: run procman itself as that user (systemd User=, docker --user).",
+            // Gunicorn takes a number as well as a name: user = 1000 in a config file.
+            FromInteger = id => id.ToString(CultureInfo.InvariantCulture),
+            Help = "Run every worker as this user (a name or a numeric uid); the master stays root to bind and to watch the workers (docs/privileges.md). Needs procman to start as root.",
             Default = () => null,
-            DefaultText = "None",
-            Validate = _ => "user switching is not supported yet; run procman as the target user instead (systemd User=, docker --user)",
+            DefaultText = "None (the workers run as procman's own user)",
         },
         new()
         {
@@ -102,10 +104,21 @@ internal static partial class Settings
             Flags = ["--group", "-g"],
             ValueName = "GROUP",
             AllowsNone = true,
-            Help = "Run workers as this group. Not supported yet: run procman itself as that group (systemd Group=, docker --user).",
+            // Gunicorn takes a number as well as a name: user = 1000 in a config file.
+            FromInteger = id => id.ToString(CultureInfo.InvariantCulture),
+            Help = "Run every worker as this group (a name or a numeric gid). Needs procman to start as root.",
             Default = () => null,
-            DefaultText = "None",
-            Validate = _ => "group switching is not supported yet; run procman as the target group instead (systemd Group=, docker --user)",
+            DefaultText = "None (the user's primary group, or procman's own without a user)",
+        },
+        new()
+        {
+            Name = InitGroups,
+            Type = SettingType.Boolean,
+            Section = MechanicsSection,
+            Flags = ["--initgroups"],
+            Help = "Give the workers the user's supplementary groups from the group database, as initgroups(3) does; without it they get none. Needs user.",
+            Default = () => false,
+            DefaultText = "False",
         },
         new()
         {

@@ -43,8 +43,13 @@ internal sealed partial class ControlServer : IDisposable
     public string Path { get; }
 
     /// <summary>Binds the socket, or says in one line why it cannot: another procman has it, or the path is not a socket.</summary>
+    /// <param name="inRuntimeDirectory">The path is the default one, in procman's runtime directory, which must be procman's own (<see cref="ControlSocketPath.RuntimeDirectoryProblem"/>).</param>
     /// <exception cref="ProcmanException">The path is taken or cannot be created.</exception>
-    public static ControlServer Open(string path, MasterControl control, ILogger<ControlServer> logger)
+    /// <remarks>
+    /// The socket stays the master's when the workers run as another user (procman's user setting): root-owned, mode
+    /// 0600, served to root and procman's own uid only. The workers' user cannot stop, reload or dump procman.
+    /// </remarks>
+    public static ControlServer Open(string path, MasterControl control, ILogger<ControlServer> logger, bool inRuntimeDirectory = false)
     {
         var owner = Libc.GetEffectiveUserId();
         var directory = System.IO.Path.GetDirectoryName(path)!;
@@ -53,6 +58,11 @@ internal sealed partial class ControlServer : IDisposable
             if (!Directory.Exists(directory))
             {
                 Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            // Checked after creating it too: another user may have created it in between.
+            if (inRuntimeDirectory && ControlSocketPath.RuntimeDirectoryProblem(directory, owner) is { } problem)
+            {
+                throw new ProcmanException(problem, ExitCodes.UsageError);
             }
             RemoveStale(path, logger);
             var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

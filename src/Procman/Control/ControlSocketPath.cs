@@ -40,6 +40,34 @@ internal static class ControlSocketPath
             ? Path.Combine(runtime, "procman")
             : effectiveUser == 0 ? "/run/procman" : $"/tmp/procman-{effectiveUser.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>
+    /// Why the runtime directory cannot hold procman's control socket, or null when it can: it must be a directory
+    /// (not a symlink) owned by <paramref name="effectiveUser"/> that no one else may write. One that another user
+    /// created first (in /tmp anyone can) would let that user replace the socket and answer procman's clients.
+    /// </summary>
+    public static string? RuntimeDirectoryProblem(string directory, uint effectiveUser)
+    {
+        const uint GroupOrOthersWrite = 0b000_010_010;
+        if (Native.FileOwner.Of(directory) is not { } owner)
+        {
+            return null;
+        }
+        var fix = "remove it (procman creates it, mode 0700) or set control_socket elsewhere";
+        if (!owner.IsDirectory)
+        {
+            return $"the runtime directory {directory} is not a directory (a symlink or a file); {fix}";
+        }
+        if (owner.UserId != effectiveUser)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the runtime directory {directory} is owned by uid {owner.UserId}, not by procman's uid {effectiveUser}; {fix}");
+        }
+        if ((owner.Permissions & GroupOrOthersWrite) != 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"the runtime directory {directory} is writable by its group or by others (mode {Convert.ToString(owner.Permissions, 8)}); {fix}");
+        }
+        return null;
+    }
+
     /// <summary>The master pid in a pid-named socket's file name, or null for another name.</summary>
     public static int? PidOf(string path)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Diagnostics.NETCore.Client;
 using Procman.Arbitration;
+using Procman.Native;
 
 namespace Procman.Diagnostics;
 
@@ -15,6 +16,9 @@ namespace Procman.Diagnostics;
 /// master does not attach to the worker itself: it is the worker's parent, and the stops of a traced child
 /// would reach the master's own process bookkeeping as if the child had changed state. A worker that does not
 /// answer (stopped, or started with DOTNET_EnableDiagnostics=0) gives no stacks; the caller bounds the wait.
+/// createdump runs as the worker's user: for a worker that switched to another user (procman's user setting), it
+/// writes into a directory of its own in TMPDIR that the master gives it, and the master moves the dump from there
+/// to dump_dir, which that user need neither reach nor write.
 /// </remarks>
 internal sealed class WorkerDiagnostics(TimeProvider time) : IWorkerDiagnostics
 {
@@ -23,6 +27,7 @@ internal sealed class WorkerDiagnostics(TimeProvider time) : IWorkerDiagnostics
         var stamp = time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var name = $"procman-worker{slot}-{pid}-{stamp}.dmp";
         var path = dumpDirectory is null ? Path.Combine(Path.GetTempPath(), name) : Path.GetFullPath(Path.Combine(dumpDirectory, name));
+        string? staging = null;
         try
         {
             if (dumpDirectory is not null)
@@ -32,9 +37,20 @@ internal sealed class WorkerDiagnostics(TimeProvider time) : IWorkerDiagnostics
                     $"worker {slot} (pid {pid}) was {reason}.\nRead the dump with: dotnet-dump analyze {path}, then clrstack -all, threadpool, syncblk\n",
                     cancellationToken).ConfigureAwait(false);
             }
+            staging = StagingFor(pid);
+            var written = staging is null ? path : Path.Combine(staging, name);
             // A normal dump holds every thread's stack and enough of the runtime to walk managed frames,
             // without the whole heap: it stays small and quick to write.
-            await new DiagnosticsClient(pid).WriteDumpAsync(DumpType.Normal, path, logDumpGeneration: false, cancellationToken).ConfigureAwait(false);
+            await new DiagnosticsClient(pid).WriteDumpAsync(DumpType.Normal, written, logDumpGeneration: false, cancellationToken).ConfigureAwait(false);
+            if (new FileInfo(written) is not { Exists: true, Length: > 0 })
+            {
+                // The runtime reports success even when createdump could not create its file.
+                throw new IOException($"createdump wrote no dump to {written}; the worker's output says why");
+            }
+            if (written != path)
+            {
+                File.Move(written, path, overwrite: true);
+            }
             // ClrMD reads synchronously; run it off the caller's thread so that the bound still holds.
             var stacks = await Task.Run(() => ManagedStacks.Read(path), cancellationToken).WaitAsync(cancellationToken).ConfigureAwait(false);
             return new WorkerDiagnosis(StackSummary.Format(stacks), null, dumpDirectory is null ? null : path);
@@ -50,6 +66,39 @@ internal sealed class WorkerDiagnostics(TimeProvider time) : IWorkerDiagnostics
             {
                 File.Delete(path);
             }
+            if (staging is not null)
+            {
+                Directory.Delete(staging, recursive: true);
+            }
         }
+    }
+
+    /// <summary>For a worker whose effective ids are not the master's: a new directory in TMPDIR, mode 0700, given to it.</summary>
+    private static string? StagingFor(int pid)
+    {
+        if (EffectiveIds(pid) is not var (user, group) || (user == Libc.GetEffectiveUserId() && group == Libc.GetEffectiveGroupId()))
+        {
+            return null;
+        }
+        var staging = Directory.CreateTempSubdirectory("procman-dump-").FullName;
+        Libc.ChangeOwner(staging, user, group);
+        return staging;
+    }
+
+    /// <summary>The effective uid and gid of a process, from the second column of /proc/PID/status's Uid: and Gid: lines.</summary>
+    private static (uint User, uint Group)? EffectiveIds(int pid)
+    {
+        uint? user = null;
+        uint? group = null;
+        foreach (var line in File.ReadLines($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/status"))
+        {
+            var fields = line.Split('\t', StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length > 2 && uint.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                user = fields[0] == "Uid:" ? id : user;
+                group = fields[0] == "Gid:" ? id : group;
+            }
+        }
+        return user is { } u && group is { } g ? (u, g) : null;
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Procman.Configuration;
 using Procman.Native;
+using Procman.Protocol;
 
 namespace Procman.Listeners;
 
@@ -22,20 +23,21 @@ internal sealed class ListenerSet : IDisposable
     /// <summary>Binds every address, or none: on failure the ones already bound are closed again.</summary>
     /// <param name="umask">Applied while unix socket files are created, so that it sets their permissions.</param>
     /// <param name="reusePort">Give each worker slot a socket of its own on every TCP address.</param>
+    /// <param name="owner">Who gets the unix socket files procman creates (the workers' user and group); null leaves them procman's.</param>
     /// <param name="activated">
     /// Sockets systemd passed: an address that matches one is served on it instead of being bound, and every one of
     /// them is served whether an address matches it or not, in this set and in every set a reload makes from it.
     /// </param>
     /// <exception cref="ProcmanException">An address could not be bound; the message says which and why.</exception>
-    public static ListenerSet Bind(IEnumerable<BindAddress> addresses, int backlog, int umask, bool reusePort, IReadOnlyList<Listener>? activated = null)
-        => new ListenerSet([], activated ?? []).Rebind(addresses, backlog, umask, reusePort);
+    public static ListenerSet Bind(IEnumerable<BindAddress> addresses, int backlog, int umask, bool reusePort, IReadOnlyList<Listener>? activated = null, WorkerCredentials? owner = null)
+        => new ListenerSet([], activated ?? []).Rebind(addresses, backlog, umask, reusePort, owner);
 
     /// <summary>
     /// The listeners for a new set of addresses (a reload): those this set already has are shared, not bound
     /// again, so their queued connections and their port survive; the others are bound now.
     /// </summary>
     /// <exception cref="ProcmanException">An address could not be bound; nothing new stays bound.</exception>
-    public ListenerSet Rebind(IEnumerable<BindAddress> addresses, int backlog, int umask, bool reusePort)
+    public ListenerSet Rebind(IEnumerable<BindAddress> addresses, int backlog, int umask, bool reusePort, WorkerCredentials? owner = null)
     {
         var listeners = new List<Listener>();
         var fresh = new List<Listener>();
@@ -71,7 +73,7 @@ internal sealed class ListenerSet : IDisposable
                 {
                     BindAddress.Tcp tcp when reusePort => BindAnchor(tcp),
                     BindAddress.Tcp tcp => BindTcp(tcp, backlog),
-                    BindAddress.Unix unix => BindUnix(unix, backlog, umask),
+                    BindAddress.Unix unix => BindUnix(unix, backlog, umask, owner),
                     BindAddress.FileDescriptor fd => Adopt(fd),
                     _ => throw new ArgumentOutOfRangeException(nameof(addresses)),
                 };
@@ -218,7 +220,7 @@ internal sealed class ListenerSet : IDisposable
         }
     }
 
-    private static Listener BindUnix(BindAddress.Unix address, int backlog, int umask)
+    private static Listener BindUnix(BindAddress.Unix address, int backlog, int umask, WorkerCredentials? owner)
     {
         // Checked again here, not only when parsed: the kernel answers both with errors (ENOENT read as "address not
         // available", ENAMETOOLONG an exception from the endpoint) that would not say what to fix.
@@ -251,12 +253,19 @@ internal sealed class ListenerSet : IDisposable
         var created = FileIdentity.Of(address.Path);
         try
         {
+            // As Gunicorn does: the socket file belongs to the workers' user and group, so the umask's user and group
+            // bits speak of them (umask 007: the workers' group, a proxy in it say, may connect; others may not).
+            // lchown: a symlink put at the path since the bind is changed itself, never what it points to.
+            if (owner is not null)
+            {
+                Libc.ChangeOwner(address.Path, owner.UserId, owner.GroupId);
+            }
             socket.Listen(backlog);
         }
-        catch (SocketException ex)
+        catch (Exception ex) when (ex is SocketException or IOException)
         {
             socket.Dispose();
-            throw new ProcmanException(BindError(address.ToString(), ex), ExitCodes.BindFailure);
+            throw new ProcmanException(ex is SocketException socketError ? BindError(address.ToString(), socketError) : $"cannot bind {address}: {ex.Message}", ExitCodes.BindFailure);
         }
         return created is { } identity ? Listener.Unix(address, socket, identity) : Listener.Shared(address, socket, address.ToString());
     }

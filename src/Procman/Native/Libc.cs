@@ -35,6 +35,15 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
 
+    [LibraryImport("libc", EntryPoint = "getegid")]
+    public static partial uint GetEffectiveGroupId();
+
+    [LibraryImport("libc", EntryPoint = "lchown", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int LChown(string path, uint user, uint group);
+
+    [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]
+    private static partial int FChown(nint fd, uint user, uint group);
+
     [LibraryImport("libc", EntryPoint = "umask")]
     public static partial uint Umask(uint mask);
 
@@ -126,6 +135,26 @@ internal static partial class Libc
     public static bool Kill(int pid, int signal) => KillNative(pid, signal) == 0;
 
     public static void Close(int fd) => CloseNative(fd);
+
+    /// <summary>Gives the file at <paramref name="path"/> (a symlink itself, never its target) to a user and group.</summary>
+    /// <exception cref="IOException">chown failed.</exception>
+    public static void ChangeOwner(string path, uint user, uint group)
+    {
+        if (LChown(path, user, group) != 0)
+        {
+            throw new IOException($"cannot give {path} to uid {user}, gid {group}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+    }
+
+    /// <summary>Gives an open file to a user and group: the file procman opened, whatever is at its path by now.</summary>
+    /// <exception cref="IOException">fchown failed.</exception>
+    public static void ChangeOwner(Microsoft.Win32.SafeHandles.SafeFileHandle file, string path, uint user, uint group)
+    {
+        if (FChown(file.DangerousGetHandle(), user, group) != 0)
+        {
+            throw new IOException($"cannot give {path} to uid {user}, gid {group}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+    }
 
     /// <summary>Names the calling thread (15 bytes at most are kept); on the main thread, the name ps and top show.</summary>
     public static void SetThreadName(string name) => Prctl(PrSetName, name, 0, 0, 0);

@@ -118,6 +118,18 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         {
             environment.Remove(name);
         }
+        if (_options.Identity?.User is { } user)
+        {
+            // What a login as that user would have, as systemd's User= gives it: root's HOME would send the app's
+            // per-user files (ASP.NET Core's data protection keys, the .NET CLI's) to a directory it cannot write.
+            foreach (var (name, value) in new[] { ("HOME", user.Home), ("USER", user.Name), ("LOGNAME", user.Name) })
+            {
+                if (!_options.Environment.Any(pair => pair.Key == name))
+                {
+                    environment[name] = value;
+                }
+            }
+        }
         // The host's own shutdown timeout (5 s by default) would cut requests short of the graceful timeout.
         environment.TryAdd("DOTNET_shutdownTimeoutSeconds", ((int)Math.Ceiling(_options.GracefulTimeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
         return environment;
@@ -144,6 +156,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         ProcName = options.ProcName,
         MaxRequests = options.MaxRequests,
         MaxRequestsJitter = options.MaxRequests > 0 ? options.MaxRequestsJitter : 0,
+        Credentials = options.Identity?.Credentials,
     };
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Ignoring {Variables} for the workers: they listen only on {Listeners}")]

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Procman.Arbitration;
 using Procman.Configuration;
 using Procman.Listeners;
+using Procman.Logging;
 
 namespace Procman.Workers;
 
@@ -41,7 +42,7 @@ internal sealed partial class WorkerPlans : IWorkerPlans, IDisposable
         try
         {
             var options = _load();
-            var listeners = CurrentListeners.Rebind(options.Binds, options.Backlog, options.Umask, options.ReusePort);
+            var listeners = CurrentListeners.Rebind(options.Binds, options.Backlog, options.Umask, options.ReusePort, options.Identity?.Credentials);
             foreach (var gone in CurrentListeners.Listeners.Where(listener => !listener.SocketFileIntact && listeners.Listeners.Any(fresh => fresh.Address == listener.Address)))
             {
                 LogSocketFileRecreated(gone.Display);
@@ -121,8 +122,12 @@ internal sealed partial class WorkerPlans : IWorkerPlans, IDisposable
     [LoggerMessage(EventId = 44, Level = LogLevel.Warning, Message = "Worker slot {Slot} is gone: its sockets close when its last worker exits, and a connection still queued on them then is reset (set net.ipv4.tcp_migrate_req = 1 to hand such connections to the other workers)")]
     private partial void LogSlotSocketsClosed(int slot);
 
+    /// <summary>Before SIGUSR1 reaches the workers: the access log is there, and theirs (see <see cref="AccessLogFile"/>).</summary>
+    public void PrepareLogReopen() => AccessLogFile.PrepareForReopen(Current.Options.AccessLog, Current.Options.Identity?.Credentials);
+
     private WorkerPlan CreatePlan(ProcmanOptions options, ListenerSet listeners)
     {
+        AccessLogFile.Prepare(options.AccessLog, options.Identity?.Credentials);
         var launcher = new ProcessWorkerLauncher(options, listeners, _events, _environment, _output, _loggers.CreateLogger<ProcessWorkerLauncher>());
         var plan = new WorkerPlan(options, launcher);
         _listeners[plan] = listeners;

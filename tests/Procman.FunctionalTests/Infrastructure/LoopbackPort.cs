@@ -13,6 +13,24 @@ internal static class LoopbackPort
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
+    /// <summary>A port below 1024 on 127.0.0.1 that nothing listens on now: only root may bind it.</summary>
+    public static int FreePrivileged()
+    {
+        for (var port = 1023; port > 900; port--)
+        {
+            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                probe.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+        throw new InvalidOperationException("no free port between 901 and 1023 on 127.0.0.1");
+    }
+
     /// <summary>An HTTP client that reaches a unix socket, whatever host its URLs name.</summary>
     public static HttpClient UnixClient(string path) => new(new SocketsHttpHandler
     {

@@ -36,6 +36,7 @@ internal sealed record MasterEvent(int Id, string Template, JsonElement Properti
     public const int ErrorLogReopenFailed = 70;
     public const int SocketFileRecreated = 71;
     public const int AddressVariablesIgnored = 100;
+    public const int WorkersIdentity = 124;
     public const int ControlListening = 150;
     public const int ControlCommand = 151;
     public const int ControlPeerRefused = 153;

@@ -154,6 +154,17 @@ public sealed class ConfigurationLoaderTests : IDisposable
     }
 
     [Fact]
+    public void UserAndGroup_AsNumbersInAConfigFile_AreReadAsIds_AndInitgroupsIsASetting()
+    {
+        var loaded = Load(new FakeEnvironment(), ["-c", Write("user = 65534\ngroup = 65534\ninitgroups = True\n")]);
+
+        Assert.Equal("65534", loaded.Values.Get<string>(Settings.User));
+        Assert.Equal("65534", loaded.Values.Get<string>(Settings.Group));
+        Assert.True(loaded.Values.Get<bool>(Settings.InitGroups));
+        Assert.Empty(loaded.Warnings);
+    }
+
+    [Fact]
     public void MaxWorkerMemory_ASmallIntFromAGunicornFile_IsIgnoredWithAWarning_NotAppliedAsBytes()
     {
         // Gunicorn has no max_worker_memory; files written for it set "max_worker_memory = 400  # MB" for hooks of their own.
@@ -300,7 +311,7 @@ public sealed class ConfigurationLoaderTests : IDisposable
     [InlineData("loglevel = 'loud'\n", ":1: invalid loglevel: loglevel must be one of debug, info, warning, error, critical, not 'loud'")]
     [InlineData("secure_scheme_headers = {'X-Proto': 1}\n", ":1: invalid secure_scheme_headers: expected a dict of strings")]
     [InlineData("forwarded_allow_ips = 'proxy.local'\n", ":1: invalid forwarded_allow_ips: forwarded_allow_ips has 'proxy.local', which is not an IP address or network")]
-    [InlineData("user = 'www-data'\n", ":1: invalid user: user switching is not supported yet")]
+    [InlineData("user = ['www-data']\n", ":1: invalid user: expected a string or an int")]
     public void ConfigFile_WithAWrongValue_FailsNamingFileLineSettingAndExpectedType(string source, string expected)
     {
         var config = Write(source);

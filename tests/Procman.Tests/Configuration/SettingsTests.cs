@@ -102,7 +102,6 @@ public sealed class SettingsTests
         { Settings.RootPath, "api", "root_path must start with '/', not 'api'" },
         { Settings.RawEnv, "NOVALUE", "environment entry 'NOVALUE' is not KEY=VALUE" },
         { Settings.Bind, "[::1", "unclosed '['" },
-        { Settings.Group, "www-data", "group switching is not supported yet" },
         { Settings.HttpProtocols, "h2,h3", "procman does not serve HTTP/3 (QUIC); use h1 and h2" },
         { Settings.HttpProtocols, "spdy", "http_protocols has 'spdy', which is not a protocol" },
         { Settings.HttpProtocols, "h1,h1", "http_protocols names a protocol twice" },

@@ -30,6 +30,7 @@ public sealed class WorkerSettingsCodecTests
         ProcName = "procman: worker",
         MaxRequests = 1000,
         MaxRequestsJitter = 50,
+        Credentials = new(65534, 65534, [27, 100]),
     };
 
     [Fact]
