@@ -11,20 +11,31 @@ public sealed class RestartTests
         using var socket = new HeldSocket();
         await using var first = socket.StartProcman(Paths.TestApp, ["-w", "2"]);
         await first.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
-        var load = Wrk.RunAsync(socket.BaseAddress, connections: 20, duration: TimeSpan.FromSeconds(12), script: Wrk.CountPerPidScript());
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // The load lasts until the second master's workers have served a while, however long the restart takes.
+        var servedAWhile = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var load = Wrk.RunAsync(socket.BaseAddress, connections: 20, duration: TimeSpan.FromSeconds(120), script: Wrk.CountPerPidScript(), until: servedAWhile.Task);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            first.Signal(Native.SigTerm);
+            Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(40)));
+            await using var second = socket.StartProcman(Paths.TestApp, ["-w", "2"]);
+            await second.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            servedAWhile.SetResult();
+            var result = await load;
 
-        first.Signal(Native.SigTerm);
-        Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(40)));
-        await using var second = socket.StartProcman(Paths.TestApp, ["-w", "2"]);
-        await second.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
-        var result = await load;
-
-        Assert.True(result.Requests > 0, result.Output);
-        Assert.Equal(0, result.SocketErrors);
-        Assert.Equal(0, result.Non2xx);
-        // Both masters' workers served: the load ran across the restart.
-        Assert.Contains(result.PerPid.Keys, pid => first.Events.Any(e => e.Id == MasterEvent.WorkerStarted && e.Int("Pid") == pid));
-        Assert.Contains(result.PerPid.Keys, pid => second.Events.Any(e => e.Id == MasterEvent.WorkerStarted && e.Int("Pid") == pid));
+            Assert.True(result.Requests > 0, result.Output);
+            Assert.Equal(0, result.SocketErrors);
+            Assert.Equal(0, result.Non2xx);
+            // Both masters' workers served: the load ran across the restart.
+            Assert.Contains(result.PerPid.Keys, pid => first.Events.Any(e => e.Id == MasterEvent.WorkerStarted && e.Int("Pid") == pid));
+            Assert.Contains(result.PerPid.Keys, pid => second.Events.Any(e => e.Id == MasterEvent.WorkerStarted && e.Int("Pid") == pid));
+        }
+        finally
+        {
+            // Ends wrk, also when the test fails before the second master served.
+            servedAWhile.TrySetResult();
+        }
     }
 }

@@ -41,7 +41,11 @@ internal static partial class Wrk
 
     /// <summary>Starts wrk; the returned task completes when wrk has finished (bounded by its duration plus a margin).</summary>
     /// <remarks>Cancelling <paramref name="cancellationToken"/> kills wrk and throws <see cref="OperationCanceledException"/>.</remarks>
-    public static async Task<Result> RunAsync(Uri url, int connections, TimeSpan duration, bool keepAlive = true, int threads = 2, string? script = null, CancellationToken cancellationToken = default)
+    /// <param name="until">
+    /// Ends the run early, with its summary, when it completes (wrk stops on SIGINT and reports): for a run that
+    /// must last until something has happened, however long that takes on a loaded machine, and <paramref name="duration"/> bounds it.
+    /// </param>
+    public static async Task<Result> RunAsync(Uri url, int connections, TimeSpan duration, bool keepAlive = true, int threads = 2, string? script = null, Task? until = null, CancellationToken cancellationToken = default)
     {
         var scriptFile = script is null ? null : Path.Combine(Path.GetTempPath(), $"procman-wrk-{Guid.NewGuid():N}.lua");
         if (scriptFile is not null)
@@ -50,7 +54,7 @@ internal static partial class Wrk
         }
         try
         {
-            return await RunProcessAsync(url, connections, duration, keepAlive, threads, scriptFile, cancellationToken);
+            return await RunProcessAsync(url, connections, duration, keepAlive, threads, scriptFile, until, cancellationToken);
         }
         finally
         {
@@ -61,7 +65,7 @@ internal static partial class Wrk
         }
     }
 
-    private static async Task<Result> RunProcessAsync(Uri url, int connections, TimeSpan duration, bool keepAlive, int threads, string? scriptFile, CancellationToken cancellationToken)
+    private static async Task<Result> RunProcessAsync(Uri url, int connections, TimeSpan duration, bool keepAlive, int threads, string? scriptFile, Task? until, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("wrk")
         {
@@ -92,7 +96,12 @@ internal static partial class Wrk
         cancellation.CancelAfter(duration + TimeSpan.FromSeconds(30));
         try
         {
-            await process.WaitForExitAsync(cancellation.Token);
+            var exited = process.WaitForExitAsync(cancellation.Token);
+            if (until is not null && await Task.WhenAny(exited, until) == until)
+            {
+                Native.Kill(process.Id, Native.SigInt);
+            }
+            await exited;
         }
         catch (OperationCanceledException)
         {
