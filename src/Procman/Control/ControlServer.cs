@@ -29,18 +29,46 @@ internal sealed partial class ControlServer : IDisposable
     private readonly ILogger<ControlServer> _logger;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _accepting;
+    private bool _handedOver;
 
-    private ControlServer(string path, Socket listener, MasterControl control, uint owner, ILogger<ControlServer> logger)
+    private ControlServer(string path, Socket listener, MasterControl control, uint owner, ILogger<ControlServer> logger, Task? servingFrom = null)
     {
         Path = path;
         _listener = listener;
         _control = control;
         _owner = owner;
         _logger = logger;
-        _accepting = AcceptAsync();
+        _accepting = AcceptAsync(servingFrom ?? Task.CompletedTask);
     }
 
     public string Path { get; }
+
+    /// <summary>The listening socket's fd, which a new master inherits on SIGUSR2.</summary>
+    public int Fd => (int)_listener.SafeHandle.DangerousGetHandle();
+
+    /// <summary>
+    /// Serves the control socket the previous master listened on (SIGUSR2), from the moment <paramref name="servingFrom"/>
+    /// completes (that master let go): until then its clients reach the master that still serves.
+    /// </summary>
+    public static ControlServer Adopt(string path, Socket listener, MasterControl control, ILogger<ControlServer> logger, Task servingFrom)
+    {
+        LogListening(logger, path);
+        return new ControlServer(path, listener, control, Libc.GetEffectiveUserId(), logger, servingFrom);
+    }
+
+    /// <summary>
+    /// A new master serves the socket now: stop accepting and close this master's copy, leaving the file (now
+    /// the new master's) in place. Without close-on-exec, .NET closes it without a shutdown(2), which would end the
+    /// listening in both processes.
+    /// </summary>
+    public void HandOver()
+    {
+        _handedOver = true;
+        _closing.Cancel();
+        _accepting.Wait(TimeSpan.FromSeconds(1));
+        Libc.SetInheritable(Fd, inheritable: true);
+        _listener.Dispose();
+    }
 
     /// <summary>Binds the socket, or says in one line why it cannot: another procman has it, or the path is not a socket.</summary>
     /// <exception cref="ProcmanException">The path is taken or cannot be created.</exception>
@@ -82,12 +110,15 @@ internal sealed partial class ControlServer : IDisposable
         // Closing the listener ends the accept loop; connections still open (stop --wait) see EOF as the
         // master exits, which is what their clients wait for.
         _listener.Dispose();
-        try
+        if (!_handedOver)
         {
-            File.Delete(Path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
+            try
+            {
+                File.Delete(Path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
         }
         _accepting.Wait(TimeSpan.FromSeconds(1));
         _closing.Dispose();
@@ -132,8 +163,16 @@ internal sealed partial class ControlServer : IDisposable
         }
     }
 
-    private async Task AcceptAsync()
+    private async Task AcceptAsync(Task servingFrom)
     {
+        try
+        {
+            await servingFrom.WaitAsync(_closing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         while (!_closing.IsCancellationRequested)
         {
             Socket connection;

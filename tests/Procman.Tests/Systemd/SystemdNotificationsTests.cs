@@ -31,7 +31,7 @@ public sealed class SystemdNotificationsTests
 
         arbiter.Ready(_launcher.Launched[1]);
 
-        Assert.Equal(["EXTEND_TIMEOUT_USEC", "READY", "MAINPID"], _notifier.States);
+        Assert.Equal(["EXTEND_TIMEOUT_USEC", "MAINPID", "READY"], _notifier.States);
         Assert.Contains($"MAINPID={MasterPid}", _notifier.Fields);
         Assert.Equal("STATUS=2/2 workers ready, generation 0", _notifier.Fields.Last(field => field.StartsWith("STATUS=", StringComparison.Ordinal)));
     }
