@@ -29,6 +29,7 @@ internal sealed partial class ControlServer : IDisposable
     private readonly ILogger<ControlServer> _logger;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _accepting;
+    private readonly Task _servingFrom;
     private bool _handedOver;
 
     private ControlServer(string path, Socket listener, MasterControl control, uint owner, ILogger<ControlServer> logger, Task? servingFrom = null)
@@ -38,7 +39,8 @@ internal sealed partial class ControlServer : IDisposable
         _control = control;
         _owner = owner;
         _logger = logger;
-        _accepting = AcceptAsync(servingFrom ?? Task.CompletedTask);
+        _servingFrom = servingFrom ?? Task.CompletedTask;
+        _accepting = AcceptAsync(_servingFrom);
     }
 
     public string Path { get; }
@@ -83,12 +85,13 @@ internal sealed partial class ControlServer : IDisposable
                 Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
             RemoveStale(path, logger);
-            var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            // The umask makes the file 0600 from the moment it exists: a chmod after bind leaves a window.
+            // The umask makes the file 0600 from the moment it exists: a chmod after bind leaves a window. Bound by
+            // procman, not by Socket.Bind, whose Dispose would delete the file even when a new master (SIGUSR2) serves it.
+            Socket listener;
             var previous = Libc.Umask(0b001_111_111);
             try
             {
-                listener.Bind(new UnixDomainSocketEndPoint(path));
+                listener = new Socket(new SafeSocketHandle(Libc.BindUnixSocket(path), ownsHandle: true));
             }
             finally
             {
@@ -110,7 +113,9 @@ internal sealed partial class ControlServer : IDisposable
         // Closing the listener ends the accept loop; connections still open (stop --wait) see EOF as the
         // master exits, which is what their clients wait for.
         _listener.Dispose();
-        if (!_handedOver)
+        // Not when it was handed over, nor when it was never served here: a new master that failed before the old
+        // one let go leaves the file to the old one.
+        if (!_handedOver && _servingFrom.IsCompleted)
         {
             try
             {

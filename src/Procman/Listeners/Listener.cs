@@ -23,8 +23,9 @@ internal sealed class Listener : IDisposable
 
     private readonly FileIdentity? _socketFile;
 
-    // Set once a new master serves this socket (SIGUSR2): its file is the new master's to remove, not this one's.
-    private bool _handedOver;
+    // Cleared once a new master serves this socket (SIGUSR2), and until the old master let go for one that inherited
+    // it: the file is the other master's to remove then.
+    private bool _ownsFile;
 
     private Listener(BindAddress address, Socket socket, string display, bool perSlot, FileIdentity? socketFile = null, int? activatedFd = null, bool inherited = false)
     {
@@ -35,6 +36,7 @@ internal sealed class Listener : IDisposable
         _socketFile = socketFile;
         ActivatedFd = activatedFd;
         Inherited = inherited;
+        _ownsFile = !inherited;
     }
 
     public BindAddress Address { get; }
@@ -85,6 +87,9 @@ internal sealed class Listener : IDisposable
     public static Listener FromPreviousMaster(BindAddress address, Socket socket, string display, int fd, bool perSlot, FileIdentity? socketFile)
         => new(address, socket, display, perSlot, socketFile, fd, inherited: true);
 
+    /// <summary>The previous master let go (SIGUSR2): a unix socket's file is this master's to remove from now on.</summary>
+    public void TakeOver() => _ownsFile = true;
+
     /// <summary>
     /// A new master serves this socket from now on: closing it here must leave its file (a unix socket) where it is.
     /// The fd loses close-on-exec too, so that .NET closes it without a shutdown(2), which would stop the new master's
@@ -93,7 +98,7 @@ internal sealed class Listener : IDisposable
     /// </summary>
     public void HandOver()
     {
-        _handedOver = true;
+        _ownsFile = false;
         Libc.SetInheritable(FdOf(Socket), inheritable: true);
     }
 
@@ -180,7 +185,7 @@ internal sealed class Listener : IDisposable
         }
         _slotSockets.Clear();
         Socket.Dispose();
-        if (_socketFile is not null && !_handedOver && Address is BindAddress.Unix unix && SocketFileIntact)
+        if (_socketFile is not null && _ownsFile && Address is BindAddress.Unix unix && SocketFileIntact)
         {
             try
             {

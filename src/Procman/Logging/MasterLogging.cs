@@ -15,6 +15,7 @@ internal sealed partial class MasterLogging : IDisposable
     private const string TextTemplate = "[{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz}] [{ProcessId}] [{Level:u4}] {Message:lj}{NewLine}{Exception}";
 
     private readonly ReopenableFileSink? _file;
+    private readonly StderrLineSink? _stderr;
     private readonly SerilogLoggerProvider _provider;
     private readonly Microsoft.Extensions.Logging.ILogger _logger;
 
@@ -30,7 +31,8 @@ internal sealed partial class MasterLogging : IDisposable
             : new MessageTemplateTextFormatter(TextTemplate, CultureInfo.InvariantCulture);
         if (errorLog == "-")
         {
-            configuration.WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose);
+            _stderr = new StderrLineSink(formatter);
+            configuration.WriteTo.Sink(_stderr);
         }
         else
         {
@@ -59,6 +61,7 @@ internal sealed partial class MasterLogging : IDisposable
         _provider.Dispose();
         (Logger as IDisposable)?.Dispose();
         _file?.Dispose();
+        _stderr?.Dispose();
     }
 
     [LoggerMessage(EventId = 70, Level = LogLevel.Warning, Message = "Cannot reopen the error log {Path}: {Reason}; writing to {WritingTo} until a SIGUSR1 finds the path writable again")]

@@ -24,6 +24,7 @@ internal sealed partial class InheritedMaster : IArbiterObserver, IDisposable
     private readonly TaskCompletionSource _takenOver = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IArbiterObserver? _inner;
     private bool _saidReady;
+    private IReadOnlyList<Listener> _adopted = [];
 
     private InheritedMaster(int oldPid, int channelFd, (int, BindAddress)[] listenerFds, int? controlFd, int? adminFd)
     {
@@ -135,6 +136,7 @@ internal sealed partial class InheritedMaster : IArbiterObserver, IDisposable
     /// <summary>Listens for the old master's "go" (or its end); <paramref name="logger"/> says when this master takes over.</summary>
     public void Listen(ILogger logger, IReadOnlyList<Listener> adopted)
     {
+        _adopted = adopted;
         LogInherited(logger, adopted.Count == 0 ? "no listening socket" : string.Join(", ", adopted.Select(listener => listener.Display)), OldPid);
         _ = ListenAsync(logger);
     }
@@ -180,6 +182,10 @@ internal sealed partial class InheritedMaster : IArbiterObserver, IDisposable
             // Its end closed one way or another: nothing holds this master back any more.
         }
         LogTakenOver(logger, OldPid);
+        foreach (var listener in _adopted)
+        {
+            listener.TakeOver();
+        }
         _takenOver.TrySetResult();
     }
 
