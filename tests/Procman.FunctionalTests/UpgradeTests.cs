@@ -15,8 +15,9 @@ public sealed class UpgradeTests
     {
         using var directory = new TempDirectory();
         var pidFile = directory.Combine("procman.pid");
-        using var masters = new UpgradedMasters(pidFile);
         await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "-p", pidFile);
+        // Disposed first: the new master, which is not this test's child, goes before the old one and its workers.
+        using var masters = new UpgradedMasters(pidFile);
         var old = procman.ReadyWorkers();
 
         var load = Wrk.RunAsync(procman.BaseAddress, connections: 50, duration: TimeSpan.FromSeconds(12));
@@ -44,8 +45,9 @@ public sealed class UpgradeTests
         using var directory = new TempDirectory();
         var pidFile = directory.Combine("procman.pid");
         var socket = directory.Combine("app.sock");
-        using var masters = new UpgradedMasters(pidFile);
         await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "-p", pidFile, "-b", $"unix:{socket}");
+        // Disposed first: the new master, which is not this test's child, goes before the old one and its workers.
+        using var masters = new UpgradedMasters(pidFile);
         var inode = await InodeAsync(socket);
 
         procman.Signal(Native.SigUsr2);
@@ -64,8 +66,9 @@ public sealed class UpgradeTests
         using var directory = new TempDirectory();
         var pidFile = directory.Combine("procman.pid");
         var config = directory.File("procman.conf.py", "workers = 1\nbind = \"127.0.0.1:0\"\n");
-        using var masters = new UpgradedMasters(pidFile);
         await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "-c", config, "-p", pidFile);
+        // Disposed first: the new master, which is not this test's child, goes before the old one and its workers.
+        using var masters = new UpgradedMasters(pidFile);
         File.WriteAllText(config, "workers = 'many'\nbind = \"127.0.0.1:0\"\n");
 
         procman.Signal(Native.SigUsr2);
@@ -81,8 +84,9 @@ public sealed class UpgradeTests
         using var directory = new TempDirectory();
         var pidFile = directory.Combine("procman.pid");
         var marker = directory.Combine("fail");
-        using var masters = new UpgradedMasters(pidFile);
         await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "1", "-p", pidFile], new Dictionary<string, string> { ["TESTAPP_FAIL_IF_EXISTS"] = marker });
+        // Disposed first: the new master, which is not this test's child, goes before the old one and its workers.
+        using var masters = new UpgradedMasters(pidFile);
         await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 1, ProcmanHost.StartTimeout);
         File.WriteAllText(marker, "");
 
@@ -98,8 +102,9 @@ public sealed class UpgradeTests
     {
         using var directory = new TempDirectory();
         var pidFile = directory.Combine("procman.pid");
-        using var masters = new UpgradedMasters(pidFile);
         await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "-p", pidFile, "--admin-bind", "127.0.0.1:0");
+        // Disposed first: the new master, which is not this test's child, goes before the old one and its workers.
+        using var masters = new UpgradedMasters(pidFile);
         var admin = new Uri((await procman.WaitForEventsAsync(AdminListening, 1, Bound))[0].Text("Address"));
 
         procman.Signal(Native.SigUsr2);
@@ -129,8 +134,9 @@ public sealed class UpgradeTests
         using var directory = new TempDirectory();
         var pidFile = directory.Combine("procman.pid");
         using var notify = new NotifySocket(directory.Path);
-        using var masters = new UpgradedMasters(pidFile);
         await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "1", "-p", pidFile], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Address });
+        // Disposed first: the new master, which is not this test's child, goes before the old one and its workers.
+        using var masters = new UpgradedMasters(pidFile);
         await notify.WaitForAsync("READY=1", 1, ProcmanHost.StartTimeout);
 
         procman.Signal(Native.SigUsr2);
