@@ -14,14 +14,15 @@ namespace Procman.Logging;
 internal sealed class StderrLineSink(ITextFormatter formatter) : ILogEventSink, IDisposable
 {
     private readonly Stream _stderr = Console.OpenStandardError();
-    private readonly Lock _lock = new();
 
     public void Emit(LogEvent logEvent)
     {
         using var text = new StringWriter();
         formatter.Format(logEvent, text);
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
-        lock (_lock)
+        // Console.Error (a worker's lines) is synchronized on itself: taking the same lock keeps a worker's line and an
+        // event whole in this process too.
+        lock (Console.Error)
         {
             try
             {
