@@ -79,12 +79,13 @@ public sealed class UpgradeTests
     }
 
     [Fact]
-    public async Task Usr2_WhenTheNewWorkersFailToBoot_OldMasterKeepsServing_AndSaysWhy()
+    public async Task Usr2_WhenTheNewWorkersFailToBoot_OldMasterKeepsServing_OnItsUnixSocketToo_AndSaysWhy()
     {
         using var directory = new TempDirectory();
         var pidFile = directory.Combine("procman.pid");
         var marker = directory.Combine("fail");
-        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "1", "-p", pidFile], new Dictionary<string, string> { ["TESTAPP_FAIL_IF_EXISTS"] = marker });
+        var socket = directory.Combine("app.sock");
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "1", "-p", pidFile, "-b", "127.0.0.1:0", "-b", $"unix:{socket}"], new Dictionary<string, string> { ["TESTAPP_FAIL_IF_EXISTS"] = marker });
         // Disposed first: the new master, which is not this test's child, goes before the old one and its workers.
         using var masters = new UpgradedMasters(pidFile);
         await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 1, ProcmanHost.StartTimeout);
@@ -95,6 +96,8 @@ public sealed class UpgradeTests
 
         Assert.Contains("its workers failed to boot", failed[0].Text("Reason"));
         await AssertStillServingAsync(procman, masters, pidFile);
+        using var unix = LoopbackPort.UnixClient(socket);
+        Assert.Equal("ok\n", await unix.GetStringAsync("/"));
     }
 
     [Fact]
