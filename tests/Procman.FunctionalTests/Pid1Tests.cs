@@ -37,6 +37,22 @@ public sealed class Pid1Tests
     }
 
     [Fact]
+    public async Task Usr2_AsPid1_IsRefused_SayingWhyAndWhatToDoInstead()
+    {
+        var (procman, pid1) = await StartAsync();
+        await using var _ = procman;
+
+        Native.Kill(pid1, Native.SigUsr2);
+
+        var refused = await procman.WaitForEventsAsync(MasterEvent.UpgradeRefused, 1, ProcmanHost.StartTimeout);
+        Assert.Contains("PID 1", refused[0].Text("Reason"));
+        Assert.Contains("rolling restart", refused[0].Text("Reason"));
+        Assert.DoesNotContain(procman.Events, e => e.Id == MasterEvent.UpgradeStarted);
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{procman.Port}"), Timeout = TimeSpan.FromSeconds(30) };
+        Assert.Equal("ok\n", await client.GetStringAsync("/"));
+    }
+
+    [Fact]
     public async Task BootFailure_ExitCodeReachesTheRuntime()
     {
         const int BootFailure = 3;

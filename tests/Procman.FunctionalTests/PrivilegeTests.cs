@@ -159,15 +159,16 @@ public sealed class PrivilegeTests
     {
         await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "-u", "nobody");
         var pid = procman.ReadyWorkers().Single();
-        var prefix = $"dotnet-diagnostic-{pid}-";
-        Assert.Contains(Directory.GetFiles(Path.GetTempPath()), file => Path.GetFileName(file).StartsWith(prefix, StringComparison.Ordinal));
+        // The runtime names its files by pid and the process's start time: a file of an earlier process with the
+        // same pid (one a test killed) differs in the second part.
+        var started = File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].Split(' ', StringSplitOptions.RemoveEmptyEntries)[19];
+        string[] files = [$"dotnet-diagnostic-{pid}-{started}-socket", $"clr-debug-pipe-{pid}-{started}-in", $"clr-debug-pipe-{pid}-{started}-out"];
+        Assert.Contains(Directory.GetFiles(Path.GetTempPath()), file => Path.GetFileName(file) == files[0]);
 
         Assert.True(procman.Signal(Native.SigTerm));
         Assert.Equal(0, await procman.WaitForExitAsync(EventBound));
 
-        Assert.DoesNotContain(
-            Directory.GetFiles(Path.GetTempPath()),
-            file => Path.GetFileName(file).StartsWith(prefix, StringComparison.Ordinal) || Path.GetFileName(file).StartsWith($"clr-debug-pipe-{pid}-", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.GetFiles(Path.GetTempPath()), file => files.Contains(Path.GetFileName(file)));
     }
 
     [Fact]

@@ -16,6 +16,7 @@ internal sealed partial class Arbiter
     {
         var now = _time.GetUtcNow();
         EndShutdownDelayIfDue(now);
+        CheckUpgrade(now);
         foreach (var (slot, due) in _pendingRespawns.Where(pair => pair.Value <= now).ToArray())
         {
             _pendingRespawns.Remove(slot);

@@ -39,9 +39,12 @@ internal sealed partial class Arbiter
                     worker.Handle.ReopenLogs();
                 }
                 break;
+            case MasterSignal.Usr2 when _upgrader is not null:
+                LogSignal(signal.Display(), "upgrade: start a new master");
+                BeginUpgrade();
+                break;
             default:
-                // SIGWINCH stops workers in Gunicorn only when it runs as a daemon; procman never
-                // daemonizes. SIGUSR2 (Gunicorn's binary upgrade) has no .NET counterpart: use SIGHUP.
+                // SIGWINCH stops workers in Gunicorn only when it runs as a daemon; procman never daemonizes.
                 LogSignalIgnored(signal.Display());
                 break;
         }
@@ -61,6 +64,7 @@ internal sealed partial class Arbiter
         }
         _stop = new Stop(quick, exitCode, error);
         _shutdownAt = null;
+        AbandonUpgradeForStop();
         SettleReloadWaiters(int.MaxValue, Procman.Control.ControlResponse.Refused("procman is stopping"));
         _pendingRespawns.Clear();
         if (_reload is not null)
@@ -142,6 +146,12 @@ internal sealed partial class Arbiter
         {
             _reload.Again = true;
             LogReloadQueued();
+            return;
+        }
+        if (UpgradeBlocksReload() is { } upgrading)
+        {
+            LogReloadRefusedForUpgrade(upgrading);
+            OnReloadRefused(upgrading);
             return;
         }
         var plan = _plans.Prepare(out var error);

@@ -61,6 +61,9 @@ internal sealed partial class Arbiter
     [LoggerMessage(EventId = 35, Level = LogLevel.Information, Message = "{Reason}: reload")]
     private partial void LogReloadRequested(string reason);
 
+    [LoggerMessage(EventId = 136, Level = LogLevel.Warning, Message = "Reload refused: {Reason}")]
+    private partial void LogReloadRefusedForUpgrade(string reason);
+
     [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Reload already in progress; another one follows it")]
     private partial void LogReloadQueued();
 

@@ -15,6 +15,7 @@ internal sealed partial class Arbiter
     private void BeginShutdownDelay()
     {
         _shutdownAt = _time.GetUtcNow() + Options.ShutdownDelay;
+        AbandonUpgradeForStop();
         LogShutdownDelay(Options.ShutdownDelay.TotalSeconds);
     }
 

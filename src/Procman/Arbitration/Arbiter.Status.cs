@@ -14,7 +14,8 @@ internal sealed partial class Arbiter
         var now = _time.GetUtcNow();
         var current = _workers.Values.Where(w => w.Generation == _currentGeneration && w.State.IsServing).ToArray();
         var healthy = _workers.Values.Count(w => w.State.IsServing && now - w.LastHeartbeat < HealthyWithin);
-        var phase = _stop is not null ? ArbiterPhase.Stopping
+        var phase = _handedOver ? ArbiterPhase.HandedOver
+            : _stop is not null ? ArbiterPhase.Stopping
             : _shutdownAt is not null ? ArbiterPhase.ShutdownDelay
             : !_booted ? ArbiterPhase.Booting
             : _reload is not null ? ArbiterPhase.Reloading
@@ -41,7 +42,7 @@ internal sealed partial class Arbiter
             ArbiterPhase.Booting or ArbiterPhase.Reloading => _workers.Values
                 .Where(w => w.State is WorkerState.Starting)
                 .Select(w => (DateTimeOffset?)(w.StartedAt + Options.BootTimeout)),
-            ArbiterPhase.Stopping => _workers.Values.Select(w => w.State.KillAt),
+            ArbiterPhase.Stopping or ArbiterPhase.HandedOver => _workers.Values.Select(w => w.State.KillAt),
             ArbiterPhase.ShutdownDelay => [_shutdownAt + Options.GracefulTimeout + KillMargin],
             _ => [],
         };

@@ -64,7 +64,8 @@ internal sealed partial class Arbiter
         IWorkerDiagnostics? diagnostics = null,
         Action? reopenLogs = null,
         Random? random = null,
-        IArbiterObserver? observer = null)
+        IArbiterObserver? observer = null,
+        IMasterUpgrade? upgrader = null)
     {
         _plans = plans;
         _events = events;
@@ -74,6 +75,7 @@ internal sealed partial class Arbiter
         _diagnostics = diagnostics;
         _reopenLogs = reopenLogs ?? (() => { });
         _observer = observer;
+        _upgrader = upgrader;
         _restarts = new RestartPolicy(time);
         _recycling = new RecyclePolicy(random ?? Random.Shared);
         ResetSlots(plans.Current.Options.Workers);
@@ -139,6 +141,12 @@ internal sealed partial class Arbiter
                 break;
             case ArbiterEvent.Control control:
                 OnControl(control.Request, control.Reply);
+                break;
+            case ArbiterEvent.NewMasterReady ready:
+                OnNewMasterReady(ready.Pid);
+                break;
+            case ArbiterEvent.NewMasterExited exited:
+                OnNewMasterExited(exited.Pid, exited.Exit);
                 break;
             case ArbiterEvent.ReloadRequested reload:
                 LogReloadRequested(reload.Reason);

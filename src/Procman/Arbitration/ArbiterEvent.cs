@@ -32,6 +32,12 @@ internal abstract record ArbiterEvent
     /// </summary>
     public sealed record Control(Procman.Control.ControlRequest Request, TaskCompletionSource<Procman.Control.ControlResponse> Reply) : ArbiterEvent;
 
+    /// <summary>The master started on SIGUSR2 says its workers are all ready.</summary>
+    public sealed record NewMasterReady(int Pid) : ArbiterEvent;
+
+    /// <summary>The master started on SIGUSR2 exited (before it was ready, or after it was given up).</summary>
+    public sealed record NewMasterExited(int Pid, WorkerExit Exit) : ArbiterEvent;
+
     /// <summary>The periodic timer: deadlines, backoff and heartbeats are checked on it.</summary>
     public sealed record Tick : ArbiterEvent;
 }

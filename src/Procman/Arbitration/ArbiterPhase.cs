@@ -18,6 +18,12 @@ internal enum ArbiterPhase
     /// </summary>
     ShutdownDelay,
 
+    /// <summary>
+    /// A new master (SIGUSR2) has taken over: this one drains its workers and exits. A service manager hears
+    /// nothing more from it: the new master speaks for the service now.
+    /// </summary>
+    HandedOver,
+
     /// <summary>Stopping: the workers are draining or being stopped, and procman exits when they are gone.</summary>
     Stopping,
 }

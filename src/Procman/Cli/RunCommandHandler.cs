@@ -11,6 +11,7 @@ using Procman.Native;
 using Procman.Privileges;
 using Procman.Signals;
 using Procman.Systemd;
+using Procman.Upgrade;
 using Procman.Workers;
 using Serilog.Extensions.Logging;
 using ILogger = Microsoft.Extensions.Logging.ILogger;
@@ -88,7 +89,10 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
 
         InheritedDescriptors.Seal(options.Binds, environment);
         using var reaper = OrphanReaper.StartIfInit();
-        var activated = SocketActivation.Adopt(environment, Environment.ProcessId);
+        // Started by a master on SIGUSR2: its sockets are this one's, never bound again.
+        using var inherited = InheritedMaster.FromEnvironment(environment, Libc.GetParentProcessId());
+        var handedOver = inherited?.AdoptListeners() ?? [];
+        IReadOnlyList<Listener> activated = [.. SocketActivation.Adopt(environment, Environment.ProcessId), .. handedOver];
         var bindsConfigured = activated.Count == 0 || loaded.Values.SourceOf(Settings.Bind) != "default";
         options = WithActivation(options, bindsConfigured);
         using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask, options.ReusePort, activated, options.Identity?.Credentials);
@@ -102,17 +106,19 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         {
             LogConfigurationWarning(logger, warning);
         }
-        if (activated.Count > 0)
+        var systemdActivated = activated.Where(listener => !listener.Inherited).ToArray();
+        if (systemdActivated.Length > 0)
         {
             LogSocketActivation(
                 logger,
-                string.Join(", ", activated.Select(listener => listener.Display)),
+                string.Join(", ", systemdActivated.Select(listener => listener.Display)),
                 bindsConfigured ? "each serves the configured bind at its address, and procman binds the others" : "they are the binds (none configured)");
         }
         if (options.Identity is { } identity)
         {
             LogWorkersIdentity(logger, identity.Description, Libc.GetEffectiveUserId());
         }
+        inherited?.Listen(logger, handedOver);
         foreach (var listener in listeners.Listeners)
         {
             LogListening(logger, listener.Display, listener.PerSlot ? "a SO_REUSEPORT socket per worker" : "one shared accept queue", Environment.ProcessId);
@@ -127,32 +133,40 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         using var plans = new WorkerPlans(options, listeners, () => WithActivation(Reload(request, configFile), bindsConfigured), events.Writer, environment, output, loggers);
         var metrics = new ProcMetrics();
         var diagnostics = new WorkerDiagnostics(time);
-        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), metrics, diagnostics,
-            () =>
-            {
-                logging.Reopen();
-                plans.PrepareLogReopen();
-            },
-            observer: SystemdNotifications.FromEnvironment(environment, time, loggers.CreateLogger<SystemdNotifications>()));
 
         // Read at start only, like the listeners' addresses: a reload changes neither.
         var master = new MasterControl(events.Writer, metrics, diagnostics);
         var controlPath = options.ControlSocketDisabled ? null : ControlSocketPath.Of(options, environment, Libc.GetEffectiveUserId(), Environment.ProcessId);
-        using var control = controlPath is null
-            ? null
+        var inheritedControl = inherited?.TakeControlSocket(controlPath);
+        using var control = controlPath is null ? null
+            : inheritedControl is not null ? ControlServer.Adopt(controlPath, inheritedControl, master, loggers.CreateLogger<ControlServer>(), inherited!.TakenOver)
             : ControlServer.Open(
                 controlPath,
                 master,
                 loggers.CreateLogger<ControlServer>(),
                 inRuntimeDirectory: Path.GetDirectoryName(controlPath) == ControlSocketPath.RuntimeDirectory(environment, Libc.GetEffectiveUserId()));
         using var meter = new ProcmanMeter(master, time);
-        await using var admin = options.AdminBind is { } adminBind
-            ? await AdminEndpoint.StartAsync(adminBind, options.ReadyWorkers, master, logging.Logger, CancellationToken.None)
-            : null;
-        if (admin is not null)
+        var adminListener = options.AdminBind is { } adminBind ? inherited?.TakeAdminSocket(adminBind) ?? AdminEndpoint.Bind(adminBind) : null;
+        await using var admin = adminListener is null ? null : AdminEndpoint.Create(adminListener, options.ReadyWorkers, master, logging.Logger);
+        if (admin is not null && inherited is not null)
         {
+            admin.StartWhen(inherited.TakenOver, address => LogAdminListening(logger, address));
+        }
+        else if (admin is not null)
+        {
+            await admin.StartAsync(CancellationToken.None);
             LogAdminListening(logger, admin.Address);
         }
+
+        using var upgrade = new MasterUpgrade(MasterCommand.Current(), _startDirectory, environment.All(), pidFile, () => plans.CurrentListeners, control, admin, events.Writer, loggers.CreateLogger<MasterUpgrade>());
+        IArbiterObserver? systemd = SystemdNotifications.FromEnvironment(environment, time, loggers.CreateLogger<SystemdNotifications>());
+        var arbiter = new Arbiter(plans, events, time, loggers.CreateLogger<Arbiter>(), metrics, diagnostics,
+            () =>
+            {
+                logging.Reopen();
+                plans.PrepareLogReopen();
+            },
+            observer: inherited?.Observe(systemd) ?? systemd, upgrader: upgrade);
 
         using var watcher = options.Reload ? new ReloadWatcher(options.App.Path, options.ReloadExtraFiles, events.Writer, time) : null;
         await arbiter.RunAsync(CancellationToken.None);

@@ -1,13 +1,11 @@
-using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Procman.Configuration;
+using Procman.Listeners;
 using Serilog.Extensions.Logging;
 
 namespace Procman.Control;
@@ -22,31 +20,51 @@ internal sealed partial class AdminEndpoint : IAsyncDisposable
     // /healthz asks whether the loop answers at all; a loop that takes this long is stuck, not busy.
     private static readonly TimeSpan HealthBound = TimeSpan.FromSeconds(2);
 
+    // Kestrel listens again with its own backlog (512); the same, so nothing changes when it does.
+    private const int Backlog = 512;
+
     private readonly WebApplication _app;
+    private readonly Listener _listener;
+    private Task _started = Task.CompletedTask;
+    private Task? _handedOver;
 
-    private AdminEndpoint(WebApplication app) => _app = app;
+    private AdminEndpoint(WebApplication app, Listener listener)
+    {
+        _app = app;
+        _listener = listener;
+    }
 
-    /// <summary>The address Kestrel bound, with the real port when admin_bind asked for port 0.</summary>
-    public string Address => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    /// <summary>The address the socket is bound to, with the real port when admin_bind asked for port 0.</summary>
+    public string Address => $"http://{_listener.Display}";
 
+    /// <summary>The listening socket's fd, which a new master inherits on SIGUSR2.</summary>
+    public int Fd => _listener.Fd;
+
+    /// <summary>
+    /// Binds admin_bind: procman binds the socket itself and gives Kestrel its fd, so that the socket can be handed
+    /// to a new master (SIGUSR2) and closed here without Kestrel shutting it down under that master.
+    /// </summary>
     /// <exception cref="ProcmanException">The address cannot be bound.</exception>
-    public static async Task<AdminEndpoint> StartAsync(BindAddress.Tcp bind, int readyWorkers, MasterControl control, Serilog.ILogger serilog, CancellationToken cancellationToken)
+    public static Listener Bind(BindAddress.Tcp bind)
+    {
+        try
+        {
+            return ListenerSet.BindPrivate(bind, Backlog);
+        }
+        catch (ProcmanException ex)
+        {
+            throw new ProcmanException($"admin_bind: {ex.Message}", ex.ExitCode);
+        }
+    }
+
+    /// <summary>Builds the endpoint on <paramref name="listener"/>; it serves once <see cref="StartAsync"/> or <see cref="StartWhen"/> says so.</summary>
+    public static AdminEndpoint Create(Listener listener, int readyWorkers, MasterControl control, Serilog.ILogger serilog)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Logging.AddProvider(new SerilogLoggerProvider(serilog));
         // Kestrel's own information events (one per connection and request) would drown the master's log.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
-        {
-            if (bind.Host is "localhost")
-            {
-                kestrel.ListenLocalhost(bind.Port);
-            }
-            else
-            {
-                kestrel.Listen(IPAddress.Parse(bind.Host.Trim('[', ']')), bind.Port);
-            }
-        });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.ListenHandle((ulong)listener.Fd));
         builder.Services.AddRoutingCore();
         var app = builder.Build();
         app.UseRouting();
@@ -81,16 +99,38 @@ internal sealed partial class AdminEndpoint : IAsyncDisposable
                 await Plain(context, ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, why);
             }
         });
+        return new AdminEndpoint(app, listener);
+    }
+
+    /// <exception cref="ProcmanException">Kestrel cannot serve on the socket.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
         try
         {
-            await app.StartAsync(cancellationToken);
+            await _app.StartAsync(cancellationToken);
         }
         catch (IOException ex)
         {
-            await app.DisposeAsync();
-            throw new ProcmanException($"cannot serve admin_bind {bind.Host}:{bind.Port}: {ex.Message}", ExitCodes.BindFailure);
+            throw new ProcmanException($"cannot serve admin_bind {_listener.Display}: {ex.Message}", ExitCodes.BindFailure);
         }
-        return new AdminEndpoint(app);
+    }
+
+    /// <summary>
+    /// Serves once <paramref name="gate"/> completes: a new master (SIGUSR2) answers only once the old one has let
+    /// go, so that a probe never reads the readiness of a master still booting.
+    /// </summary>
+    public void StartWhen(Task gate, Action<string> started)
+        => _started = gate.ContinueWith(async _ =>
+        {
+            await StartAsync(CancellationToken.None);
+            started(Address);
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap();
+
+    /// <summary>A new master serves the socket now: stop serving it here, and close it without a shutdown(2) (<see cref="Listener.HandOver"/>).</summary>
+    public void HandOver()
+    {
+        _listener.HandOver();
+        _handedOver = StopAsync();
     }
 
     /// <summary>
@@ -109,9 +149,23 @@ internal sealed partial class AdminEndpoint : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        try
+        {
+            await _started;
+        }
+        catch (ProcmanException)
+        {
+            // Logged where it was started; nothing is served, nothing to stop.
+        }
+        await (_handedOver ?? StopAsync());
+        await _app.DisposeAsync();
+        _listener.Dispose();
+    }
+
+    private async Task StopAsync()
+    {
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await _app.StopAsync(bound.Token);
-        await _app.DisposeAsync();
     }
 
     private static async Task<bool> AnswersAsync(MasterControl control, CancellationToken cancellationToken)

@@ -29,18 +29,48 @@ internal sealed partial class ControlServer : IDisposable
     private readonly ILogger<ControlServer> _logger;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _accepting;
+    private readonly Task _servingFrom;
+    private bool _handedOver;
 
-    private ControlServer(string path, Socket listener, MasterControl control, uint owner, ILogger<ControlServer> logger)
+    private ControlServer(string path, Socket listener, MasterControl control, uint owner, ILogger<ControlServer> logger, Task? servingFrom = null)
     {
         Path = path;
         _listener = listener;
         _control = control;
         _owner = owner;
         _logger = logger;
-        _accepting = AcceptAsync();
+        _servingFrom = servingFrom ?? Task.CompletedTask;
+        _accepting = AcceptAsync(_servingFrom);
     }
 
     public string Path { get; }
+
+    /// <summary>The listening socket's fd, which a new master inherits on SIGUSR2.</summary>
+    public int Fd => (int)_listener.SafeHandle.DangerousGetHandle();
+
+    /// <summary>
+    /// Serves the control socket the previous master listened on (SIGUSR2), from the moment <paramref name="servingFrom"/>
+    /// completes (that master let go): until then its clients reach the master that still serves.
+    /// </summary>
+    public static ControlServer Adopt(string path, Socket listener, MasterControl control, ILogger<ControlServer> logger, Task servingFrom)
+    {
+        LogListening(logger, path);
+        return new ControlServer(path, listener, control, Libc.GetEffectiveUserId(), logger, servingFrom);
+    }
+
+    /// <summary>
+    /// A new master serves the socket now: stop accepting and close this master's copy, leaving the file (now
+    /// the new master's) in place. Without close-on-exec, .NET closes it without a shutdown(2), which would end the
+    /// listening in both processes.
+    /// </summary>
+    public void HandOver()
+    {
+        _handedOver = true;
+        _closing.Cancel();
+        _accepting.Wait(TimeSpan.FromSeconds(1));
+        Libc.SetInheritable(Fd, inheritable: true);
+        _listener.Dispose();
+    }
 
     /// <summary>Binds the socket, or says in one line why it cannot: another procman has it, or the path is not a socket.</summary>
     /// <param name="inRuntimeDirectory">The path is the default one, in procman's runtime directory, which must be procman's own (<see cref="ControlSocketPath.RuntimeDirectoryProblem"/>).</param>
@@ -65,12 +95,13 @@ internal sealed partial class ControlServer : IDisposable
                 throw new ProcmanException(problem, ExitCodes.UsageError);
             }
             RemoveStale(path, logger);
-            var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            // The umask makes the file 0600 from the moment it exists: a chmod after bind leaves a window.
+            // The umask makes the file 0600 from the moment it exists: a chmod after bind leaves a window. Bound by
+            // procman, not by Socket.Bind, whose Dispose would delete the file even when a new master (SIGUSR2) serves it.
+            Socket listener;
             var previous = Libc.Umask(0b001_111_111);
             try
             {
-                listener.Bind(new UnixDomainSocketEndPoint(path));
+                listener = new Socket(new SafeSocketHandle(Libc.BindUnixSocket(path), ownsHandle: true));
             }
             finally
             {
@@ -92,12 +123,17 @@ internal sealed partial class ControlServer : IDisposable
         // Closing the listener ends the accept loop; connections still open (stop --wait) see EOF as the
         // master exits, which is what their clients wait for.
         _listener.Dispose();
-        try
+        // Not when it was handed over, nor when it was never served here: a new master that failed before the old
+        // one let go leaves the file to the old one.
+        if (!_handedOver && _servingFrom.IsCompleted)
         {
-            File.Delete(Path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
+            try
+            {
+                File.Delete(Path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
         }
         _accepting.Wait(TimeSpan.FromSeconds(1));
         _closing.Dispose();
@@ -142,8 +178,16 @@ internal sealed partial class ControlServer : IDisposable
         }
     }
 
-    private async Task AcceptAsync()
+    private async Task AcceptAsync(Task servingFrom)
     {
+        try
+        {
+            await servingFrom.WaitAsync(_closing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         while (!_closing.IsCancellationRequested)
         {
             Socket connection;

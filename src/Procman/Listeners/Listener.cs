@@ -23,7 +23,11 @@ internal sealed class Listener : IDisposable
 
     private readonly FileIdentity? _socketFile;
 
-    private Listener(BindAddress address, Socket socket, string display, bool perSlot, FileIdentity? socketFile = null, int? activatedFd = null)
+    // Cleared once a new master serves this socket (SIGUSR2), and until the old master let go for one that inherited
+    // it: the file is the other master's to remove then.
+    private bool _ownsFile;
+
+    private Listener(BindAddress address, Socket socket, string display, bool perSlot, FileIdentity? socketFile = null, int? activatedFd = null, bool inherited = false)
     {
         Address = address;
         Socket = socket;
@@ -31,6 +35,8 @@ internal sealed class Listener : IDisposable
         PerSlot = perSlot;
         _socketFile = socketFile;
         ActivatedFd = activatedFd;
+        Inherited = inherited;
+        _ownsFile = !inherited;
     }
 
     public BindAddress Address { get; }
@@ -50,6 +56,12 @@ internal sealed class Listener : IDisposable
     /// <summary>For a socket systemd passed (socket activation): its fd. Such a socket outlives every reload.</summary>
     public int? ActivatedFd { get; }
 
+    /// <summary>
+    /// A socket the previous master handed over (SIGUSR2), under the address that master was configured with: a
+    /// configured address equal to it is served on it, as a reload keeps a socket it already has.
+    /// </summary>
+    public bool Inherited { get; }
+
     /// <summary>The shared socket's fd, inheritable for the whole run.</summary>
     public int Fd => FdOf(Socket);
 
@@ -67,6 +79,28 @@ internal sealed class Listener : IDisposable
     public static Listener Activated(BindAddress address, Socket socket, string display, int fd) => new(address, socket, display, perSlot: false, activatedFd: fd);
 
     public static Listener PerSlotAnchor(BindAddress address, Socket anchor, string display) => new(address, anchor, display, perSlot: true);
+
+    /// <summary>
+    /// A socket the previous master passed on SIGUSR2 (<paramref name="perSlot"/>: the anchor of a reuse_port address);
+    /// for a unix socket, <paramref name="socketFile"/> is its file, which this master removes when it stops.
+    /// </summary>
+    public static Listener FromPreviousMaster(BindAddress address, Socket socket, string display, int fd, bool perSlot, FileIdentity? socketFile)
+        => new(address, socket, display, perSlot, socketFile, fd, inherited: true);
+
+    /// <summary>The previous master let go (SIGUSR2): a unix socket's file is this master's to remove from now on.</summary>
+    public void TakeOver() => _ownsFile = true;
+
+    /// <summary>
+    /// A new master serves this socket from now on: closing it here must leave its file (a unix socket) where it is.
+    /// The fd loses close-on-exec too, so that .NET closes it without a shutdown(2), which would stop the new master's
+    /// listening as well (the socket is one, in two processes). Only a stopping master, which starts no process
+    /// any more, hands its sockets over.
+    /// </summary>
+    public void HandOver()
+    {
+        _ownsFile = false;
+        Libc.SetInheritable(FdOf(Socket), inheritable: true);
+    }
 
     /// <summary>Sets SO_REUSEADDR only: <see cref="SocketOptionName.ReuseAddress"/> would also set SO_REUSEPORT on Linux.</summary>
     public static void SetReuseAddress(Socket socket) => socket.SetRawSocketOption(SolSocket, SoReuseAddr, BitConverter.GetBytes(1));
@@ -151,7 +185,7 @@ internal sealed class Listener : IDisposable
         }
         _slotSockets.Clear();
         Socket.Dispose();
-        if (_socketFile is not null && Address is BindAddress.Unix unix && SocketFileIntact)
+        if (_socketFile is not null && _ownsFile && Address is BindAddress.Unix unix && SocketFileIntact)
         {
             try
             {

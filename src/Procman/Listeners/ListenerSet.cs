@@ -98,6 +98,7 @@ internal sealed class ListenerSet : IDisposable
     /// <summary>Whether a configured address names the socket systemd passed: same IP and port, same path, or its fd.</summary>
     private static bool Matches(Listener activated, BindAddress address) => (address, activated.Socket.LocalEndPoint) switch
     {
+        _ when activated.Inherited && activated.Address == address => true,
         (BindAddress.FileDescriptor fd, _) => fd.Fd == activated.ActivatedFd,
         (BindAddress.Unix unix, UnixDomainSocketEndPoint bound) => unix.Path == bound.ToString(),
         (BindAddress.Tcp tcp, IPEndPoint bound) => tcp.Port != 0 && tcp.Port == bound.Port && TryResolve(tcp) is { } ip && ip.Equals(bound.Address),
@@ -126,6 +127,16 @@ internal sealed class ListenerSet : IDisposable
     }
 
     public void Dispose() => _listeners.ForEach(listener => listener.Dispose());
+
+    /// <summary>A new master serves these sockets now (SIGUSR2): closing them here leaves their files and their queues alone.</summary>
+    public void HandOver() => _listeners.ForEach(listener => listener.HandOver());
+
+    /// <summary>
+    /// Binds and listens on one TCP address, for the master's own use (admin_bind): close-on-exec, so no worker
+    /// inherits it.
+    /// </summary>
+    /// <exception cref="ProcmanException">The address could not be bound.</exception>
+    public static Listener BindPrivate(BindAddress.Tcp address, int backlog) => BindTcp(address, backlog);
 
     /// <summary>Closes the master's copies of a slot's own sockets: that slot is gone.</summary>
     public void Release(int slot) => _listeners.ForEach(listener => listener.Release(slot));

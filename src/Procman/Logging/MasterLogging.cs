@@ -30,7 +30,7 @@ internal sealed partial class MasterLogging : IDisposable
             : new MessageTemplateTextFormatter(TextTemplate, CultureInfo.InvariantCulture);
         if (errorLog == "-")
         {
-            configuration.WriteTo.Console(formatter, standardErrorFromLevel: LogEventLevel.Verbose);
+            configuration.WriteTo.Sink(new StderrLineSink(formatter));
         }
         else
         {

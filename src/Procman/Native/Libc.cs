@@ -32,6 +32,9 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     private static partial int CloseNative(int fd);
 
+    [LibraryImport("libc", EntryPoint = "getppid")]
+    public static partial int GetParentProcessId();
+
     [LibraryImport("libc", EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();
 

@@ -68,6 +68,12 @@ internal sealed partial class SystemdNotifications(
 
     public void OnChanged(ArbiterStatus status)
     {
+        if (status.Phase == ArbiterPhase.HandedOver)
+        {
+            // The new master sent MAINPID= and READY=1 for the service: a STOPPING=1, a STATUS= or a watchdog ping
+            // from this one would speak for a service it no longer is.
+            return;
+        }
         var now = time.GetUtcNow();
         if (status.ReloadRequests > _reloadRequests && !_stopping)
         {
@@ -86,11 +92,13 @@ internal sealed partial class SystemdNotifications(
         }
         else if (status.Phase == ArbiterPhase.Serving && (!_ready || _reloading))
         {
-            lines.Add("READY=1");
+            // MAINPID= first: after an upgrade (SIGUSR2) it is what moves systemd to this master, before the READY=1
+            // that tells it the service is up; the old master then exits as a process of the service, not its main one.
             if (!_ready)
             {
                 lines.Add($"MAINPID={pid.ToString(CultureInfo.InvariantCulture)}");
             }
+            lines.Add("READY=1");
             _ready = true;
             _reloading = false;
         }

@@ -79,6 +79,22 @@ internal sealed class ChildProcess
         return new ChildProcess(pid, Reader(output.Read), Reader(error.Read));
     }
 
+    /// <summary>
+    /// Starts a program with stdin on /dev/null and procman's own stdout and stderr (a new master on SIGUSR2, which
+    /// logs where this one does); <see cref="StandardOutput"/> and <see cref="StandardError"/> are empty.
+    /// </summary>
+    /// <exception cref="IOException">It could not be started.</exception>
+    public static ChildProcess StartSharingOutput(string file, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string directory)
+    {
+        int pid;
+        lock (Spawning)
+        {
+            pid = PosixSpawn.Start(file, arguments, environment, directory, 1, 2);
+            Waited.Add(pid);
+        }
+        return new ChildProcess(pid, StreamReader.Null, StreamReader.Null);
+    }
+
     /// <summary>Whether procman started <paramref name="pid"/> and a thread of its own waits for it.</summary>
     /// <param name="reap">Called under the same lock when it is not, so that no spawn can slip in between.</param>
     public static void UnlessWaited(int pid, Action<int> reap)

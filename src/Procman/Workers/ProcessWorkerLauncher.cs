@@ -103,7 +103,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         {
             LogAddressVariablesIgnored(string.Join(", ", ignored), string.Join(", ", _listeners.Listeners.Select(l => l.Display)));
         }
-        foreach (var name in AddressVariables.Concat(SystemdEnvironment.MasterOnly))
+        foreach (var name in AddressVariables.Concat(SystemdEnvironment.MasterOnly).Concat(Upgrade.UpgradeEnvironment.MasterOnly))
         {
             environment.Remove(name);
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Procman.Logging;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 
@@ -51,7 +52,7 @@ internal sealed partial class WorkerOutput
         }
         else
         {
-            (isError ? Console.Error : Console.Out).WriteLine($"[worker {slot} pid {pid}] {line}");
+            WholeLines.Write(isError, $"[worker {slot} pid {pid}] {line}\n");
         }
     }
 
@@ -75,8 +76,7 @@ internal sealed partial class WorkerOutput
         }
         using var text = new StringWriter();
         _formatter.Format(logEvent, text);
-        // One write of the whole line: the pumps of all workers write here at once.
-        (isError ? Console.Error : Console.Out).Write(text.ToString());
+        WholeLines.Write(isError, text.ToString());
     }
 
     [LoggerMessage(EventId = OutputEventId, Level = LogLevel.Information, Message = "[worker {Slot} pid {Pid}] {Line}")]

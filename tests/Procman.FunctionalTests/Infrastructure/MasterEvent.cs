@@ -37,6 +37,13 @@ internal sealed record MasterEvent(int Id, string Template, JsonElement Properti
     public const int SocketFileRecreated = 71;
     public const int AddressVariablesIgnored = 100;
     public const int WorkersIdentity = 124;
+    public const int UpgradeStarted = 130;
+    public const int UpgradeHandedOver = 131;
+    public const int UpgradeFailed = 132;
+    public const int UpgradeRefused = 133;
+    public const int ReloadRefusedForUpgrade = 136;
+    public const int UpgradeInherited = 138;
+    public const int UpgradeTakenOver = 139;
     public const int ControlListening = 150;
     public const int ControlCommand = 151;
     public const int ControlPeerRefused = 153;

@@ -8,6 +8,7 @@ internal static partial class Native
     public const int SigInt = 2;
     public const int SigKill = 9;
     public const int SigUsr1 = 10;
+    public const int SigUsr2 = 12;
     public const int SigStop = 19;
     public const int SigTerm = 15;
     public const int SigTtin = 21;

@@ -189,7 +189,11 @@ internal sealed class ProcmanHost : IAsyncDisposable
             }
         }, timeout, $"output containing '{text}'");
 
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    /// <param name="outputShared">
+    /// Another process holds procman's stdout and stderr (the new master of an upgrade): the exit is not waited
+    /// for beyond the process itself, since the output stays open after it.
+    /// </param>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout, bool outputShared = false)
     {
         using var cancellation = new CancellationTokenSource(timeout);
         try
@@ -200,7 +204,10 @@ internal sealed class ProcmanHost : IAsyncDisposable
         {
             throw new TimeoutException($"procman did not exit within {timeout.TotalSeconds} s; {ProcessTable.Describe(Pid)}. Output:\n{Output}");
         }
-        await Task.WhenAll(_stdout, _stderr).WaitAsync(TimeSpan.FromSeconds(5));
+        if (!outputShared)
+        {
+            await Task.WhenAll(_stdout, _stderr).WaitAsync(TimeSpan.FromSeconds(5));
+        }
         return _process.ExitCode;
     }
 

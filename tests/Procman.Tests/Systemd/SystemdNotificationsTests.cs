@@ -31,7 +31,7 @@ public sealed class SystemdNotificationsTests
 
         arbiter.Ready(_launcher.Launched[1]);
 
-        Assert.Equal(["EXTEND_TIMEOUT_USEC", "READY", "MAINPID"], _notifier.States);
+        Assert.Equal(["EXTEND_TIMEOUT_USEC", "MAINPID", "READY"], _notifier.States);
         Assert.Contains($"MAINPID={MasterPid}", _notifier.Fields);
         Assert.Equal("STATUS=2/2 workers ready, generation 0", _notifier.Fields.Last(field => field.StartsWith("STATUS=", StringComparison.Ordinal)));
     }
@@ -151,9 +151,24 @@ public sealed class SystemdNotificationsTests
         }
     }
 
-    private Arbiter Booted(int workers, TimeSpan? watchdog = null)
+    [Fact]
+    public void AfterAnUpgradesHandOver_TheOldMasterSendsNothing_NeitherStoppingNorStatusNorWatchdog()
     {
-        var arbiter = Create(workers, watchdog: watchdog);
+        var arbiter = Booted(workers: 1, watchdog: TimeSpan.FromSeconds(2), upgrader: new FakeMasterUpgrade());
+        arbiter.Handle(new ArbiterEvent.SignalReceived(MasterSignal.Usr2));
+        _notifier.Clear();
+
+        arbiter.Handle(new ArbiterEvent.NewMasterReady(FakeMasterUpgrade.NewMasterPid));
+        _time.Advance(TimeSpan.FromSeconds(5));
+        arbiter.Handle(new ArbiterEvent.Tick());
+        arbiter.Exit(_launcher.Launched[0], 0);
+
+        Assert.Empty(_notifier.Messages);
+    }
+
+    private Arbiter Booted(int workers, TimeSpan? watchdog = null, IMasterUpgrade? upgrader = null)
+    {
+        var arbiter = Create(workers, watchdog: watchdog, upgrader: upgrader);
         arbiter.Start();
         foreach (var worker in _launcher.Launched.ToArray())
         {
@@ -165,7 +180,7 @@ public sealed class SystemdNotificationsTests
         return arbiter;
     }
 
-    private Arbiter Create(int workers, TimeSpan? bootTimeout = null, TimeSpan? watchdog = null)
+    private Arbiter Create(int workers, TimeSpan? bootTimeout = null, TimeSpan? watchdog = null, IMasterUpgrade? upgrader = null)
     {
         var options = new ProcmanOptions
         {
@@ -176,6 +191,6 @@ public sealed class SystemdNotificationsTests
         };
         _plans = new FakeWorkerPlans(options, _launcher);
         var notifications = new SystemdNotifications(_notifier, _time, watchdog / 2, MasterPid, NullLogger<SystemdNotifications>.Instance);
-        return new Arbiter(_plans, Channel.CreateUnbounded<ArbiterEvent>(), _time, NullLogger<Arbiter>.Instance, observer: notifications);
+        return new Arbiter(_plans, Channel.CreateUnbounded<ArbiterEvent>(), _time, NullLogger<Arbiter>.Instance, observer: notifications, upgrader: upgrader);
     }
 }

@@ -1,0 +1,16 @@
+namespace Procman.Upgrade;
+
+/// <summary>How this procman was started, so that SIGUSR2 starts the same one: under <c>dotnet procman.dll</c> or as the apphost.</summary>
+internal sealed record MasterCommand(string File, IReadOnlyList<string> Arguments)
+{
+    public static MasterCommand Current()
+    {
+        var process = Environment.ProcessPath ?? throw new InvalidOperationException("the runtime does not know procman's executable");
+        // Under the dotnet host the first argument is procman.dll; under the apphost, procman.dll too, which the
+        // apphost finds by itself.
+        var arguments = Environment.GetCommandLineArgs();
+        return Path.GetFileNameWithoutExtension(process) == "dotnet"
+            ? new MasterCommand(process, arguments)
+            : new MasterCommand(process, arguments[1..]);
+    }
+}
