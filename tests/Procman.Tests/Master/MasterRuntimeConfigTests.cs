@@ -1,0 +1,22 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Procman.Tests.Master;
+
+public sealed class MasterRuntimeConfigTests
+{
+    // Ample for the master, whose live heap is under 1 MB; far below what the GC derives from a large L3 cache.
+    private const long MaxGen0Budget = 8 * 1024 * 1024;
+
+    [Fact]
+    public void TheMastersRuntimeConfig_CapsTheGen0Budget_SoItsGarbageIsCollectedWhateverTheCacheSize()
+    {
+        // procman.runtimeconfig.json is copied beside this assembly with procman.dll, as it is shipped.
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "procman.runtimeconfig.json")));
+        var properties = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+
+        Assert.True(properties.TryGetProperty("System.GC.Gen0MaxBudget", out var budget), "procman.runtimeconfig.json sets no System.GC.Gen0MaxBudget");
+        var bytes = budget.ValueKind == JsonValueKind.Number ? budget.GetInt64() : long.Parse(budget.GetString()!, CultureInfo.InvariantCulture);
+        Assert.InRange(bytes, 1024 * 1024, MaxGen0Budget);
+    }
+}
