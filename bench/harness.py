@@ -1199,6 +1199,74 @@ def balance_stall(cfg, conns):
     return ("8 one worker stalls under connection-per-request load", note + "\n\n" + perf)
 
 
+def proc_memory_kb(pid):
+    """(RSS, PSS, anonymous RSS) in kB from /proc/PID/smaps_rollup and status, plus the fd and thread counts."""
+    values = {}
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] == "kB":
+                values[parts[0].rstrip(":")] = int(parts[1])
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(("RssAnon:", "Threads:")):
+                values[line.split(":")[0]] = int(line.split()[1])
+    values["fds"] = len(os.listdir(f"/proc/{pid}/fd"))
+    return values
+
+
+def slope(points):
+    """Least-squares slope of (x, y) points."""
+    n = len(points)
+    mx = sum(x for x, _ in points) / n
+    my = sum(y for _, y in points) / n
+    den = sum((x - mx) ** 2 for x, _ in points)
+    return sum((x - mx) * (y - my) for x, y in points) / den if den else float("nan")
+
+
+def reload_and_settle(pm, workers, timeout=60.0):
+    """One SIGHUP; returns once the new workers are ready (event 31) and every old one has exited (event 4)."""
+    since = pm.event_count()
+    os.kill(pm.master_pid, signal.SIGHUP)
+    i, _ = pm.wait_event(lambda e: e["EventId"]["Id"] == 31, timeout, since, "reload complete (event 31)")
+    for _ in range(workers):
+        i, _ = pm.wait_event(lambda e: e["EventId"]["Id"] == 4, timeout, i, "an old worker's exit (event 4)")
+        i += 1
+
+
+def scenario_reload_memory(cfg, table):
+    """11. The master's memory over many reloads: RSS and PSS per reload after a warm-up, as a slope."""
+    n, every = cfg.memory_reloads, 10
+    log(f"scenario 11: the master's RSS and PSS over {n} SIGHUP reloads, procman -w 2 (one at a time, each settled)")
+    pm = Procman("s11-procman-w2", 2)
+    try:
+        start_all([pm])
+        samples = [(0, proc_memory_kb(pm.master_pid))]
+        for i in range(1, n + 1):
+            reload_and_settle(pm, pm.workers)
+            if i % every == 0:
+                samples.append((i, proc_memory_kb(pm.master_pid)))
+                m = samples[-1][1]
+                log(f"  reload {i}: RSS {m['Rss'] / 1024:.1f} MB, PSS {m['Pss'] / 1024:.1f} MB, anonymous {m['RssAnon'] / 1024:.1f} MB, "
+                    f"{m['Threads']} threads, {m['fds']} fds")
+        # The first reloads grow the master while the JIT and the runtime warm up; the second half shows whether it
+        # levels off (a plateau) or keeps growing (a slope).
+        half = [(i, m) for i, m in samples if i >= n // 2]
+        sc = f"11 -w 2, {n} reloads one after another"
+        first, mid, last = samples[0][1], half[0][1], samples[-1][1]
+        table.add(sc, f"master RSS at start / after {half[0][0]} / after {n} reloads (MB)", "–",
+                  f"{first['Rss'] / 1024:.1f} / {mid['Rss'] / 1024:.1f} / {last['Rss'] / 1024:.1f}")
+        table.add(sc, f"master PSS at start / after {half[0][0]} / after {n} reloads (MB)", "–",
+                  f"{first['Pss'] / 1024:.1f} / {mid['Pss'] / 1024:.1f} / {last['Pss'] / 1024:.1f}")
+        for key, name in (("Rss", "RSS"), ("Pss", "PSS"), ("RssAnon", "anonymous RSS")):
+            table.add(sc, f"master {name} growth per reload, reloads {half[0][0]}-{n} (KB, least squares; goal ≤ 20)", "–",
+                      f"**{slope([(i, m[key]) for i, m in half]):.1f}**")
+        table.add(sc, "master threads, fds at start / at the end", "–",
+                  f"{first['Threads']}, {first['fds']} / {last['Threads']}, {last['fds']}")
+    finally:
+        stop_all([pm])
+
+
 # ---------------------------------------------------------------------------------------------- main
 
 def scenario_observed(cfg, table):
@@ -1287,8 +1355,9 @@ def main():
     ap.add_argument("--quick", action="store_true", help="short run, about two minutes")
     ap.add_argument("--only", default="1,2,3,4,5,6,9,10",
                     help="comma-separated scenarios to run (5 runs with 2; 9 is health checking's cost); 7 (per-worker runtime tuning, "
-                         "several minutes) and 8 (even load across workers: shared queue or reuse_port, balance or not; ~15 minutes) "
-                         "run only when named; 10 (the cost of /metrics scrapes and procman status runs, each every second, ~1 minute) is in the default set")
+                         "several minutes), 8 (even load across workers: shared queue or reuse_port, balance or not; ~15 minutes) "
+                         "and 11 (the master's memory over 250 reloads, ~5 minutes, --quick too) run only when named; "
+                         "10 (the cost of /metrics scrapes and procman status runs, each every second, ~1 minute) is in the default set")
     ap.add_argument("--command", default=None, help=argparse.SUPPRESS)
     cfg = ap.parse_args()
     if cfg.quick:
@@ -1301,6 +1370,8 @@ def main():
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 10, 3, 3, 5
         cfg.idle_tuning = 5
         cfg.balance_short, cfg.balance_long = 3, 10
+    # Not shortened by --quick: the master's warm-up (the JIT's tier-up) still steps its RSS past the 100th reload.
+    cfg.memory_reloads = 250
     only = set(cfg.only.replace(" ", "").split(","))
     for f in (PROCMAN, APP):
         if not os.path.exists(f):
@@ -1330,6 +1401,8 @@ def main():
         scenario_balance(cfg, table)
     if "10" in only:
         scenario_observed(cfg, table)
+    if "11" in only:
+        scenario_reload_memory(cfg, table)
 
     kind = "quick" if cfg.quick else "full"
     command = cfg.command or shlex.join(["bench/run"] + sys.argv[1:])
