@@ -563,7 +563,8 @@ def scenario_health(cfg, table):
         first_beat = len(on.events)
         res = {s: [] for s in servers}
         for rep in range(cfg.reps):
-            for s in servers:  # A/B/C/A/B/C
+            # The order turns every repetition (A/B/C, B/C/A, C/A/B): no configuration always follows the same one.
+            for s in servers[rep % 3:] + servers[:rep % 3]:
                 res[s].append(wrk(s.url + "/", cfg.duration))
         rps = {s: med([r["rps"] for r in res[s]]) for s in servers}
         p99 = {s: med([r["p99"] for r in res[s]]) for s in servers}

@@ -99,10 +99,13 @@ public sealed class PrivilegeTests
         await WaitForLineAsync(accessLog, "GET /pid?first", client);
         File.Move(accessLog, accessLog + ".1");
         Assert.True(procman.Signal(Native.SigUsr1));
-        await WaitForLineAsync(accessLog, "GET /pid?second", client);
+        // Each worker reopens when its message arrives: a line it wrote before that rightly went to the old file.
+        await WaitUntilEveryWorkerWritesToAsync(accessLog, procman);
+        await client.GetStringAsync("/pid?third");
+        await WaitForLineAsync(accessLog, "GET /pid?third", client);
 
         Assert.Equal($"{Nobody}:{Nobody}", Stat(accessLog).Split(' ')[0]);
-        Assert.DoesNotContain("GET /pid?second", File.ReadAllText(accessLog + ".1"));
+        Assert.DoesNotContain("GET /pid?third", File.ReadAllText(accessLog + ".1"));
         Assert.DoesNotContain(procman.Events, e => e.Id is MasterEvent.WorkerExited or MasterEvent.WorkerCrashed or MasterEvent.WorkerFailed);
     }
 
@@ -257,6 +260,24 @@ public sealed class PrivilegeTests
             Assert.True(DateTime.UtcNow < deadline, $"no access line for {request} reached {log}");
             await client.GetStringAsync(request[4..]);
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until each ready worker has written a line of its own to <paramref name="log"/>.</summary>
+    private static async Task WaitUntilEveryWorkerWritesToAsync(string log, ProcmanHost procman)
+    {
+        var deadline = DateTime.UtcNow + EventBound;
+        var pending = procman.ReadyWorkers().ToHashSet();
+        while (pending.Count > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"workers {string.Join(", ", pending)} wrote nothing to {log}");
+            // One connection, so one worker: the second request is logged by the worker that answered the first.
+            using var client = procman.CreateClient(keepAlive: true);
+            var pid = await client.GetStringAsync("/pid");
+            await client.GetStringAsync($"/pid?after-reopen-{pid}");
+            await Task.Delay(100);
+            var text = File.Exists(log) ? File.ReadAllText(log) : "";
+            pending.RemoveWhere(worker => text.Contains($"GET /pid?after-reopen-{worker} ", StringComparison.Ordinal));
         }
     }
 
