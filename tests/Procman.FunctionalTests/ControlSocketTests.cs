@@ -52,7 +52,7 @@ public sealed class ControlSocketTests
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socket));
         var stop = await ProcmanCommand.RunAsync(["stop", "--wait", "--control-socket", socket]);
 
-        Assert.Equal(0, stop.ExitCode);
+        Assert.True(stop.ExitCode == 0, $"procman stop --wait exited {stop.ExitCode}: {stop.Error}");
         Assert.Equal(0, await procman.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.False(File.Exists(socket));
         var status = await ProcmanCommand.RunAsync(["status", "--control-socket", socket]);

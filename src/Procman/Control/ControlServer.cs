@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -22,12 +23,15 @@ internal sealed partial class ControlServer : IDisposable
 
     // A client that connects and says nothing does not hold a connection for ever.
     private static readonly TimeSpan RequestBound = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan AnswerBound = TimeSpan.FromSeconds(1);
 
     private readonly Socket _listener;
     private readonly MasterControl _control;
     private readonly uint _owner;
     private readonly ILogger<ControlServer> _logger;
     private readonly CancellationTokenSource _closing = new();
+    private readonly ConcurrentDictionary<long, Task> _answers = new();
+    private long _lastAnswer;
     private readonly Task _accepting;
     private readonly Task _servingFrom;
     private bool _handedOver;
@@ -119,6 +123,9 @@ internal sealed partial class ControlServer : IDisposable
 
     public void Dispose()
     {
+        // A command the master answered just before it finished (stop with one quick worker) is still being
+        // written: its client must get the answer, not a closed connection.
+        Task.WaitAll([.. _answers.Values], AnswerBound);
         _closing.Cancel();
         // Closing the listener ends the accept loop; connections still open (stop --wait) see EOF as the
         // master exits, which is what their clients wait for.
@@ -233,8 +240,20 @@ internal sealed partial class ControlServer : IDisposable
                 {
                     LogCommand(_logger, request.Command, pid, uid);
                 }
-                var response = await _control.SendAsync(request, _closing.Token).ConfigureAwait(false);
-                await WriteAsync(connection, response).ConfigureAwait(false);
+                var answered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                var answer = Interlocked.Increment(ref _lastAnswer);
+                _answers[answer] = answered.Task;
+                ControlResponse response;
+                try
+                {
+                    response = await _control.SendAsync(request, _closing.Token).ConfigureAwait(false);
+                    await WriteAsync(connection, response).ConfigureAwait(false);
+                }
+                finally
+                {
+                    answered.TrySetResult();
+                    _answers.TryRemove(answer, out _);
+                }
                 if (request.Command == ControlRequest.Stop && response.Ok)
                 {
                     // Held open until the master exits: the client's EOF is the end of the stop.
