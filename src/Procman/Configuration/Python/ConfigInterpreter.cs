@@ -255,14 +255,9 @@ internal sealed partial class ConfigInterpreter
         {
             Step(loop.Span);
             Assign(loop.Target, item, scope);
-            var flow = ExecuteBlock(loop.Body, scope);
-            if (flow == Flow.Break)
+            if (EndOfLoop(ExecuteBlock(loop.Body, scope)) is { } end)
             {
-                return Flow.Normal;
-            }
-            if (flow == Flow.Return)
-            {
-                return flow;
+                return end;
             }
         }
         return ExecuteBlock(loop.OrElse, scope);
@@ -273,18 +268,21 @@ internal sealed partial class ConfigInterpreter
         while (Truthy(Evaluate(loop.Test, scope), loop.Test.Span))
         {
             Step(loop.Span);
-            var flow = ExecuteBlock(loop.Body, scope);
-            if (flow == Flow.Break)
+            if (EndOfLoop(ExecuteBlock(loop.Body, scope)) is { } end)
             {
-                return Flow.Normal;
-            }
-            if (flow == Flow.Return)
-            {
-                return flow;
+                return end;
             }
         }
         return ExecuteBlock(loop.OrElse, scope);
     }
+
+    /// <summary>What one pass of a loop's body means for the loop: null to go on, else what the loop itself returns (break skips the else block).</summary>
+    private static Flow? EndOfLoop(Flow flow) => flow switch
+    {
+        Flow.Break => Flow.Normal,
+        Flow.Return => Flow.Return,
+        _ => null,
+    };
 
     private Flow ExecuteTry(Try attempt, Scope scope)
     {
