@@ -135,7 +135,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         var diagnostics = new WorkerDiagnostics(time);
 
         // Read at start only, like the listeners' addresses: a reload changes neither.
-        var master = new MasterControl(events.Writer, metrics, diagnostics);
+        var master = new MasterControl(events.Writer, new SampledMemory(metrics, time), diagnostics);
         var controlPath = options.ControlSocketDisabled ? null : ControlSocketPath.Of(options, environment, Libc.GetEffectiveUserId(), Environment.ProcessId);
         var inheritedControl = inherited?.TakeControlSocket(controlPath);
         using var control = controlPath is null ? null

@@ -8,7 +8,7 @@ namespace Procman.Control;
 /// loop's channel and its answer comes back. Whatever takes the OS's time (reading /proc, taking stacks,
 /// writing a dump) is done here, outside the loop.
 /// </summary>
-internal sealed class MasterControl(ChannelWriter<ArbiterEvent> events, IProcessMetrics metrics, IWorkerDiagnostics diagnostics)
+internal sealed class MasterControl(ChannelWriter<ArbiterEvent> events, SampledMemory memory, IWorkerDiagnostics diagnostics)
 {
     /// <summary>How long the loop may take to answer a query; it answers in microseconds unless it is stuck.</summary>
     public static readonly TimeSpan AnswerBound = TimeSpan.FromSeconds(10);
@@ -50,12 +50,16 @@ internal sealed class MasterControl(ChannelWriter<ArbiterEvent> events, IProcess
         }
     }
 
-    private MasterSnapshot WithMemory(MasterSnapshot status) => status with
+    private MasterSnapshot WithMemory(MasterSnapshot status)
     {
-        Workers = status.Workers.Select(worker => metrics.Memory(worker.Pid) is { } memory
-            ? worker with { RssBytes = memory.RssBytes, PssBytes = memory.PssBytes }
-            : worker).ToArray(),
-    };
+        var sampled = memory.Of(status.Workers.Select(worker => worker.Pid).ToArray());
+        return status with
+        {
+            Workers = status.Workers.Select(worker => sampled[worker.Pid] is { } read
+                ? worker with { RssBytes = read.RssBytes, PssBytes = read.PssBytes }
+                : worker).ToArray(),
+        };
+    }
 
     private async Task<ControlResponse> DumpAsync(ControlRequest request, CancellationToken cancellationToken)
     {

@@ -13,5 +13,12 @@ internal sealed class FakeProcessMetrics : IProcessMetrics
 
     public char? State(int pid) => States.TryGetValue(pid, out var state) ? state : 'S';
 
-    public ProcessMemory? Memory(int pid) => Resident.TryGetValue(pid, out var bytes) ? new ProcessMemory(bytes, bytes / 2) : null;
+    /// <summary>How many times <see cref="Memory"/> was read, by pid.</summary>
+    public Dictionary<int, int> MemoryReads { get; } = [];
+
+    public ProcessMemory? Memory(int pid)
+    {
+        MemoryReads[pid] = MemoryReads.GetValueOrDefault(pid) + 1;
+        return Resident.TryGetValue(pid, out var bytes) ? new ProcessMemory(bytes, bytes / 2) : null;
+    }
 }

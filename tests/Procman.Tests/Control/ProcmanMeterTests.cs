@@ -14,7 +14,7 @@ public sealed class ProcmanMeterTests
         var events = Channel.CreateUnbounded<ArbiterEvent>();
         using var loop = new CancellationTokenSource();
         var answering = AnswerStatusAsync(events.Reader, loop.Token);
-        using var meter = new ProcmanMeter(new MasterControl(events.Writer, new FakeProcessMetrics(), new FakeWorkerDiagnostics()), TimeProvider.System);
+        using var meter = new ProcmanMeter(new MasterControl(events.Writer, new SampledMemory(new FakeProcessMetrics(), TimeProvider.System), new FakeWorkerDiagnostics()), TimeProvider.System);
         var seen = new List<(string Instrument, double Value, string Tags)>();
         using var listener = new MeterListener
         {
