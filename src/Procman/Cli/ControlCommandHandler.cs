@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Procman.Configuration;
 using Procman.Control;
 
@@ -27,6 +26,4 @@ internal sealed class ControlCommandHandler(IEnvironment environment, TextWriter
             return ex.ExitCode;
         }
     }
-
-    public static string Json(MasterSnapshot status) => JsonSerializer.Serialize(status, ControlJson.Default.MasterSnapshot);
 }

@@ -34,7 +34,7 @@ internal static class ControlCommands
         var (command, target) = Declare("status", "Show the master and one row per worker: pid, state, requests, memory, restarts.");
         command.Options.Add(json);
         command.SetAction((result, cancellationToken) => handler.InvokeAsync(target(result), new ControlRequest { Command = ControlRequest.Status },
-            response => result.GetValue(json) ? ControlCommandHandler.Json(response.Status!) : StatusTable.Render(response.Status!), cancellationToken));
+            response => result.GetValue(json) ? ControlCodec.Write(response.Status!) : StatusTable.Render(response.Status!), cancellationToken));
         return command;
     }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -81,7 +80,7 @@ internal sealed partial class AdminEndpoint : IAsyncDisposable
             if (await StatusOrUnavailableAsync(context, control) is { } status)
             {
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(JsonSerializer.Serialize(status, ControlJson.Default.MasterSnapshot), context.RequestAborted);
+                await context.Response.WriteAsync(ControlCodec.Write(status), context.RequestAborted);
             }
         });
         app.MapGet("/healthz", async context =>

@@ -29,7 +29,7 @@ internal static class ControlClient
             throw new ProcmanException($"no procman answers on the control socket {path} ({why}); is it running? pass --control-socket PATH or -c CONFIG", ExitCodes.NotRunning);
         }
         await using var stream = new NetworkStream(socket, ownsSocket: false);
-        var line = JsonSerializer.Serialize(request, ControlJson.Default.ControlRequest) + "\n";
+        var line = ControlCodec.Write(request) + "\n";
         try
         {
             await stream.WriteAsync(Encoding.UTF8.GetBytes(line), cancellationToken).ConfigureAwait(false);
@@ -52,10 +52,10 @@ internal static class ControlClient
         {
             throw new ProcmanException($"the control socket {path} closed without an answer; is it procman's?", ExitCodes.NotRunning);
         }
-        ControlResponse? response;
+        ControlResponse response;
         try
         {
-            response = JsonSerializer.Deserialize(answer, ControlJson.Default.ControlResponse);
+            response = ControlCodec.ReadResponse(Encoding.UTF8.GetBytes(answer));
         }
         catch (JsonException ex)
         {
@@ -72,6 +72,6 @@ internal static class ControlClient
                 // A reset rather than an orderly close: the master is gone all the same.
             }
         }
-        return response ?? throw new ProcmanException($"the control socket {path} answered null", ExitCodes.NotRunning);
+        return response;
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Procman.Control;
 
 /// <summary>The one answer to a <see cref="ControlRequest"/>: ok with a message or a result, or the reason it was refused.</summary>
@@ -9,16 +7,12 @@ internal sealed record ControlResponse
 
     public bool Ok { get; init; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Message { get; init; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Error { get; init; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public MasterSnapshot? Status { get; init; }
 
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public WorkerDump? Dump { get; init; }
 
     public static ControlResponse Done(string message) => new() { Ok = true, Message = message };

@@ -298,11 +298,7 @@ internal sealed partial class ControlServer : IDisposable
         var line = buffer.AsSpan(0, end < 0 ? length : end);
         try
         {
-            var request = JsonSerializer.Deserialize(line, ControlJson.Default.ControlRequest);
-            if (request is null)
-            {
-                return (null, "empty request");
-            }
+            var request = ControlCodec.ReadRequest(line);
             return request.Version == ControlRequest.CurrentVersion
                 ? (request, null)
                 : (null, $"protocol version {request.Version} is not spoken here; this procman speaks version {ControlRequest.CurrentVersion}");
@@ -315,7 +311,7 @@ internal sealed partial class ControlServer : IDisposable
 
     private static async Task WriteAsync(Socket connection, ControlResponse response)
     {
-        var json = JsonSerializer.Serialize(response, ControlJson.Default.ControlResponse);
+        var json = ControlCodec.Write(response);
         await connection.SendAsync(Encoding.UTF8.GetBytes(json + "\n"), SocketFlags.None).ConfigureAwait(false);
     }
 

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Procman.Cli;
 using Procman.Control;
@@ -25,34 +26,104 @@ public sealed class ControlProtocolTests
         BootSecondsSum = 10,
     };
 
+    /// <summary>A snapshot with every field set, so a field the codec forgets shows up in a round trip.</summary>
+    internal static readonly MasterSnapshot Full = Sample with
+    {
+        Workers =
+        [
+            new WorkerSnapshot
+            {
+                Slot = 3, Pid = 103, Generation = 4, State = "draining", UptimeSeconds = 12.25, BootSeconds = 0.75, Requests = 1L << 40,
+                RequestsPerSecond = 0.1, InFlight = 2, KeepAliveConnections = 7, RssBytes = 3L << 32, PssBytes = 11, GcHeapBytes = 12,
+                ThreadPoolThreads = 13, ThreadPoolQueue = 14, ProbeDelaySeconds = 0.015, Restarts = 15, LastExit = "signal 9 (SIGKILL) \"hung\"",
+            },
+        ],
+        StartedAt = new DateTimeOffset(2026, 12, 1, 16, 2, 45, 123, TimeSpan.Zero),
+        Reloads = new ReloadCounts(2, 1, 3, 6.5, 3.25),
+    };
+
     [Fact]
     public void Request_IsOneSnakeCaseJsonLine_ThatReadsBack()
     {
-        var request = new ControlRequest { Command = ControlRequest.Scale, Delta = -2, DumpDir = "/tmp/d" };
+        var request = new ControlRequest { Command = ControlRequest.Scale, Wait = true, Workers = 4, Delta = -2, Slot = 3, All = true, Quick = true, DumpDir = "/tmp/d" };
 
-        var json = JsonSerializer.Serialize(request, ControlJson.Default.ControlRequest);
+        var json = ControlCodec.Write(request);
 
         Assert.Contains("\"dump_dir\":\"/tmp/d\"", json);
         Assert.DoesNotContain('\n', json);
-        Assert.Equal(request, JsonSerializer.Deserialize(json, ControlJson.Default.ControlRequest));
+        Assert.Equal(request, ControlCodec.ReadRequest(Encoding.UTF8.GetBytes(json)));
     }
+
+    [Fact]
+    public void Request_LeavesOutWhatTheCommandDoesNotTake()
+        => Assert.Equal("{\"version\":1,\"command\":\"status\"}", ControlCodec.Write(new ControlRequest { Command = ControlRequest.Status }));
+
+    [Theory]
+    [InlineData("[1]", "expected an object, found an array")]
+    [InlineData("{\"version\":1}", "it has no \"command\"")]
+    [InlineData("{\"command\":\"scale\",\"delta\":\"two\"}", "\"delta\" must be a whole number, not a string")]
+    [InlineData("{\"command\":\"scale\",\"delta\":1.5}", "\"delta\" is 1.5, not a valid value for it")]
+    [InlineData("{\"command\":\"stop\",\"quick\":1}", "\"quick\" must be true or false, not a number")]
+    public void Request_OfTheWrongShape_IsRefusedNamingTheField(string line, string why)
+        => Assert.Equal(why, Assert.Throws<JsonException>(() => ControlCodec.ReadRequest(Encoding.UTF8.GetBytes(line))).Message);
+
+    [Fact]
+    public void Request_NotJson_IsAJsonError()
+        => Assert.ThrowsAny<JsonException>(() => ControlCodec.ReadRequest("status"u8));
+
+    [Fact]
+    public void Request_WithoutAVersion_IsTakenAsTheCurrentOne()
+        => Assert.Equal(ControlRequest.CurrentVersion, ControlCodec.ReadRequest("{\"command\":\"status\"}"u8).Version);
 
     [Fact]
     public void Status_KeepsUnknownValuesAsNull_SoScriptsAlwaysFindTheKey()
     {
-        var json = ControlCommandHandler.Json(Sample);
+        var json = ControlCodec.Write(Sample);
 
         using var document = JsonDocument.Parse(json);
         var starting = document.RootElement.GetProperty("workers")[1];
         Assert.Equal(JsonValueKind.Null, starting.GetProperty("gc_heap_bytes").ValueKind);
         Assert.Equal(JsonValueKind.Null, starting.GetProperty("requests_per_second").ValueKind);
+        Assert.Equal(JsonValueKind.Null, starting.GetProperty("last_exit").ValueKind);
         Assert.Equal(1, document.RootElement.GetProperty("restarts").GetProperty("reload").GetInt64());
-        Assert.Equal(Sample.Workers[0], JsonSerializer.Deserialize(json, ControlJson.Default.MasterSnapshot)!.Workers[0]);
+        Assert.Equal("1970-01-01T00:00:00+00:00", document.RootElement.GetProperty("started_at").GetString());
+    }
+
+    [Fact]
+    public void Response_WithAStatus_ReadsBackFieldForField()
+    {
+        var json = ControlCodec.Write(ControlResponse.Of(Full));
+
+        var read = ControlCodec.ReadResponse(Encoding.UTF8.GetBytes(json)).Status!;
+
+        Assert.Equal(Full.Workers.Single(), read.Workers.Single());
+        Assert.Equal(Full.Restarts, read.Restarts);
+        Assert.Equal(Full with { Workers = read.Workers, Restarts = read.Restarts }, read);
+        Assert.Equal(ControlCodec.Write(Full), ControlCodec.Write(read));
+    }
+
+    [Fact]
+    public void FullSnapshot_SetsEveryField_SoTheRoundTripCoversThemAll()
+    {
+        var worker = Full.Workers.Single();
+        Assert.All(typeof(WorkerSnapshot).GetProperties(), property => Assert.NotNull(property.GetValue(worker)));
+        Assert.All(typeof(MasterSnapshot).GetProperties(), property => Assert.NotNull(property.GetValue(Full)));
+        Assert.All(typeof(ReloadCounts).GetProperties(), property => Assert.NotNull(property.GetValue(Full.Reloads)));
+    }
+
+    [Fact]
+    public void Response_WithADump_OrAMessage_ReadsBack()
+    {
+        var dump = new ControlResponse { Ok = true, Dump = new WorkerDump(2, 202, "Thread 1:\n  Main", "/tmp/core.202") };
+        var done = ControlResponse.Done("2 -> 3 worker(s)");
+
+        Assert.Equal(dump, ControlCodec.ReadResponse(Encoding.UTF8.GetBytes(ControlCodec.Write(dump))));
+        Assert.Equal(done, ControlCodec.ReadResponse(Encoding.UTF8.GetBytes(ControlCodec.Write(done))));
     }
 
     [Fact]
     public void Refusal_CarriesTheErrorAndNoResult()
-        => Assert.Equal("{\"version\":1,\"ok\":false,\"error\":\"no\"}", JsonSerializer.Serialize(ControlResponse.Refused("no"), ControlJson.Default.ControlResponse));
+        => Assert.Equal("{\"version\":1,\"ok\":false,\"error\":\"no\"}", ControlCodec.Write(ControlResponse.Refused("no")));
 
     [Fact]
     public void StatusTable_HasAMasterLineAndOneRowPerWorker_WithADashForTheUnknown()
