@@ -197,34 +197,28 @@ def proc_threads(pid):
     return n, gc
 
 
-def rss_sum_mb(pids):
-    total = 0.0
-    for pid in pids:
-        try:
-            total += proc_rss_mb(pid)
-        except OSError:
-            pass
-    return total
-
-
-class RssSampler(threading.Thread):
-    """Samples the summed VmRSS of some pids every 100 ms while load runs; keeps the peak."""
+class MemorySampler(threading.Thread):
+    """Samples the summed RSS and PSS of some pids every 100 ms while load runs; keeps the peaks."""
 
     def __init__(self, pids):
         super().__init__(daemon=True)
         self.pids = list(pids)
-        self.peak = rss_sum_mb(self.pids)
+        self.peak_rss, self.peak_pss, _ = memory_sum_mb(self.pids)
         self.stop_flag = threading.Event()
+
+    def sample(self):
+        rss, pss, _ = memory_sum_mb(self.pids)
+        self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
 
     def run(self):
         while not self.stop_flag.wait(0.1):
-            self.peak = max(self.peak, rss_sum_mb(self.pids))
+            self.sample()
 
     def finish(self):
         self.stop_flag.set()
         self.join(5)
-        self.peak = max(self.peak, rss_sum_mb(self.pids))
-        return self.peak
+        self.sample()
+        return self.peak_rss, self.peak_pss
 
 
 class Server:
@@ -862,14 +856,14 @@ def tuning_configs(cores, workers):
 
 
 def scenario_tuning(cfg, table):
-    """7. per-worker runtime tuning: procman -w 2 and -w 4 with environment variables that size each worker's
+    """7. per-worker runtime tuning: procman -w 1, -w 2 and -w 4 with environment variables that size each worker's
        runtime for its share of the cores, against untuned procman and the bare app, alternating."""
     cores = len(os.sched_getaffinity(0))
-    log(f"scenario 7: per-worker runtime tuning, procman -w 2 and -w 4 ({cores} cores), "
+    log(f"scenario 7: per-worker runtime tuning, procman -w 1, -w 2 and -w 4 ({cores} cores), "
         f"{cfg.duration} s x {cfg.reps} repetitions per configuration and mode")
     modes = (("keep-alive", False), ("Connection: close", True))
     perf_rows, mem_rows = [], []
-    for workers in (2, 4):
+    for workers in (1, 2, 4):
         k, configs = tuning_configs(cores, workers)
         bare = Bare(f"s7-w{workers}-bare")
         pms = [Procman(f"s7-w{workers}-c{i}", workers, env) for i, (_, env) in enumerate(configs)]
@@ -882,21 +876,22 @@ def scenario_tuning(cfg, table):
                 pids[pm] = sorted(pm.current_workers().values())
             warm(servers, cfg.warm, "/whoami", LUA, close_too=True)
             res = {(s, m): [] for s in servers for m, _ in modes}
-            peak = {s: 0.0 for s in servers}
+            peak = {s: (0.0, 0.0) for s in servers}
             for rep in range(cfg.reps):
                 # bare first, then the procman configurations in an order rotated each repetition
                 order = [bare] + pms[rep % len(pms):] + pms[:rep % len(pms)]
                 for mode, close in modes:
                     for s in order:
-                        sampler = RssSampler(pids[s])
+                        sampler = MemorySampler(pids[s])
                         sampler.start()
                         try:
                             res[(s, mode)].append(wrk(s.url + "/whoami", cfg.duration, close=close, lua=LUA))
                         finally:
-                            peak[s] = max(peak[s], sampler.finish())
+                            rss, pss = sampler.finish()
+                            peak[s] = (max(peak[s][0], rss), max(peak[s][1], pss))
                 log(f"  -w {workers}: repetition {rep + 1} of {cfg.reps} done")
             time.sleep(cfg.idle_tuning)  # everything idle
-            idle = {s: rss_sum_mb(pids[s]) for s in servers}
+            idle = {s: memory_sum_mb(pids[s])[:2] for s in servers}
             threads = {s: [proc_threads(p) for p in pids[s]] for s in servers}
             for pm in pms:
                 now = sorted(pm.current_workers().values())
@@ -927,27 +922,29 @@ def scenario_tuning(cfg, table):
             name = "bare app (1 process)" if s is bare else label[s]
             nthreads = med([t[0] for t in threads[s]])
             ngc = med([t[1] for t in threads[s]])
-            vs_u = (ratio(idle[s], idle[base]), ratio(peak[s], peak[base])) if s is not bare else ("–", "–")
-            vs_b = (ratio(idle[s], idle[bare]), ratio(peak[s], peak[bare])) if s is not bare else ("–", "–")
+            vs_u = [ratio(idle[s][1], idle[base][1]), ratio(peak[s][1], peak[base][1])] if s is not bare else ["–", "–"]
+            vs_b = [ratio(idle[s][1], idle[bare][1]), ratio(peak[s][1], peak[bare][1])] if s is not bare else ["–", "–"]
             mem_rows.append(
-                f"| -w {workers} | {name} | {fmt(idle[s], 1)} | {vs_u[0]} | {vs_b[0]} | {fmt(peak[s], 1)} | {vs_u[1]} "
-                f"| {vs_b[1]} | {fmt(nthreads)} / {fmt(ngc)} |")
+                f"| -w {workers} | {name} | {fmt(idle[s][0], 1)} | {fmt(idle[s][1], 1)} | {vs_u[0]} | {vs_b[0]} "
+                f"| {fmt(peak[s][0], 1)} | {fmt(peak[s][1], 1)} | {vs_u[1]} | {vs_b[1]} | {fmt(nthreads)} / {fmt(ngc)} |")
 
     perf = "\n".join([
         "| workers | mode | configuration | req/s | req/s min–max | vs untuned | vs bare | p99 (ms) | vs untuned | vs bare "
         "| errors |",
         "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + perf_rows)
     mem = "\n".join([
-        "| workers | configuration | RSS idle after load (MB) | vs untuned | vs bare | RSS peak under load (MB) "
-        "| vs untuned | vs bare | threads / Server GC threads per worker (median, idle) |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + mem_rows)
+        "| workers | configuration | RSS idle after load (MB) | PSS idle (MB) | PSS vs untuned | PSS vs bare "
+        "| RSS peak under load (MB) | PSS peak (MB) | PSS peak vs untuned | PSS peak vs bare "
+        "| threads / Server GC threads per worker (median, idle) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + mem_rows)
     note = (f"{cores} cores, so the tuned value k = max(1, ceil(cores / workers)) is "
-            f"{', '.join(f'{tuning_configs(cores, w)[0]} for -w {w}' for w in (2, 4))}. "
+            f"{', '.join(f'{tuning_configs(cores, w)[0]} for -w {w}' for w in (1, 2, 4))}. "
             f"GET /whoami, `wrk -t2 -c50`, {cfg.duration} s per measurement, {cfg.reps} repetitions, bare app first "
             f"and then every procman configuration in an order rotated each repetition; medians. "
-            f"req/s min–max: over the repetitions. errors: socket errors + non-2xx over all runs. RSS: sum of VmRSS of the workers (the master not "
-            f"included; the bare app is one process), idle = {cfg.idle_tuning} s after the last run, peak = highest "
-            f"sum sampled every 100 ms during that configuration's runs.")
+            f"req/s min–max: over the repetitions. errors: socket errors + non-2xx over all runs. RSS and PSS: sums over the workers (the "
+            f"master not included; the bare app is one process; PSS shares the framework's pages fairly between the workers, so "
+            f"it is what they cost together, RSS counts those pages once per worker), idle = {cfg.idle_tuning} s after the last "
+            f"run, peak = highest sum sampled every 100 ms during that configuration's runs; the ratios compare PSS.")
     table.sections.append(("7 per-worker runtime tuning: throughput and latency", note + "\n\n" + perf))
     table.sections.append(("7 per-worker runtime tuning: memory of the workers", mem))
 
@@ -1331,6 +1328,93 @@ def scenario_observed(cfg, table):
         stop_all([pm])
 
 
+# The levers scenario 12 compares: label -> (procman options, extra environment for the workers).
+RELOAD_LEVERS = [
+    ("today's defaults", [], {}),
+    ("boot_nice 10", ["--boot-nice", "10"], {}),
+    ("boot_nice 19", ["--boot-nice", "19"], {}),
+    ("reload_batch 1", ["--reload-batch", "1"], {}),
+    ("warm-up: 20 × GET /whoami", ["--warmup-path", "/whoami", "--warmup-requests", "20"], {}),
+    ("workers: DOTNET_TieredPGO=0", [], {"DOTNET_TieredPGO": "0"}),
+    ("workers: DOTNET_TieredCompilation=0", [], {"DOTNET_TieredCompilation": "0"}),
+]
+
+
+def scenario_levers(cfg, table):
+    """12. The levers of a reload clients cannot feel: procman -w 2 under keep-alive load, each lever its own master,
+       all masters started together and measured in an order rotated each repetition. Per lever and repetition a
+       steady run and a run with SIGHUP at a third (the ratios are reload / steady of the same master); then a
+       max_requests recycle run against the first master's steady run."""
+    d = cfg.reload_duration
+    log(f"scenario 12: reload levers, procman -w 2, {len(RELOAD_LEVERS)} configurations, {cfg.reps_reload} repetitions "
+        f"of a steady and a reload run of {d} s each")
+    pms = [Procman(f"s12-lever{i}", 2, env, args) for i, (_, args, env) in enumerate(RELOAD_LEVERS)]
+    label = {pm: RELOAD_LEVERS[i][0] for i, pm in enumerate(pms)}
+    rows = []
+    try:
+        start_all(pms)
+        warm(pms, cfg.warm, "/whoami", LUA)
+        res = {pm: {"steady": [], "reload": [], "peak": [], "steady_peak": []} for pm in pms}
+        for rep in range(cfg.reps_reload):
+            for pm in pms[rep % len(pms):] + pms[:rep % len(pms)]:
+                sampler = PssSampler(pm)
+                sampler.start()
+                res[pm]["steady"].append(wrk(pm.url + "/whoami", d, lua=LUA))
+                res[pm]["steady_peak"].append(sampler.finish())
+                sampler = PssSampler(pm)
+                sampler.start()
+                res[pm]["reload"].append(reload_under_load(pm, d, conns=50))
+                res[pm]["peak"].append(sampler.finish())
+            log(f"  repetition {rep + 1} of {cfg.reps_reload} done")
+        base_steady = res[pms[0]]["steady"]
+    finally:
+        stop_all(pms)
+    for pm in pms:
+        r = res[pm]
+        rps = med([x["rps"] / y["rps"] for x, y in zip(r["reload"], r["steady"])])
+        p99 = med([x["p99"] / y["p99"] for x, y in zip(r["reload"], r["steady"])])
+        errors = sum(x["errors"] + x["non2xx"] for x in r["reload"])
+        rows.append(f"| {label[pm]} | {fmt(med([x['rps'] for x in r['steady']]))} | {rps:.2f} "
+                    f"| {fmt(med([x['p99'] for x in r['steady']]), 2)} | {fmt(med([x['p99'] for x in r['reload']]), 2)} | {p99:.2f} "
+                    f"| {med([x['t_ready'] for x in r['reload']]):.2f} | {med([x['t_retired'] for x in r['reload']]):.2f} "
+                    f"| {fmt(med(r['steady_peak']), 1)} | {fmt(med(r['peak']), 1)} | {errors} |")
+
+    # A max_requests recycle: each worker replaced about once per run, overlapped (its replacement boots first).
+    per_worker = max(1000, int(med([x["rps"] for x in base_steady]) * d / 2 / 1.5))
+    recycling = Procman("s12-max-requests", 2, args=["--max-requests", str(per_worker), "--max-requests-jitter", "0"])
+    steady = Procman("s12-steady", 2)
+    try:
+        start_all([recycling, steady])
+        warm([recycling, steady], cfg.warm, "/whoami", LUA)
+        pairs = []
+        for rep in range(cfg.reps_reload):
+            since = recycling.event_count()
+            a = wrk(steady.url + "/whoami", d, lua=LUA)
+            b = wrk(recycling.url + "/whoami", d, lua=LUA)
+            with recycling.cond:
+                recycles = sum(1 for _, e in recycling.events[since:] if e["EventId"]["Id"] == 40)
+            pairs.append((a, b, recycles))
+    finally:
+        stop_all([recycling, steady])
+    rps = med([b["rps"] / a["rps"] for a, b, _ in pairs])
+    p99 = med([b["p99"] / a["p99"] for a, b, _ in pairs])
+    errors = sum(b["errors"] + b["non2xx"] for _, b, _ in pairs)
+    rows.append(f"| max_requests {per_worker} (recycles per run: {', '.join(str(n) for *_, n in pairs)}) "
+                f"| {fmt(med([a['rps'] for a, _, _ in pairs]))} | {rps:.2f} | {fmt(med([a['p99'] for a, _, _ in pairs]), 2)} "
+                f"| {fmt(med([b['p99'] for _, b, _ in pairs]), 2)} | {p99:.2f} | – | – | – | – | {errors} |")
+
+    body = "\n".join([
+        f"GET /whoami, `wrk -t2 -c50` keep-alive, {d} s runs, SIGHUP at {d / 3:.1f} s, {cfg.reps_reload} repetitions, "
+        "medians; ratios are per repetition against the same master's steady run (goals: req/s ≥ 0.9, p99 ≤ 2×, 0 errors). "
+        "Ready: SIGHUP → all new workers ready (event 31); retired: SIGHUP → last old worker exited. PSS: master and all "
+        "its workers, sampled every 100 ms.",
+        "",
+        "| lever | steady req/s | reload / steady req/s | steady p99 (ms) | reload p99 (ms) | p99 ratio | ready (s) "
+        "| retired (s) | steady PSS peak (MB) | reload PSS peak (MB) | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + rows)
+    table.sections.append(("12 reload levers", body))
+
+
 def machine():
     model = "?"
     with open("/proc/cpuinfo") as f:
@@ -1357,7 +1441,8 @@ def main():
     ap.add_argument("--only", default="1,2,3,4,5,6,9,10",
                     help="comma-separated scenarios to run (5 runs with 2; 9 is health checking's cost); 7 (per-worker runtime tuning, "
                          "several minutes), 8 (even load across workers: shared queue or reuse_port, balance or not; ~15 minutes) "
-                         "and 11 (the master's memory over 250 reloads, ~5 minutes, --quick too) run only when named; "
+                         "11 (the master's memory over 250 reloads, ~5 minutes, --quick too) and 12 (the levers of a reload, ~12 minutes) "
+                         "run only when named; "
                          "10 (the cost of /metrics scrapes and procman status runs, each every second, ~1 minute) is in the default set")
     ap.add_argument("--command", default=None, help=argparse.SUPPRESS)
     cfg = ap.parse_args()
@@ -1404,6 +1489,8 @@ def main():
         scenario_observed(cfg, table)
     if "11" in only:
         scenario_reload_memory(cfg, table)
+    if "12" in only:
+        scenario_levers(cfg, table)
 
     kind = "quick" if cfg.quick else "full"
     command = cfg.command or shlex.join(["bench/run"] + sys.argv[1:])

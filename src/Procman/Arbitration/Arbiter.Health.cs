@@ -81,7 +81,7 @@ internal sealed partial class Arbiter
     /// </remarks>
     private void ShareConnections(DateTimeOffset now)
     {
-        if (!Options.Balance || now - _lastShare < ShareInterval)
+        if (!Options.Balance || now - _lastShare < ShareInterval - TickSlack)
         {
             return;
         }
@@ -163,7 +163,7 @@ internal sealed partial class Arbiter
 
     private void SampleMemory(DateTimeOffset now)
     {
-        if (Options.MaxWorkerMemory is not { } limit || now - _lastMemorySample < RecyclePolicy.MemorySampleInterval)
+        if (Options.MaxWorkerMemory is not { } limit || now - _lastMemorySample < RecyclePolicy.MemorySampleInterval - TickSlack)
         {
             return;
         }

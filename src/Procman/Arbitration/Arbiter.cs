@@ -12,8 +12,6 @@ namespace Procman.Arbitration;
 /// </summary>
 internal sealed partial class Arbiter
 {
-    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(200);
-
     // How long a quick stop (SIGINT, SIGQUIT) lets workers exit before killing them.
     private static readonly TimeSpan QuickStopBound = TimeSpan.FromSeconds(1);
 
@@ -95,7 +93,8 @@ internal sealed partial class Arbiter
     /// <summary>Starts the workers and runs until they have all stopped.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        using var ticks = _time.CreateTimer(_ => _events.Writer.TryWrite(new ArbiterEvent.Tick()), null, TickInterval, TickInterval);
+        var interval = TickInterval;
+        using var ticks = _time.CreateTimer(_ => _events.Writer.TryWrite(new ArbiterEvent.Tick()), null, interval, interval);
         Start();
 
         while (!IsFinished && await _events.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -103,6 +102,11 @@ internal sealed partial class Arbiter
             while (!IsFinished && _events.Reader.TryRead(out var next))
             {
                 Handle(next);
+            }
+            if (WantedTickInterval != interval)
+            {
+                interval = WantedTickInterval;
+                ticks.Change(interval, interval);
             }
         }
     }
@@ -164,7 +168,11 @@ internal sealed partial class Arbiter
                 worker.LastHeartbeat = _time.GetUtcNow();
                 worker.Health = heartbeat;
                 worker.Pool.Record(worker.LastHeartbeat, heartbeat, Options.Timeout + Options.Timeout);
-                LogHeartbeat(worker.Slot, worker.Pid, heartbeat.Requests, LivenessRule.Numbers(heartbeat));
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+                    // Formatting the numbers costs more than the rest of a heartbeat: only for a log that shows them.
+                    LogHeartbeat(worker.Slot, worker.Pid, heartbeat.Requests, LivenessRule.Numbers(heartbeat));
+                }
                 ObserveRequests(worker);
                 break;
             case WorkerMessage.MaxRequestsReached reached:

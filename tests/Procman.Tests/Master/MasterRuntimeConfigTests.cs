@@ -27,6 +27,16 @@ public sealed class MasterRuntimeConfigTests
         Assert.InRange(bytes, 1024 * 1024, MaxGen0Budget);
     }
 
+    [Fact]
+    public void TheMastersRuntimeConfig_TiersUpAMethodAtItsFirstCall_SoTheIdleLoopIsOptimizedBeforeItRests()
+    {
+        var properties = ConfigProperties();
+
+        Assert.True(properties.TryGetProperty("System.Runtime.TieredCompilation.CallCountThreshold", out var threshold),
+            "procman.runtimeconfig.json sets no System.Runtime.TieredCompilation.CallCountThreshold");
+        Assert.Equal(1, threshold.ValueKind == JsonValueKind.Number ? threshold.GetInt32() : int.Parse(threshold.GetString()!, CultureInfo.InvariantCulture));
+    }
+
     /// <summary>procman.runtimeconfig.json, copied beside this assembly with procman.dll as it is shipped.</summary>
     private static JsonElement ConfigProperties()
     {
