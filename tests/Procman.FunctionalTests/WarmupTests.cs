@@ -59,6 +59,33 @@ public sealed class WarmupTests
         Assert.DoesNotContain(procman.Events, e => e.Id is MasterEvent.WorkerCrashed or MasterEvent.WorkerFailed or MasterEvent.WorkerKilled);
     }
 
+    [Fact]
+    public async Task Reload_NewWorkerTakesNoConnectionWhileItWarmsUp_AndIsWarmWhenItDoes()
+    {
+        // /warm/hang holds each warm-up open for its whole bound (half of boot_timeout, 8 s), so the window below,
+        // 3 s from the new worker's start, lies inside its warm-up whatever the machine's load.
+        var window = TimeSpan.FromSeconds(3);
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--warmup-path", "/warm", "--warmup-path", "/warm/hang", "--boot-timeout", "16");
+        using var client = procman.CreateClient(keepAlive: false);
+        var old = await client.GetStringAsync("/pid");
+
+        Assert.True(procman.Signal(Native.SigHup));
+        var started = await procman.WaitForEventsAsync(MasterEvent.WorkerStarted, 2, EventBound);
+        var until = DateTime.UtcNow + window;
+        var answers = new List<string>();
+        while (DateTime.UtcNow < until)
+        {
+            answers.Add(await client.GetStringAsync("/pid"));
+            await Task.Delay(50);
+        }
+        await procman.WaitForEventsAsync(MasterEvent.ReloadComplete, 1, EventBound);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerExited, 1, EventBound);
+
+        Assert.All(answers, pid => Assert.Equal(old, pid));
+        Assert.Equal(started[1].Int("Pid").ToString(CultureInfo.InvariantCulture), await client.GetStringAsync("/pid"));
+        Assert.Equal("10", await client.GetStringAsync("/warm/count"));
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
