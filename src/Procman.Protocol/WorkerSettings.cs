@@ -76,6 +76,18 @@ public sealed record WorkerSettings
 
     public int MaxRequestsJitter { get; init; }
 
+    /// <summary>
+    /// The paths (with their query, as a client sends them) the worker requests through the app's own pipeline, in
+    /// process, after Kestrel listens and before it says it is ready; none for no warm-up.
+    /// </summary>
+    public IReadOnlyList<string> WarmupPaths { get; init; } = [];
+
+    /// <summary>How many requests each warm-up path gets.</summary>
+    public int WarmupRequests { get; init; } = 10;
+
+    /// <summary>The longest the whole warm-up may take: the worker says it is ready once it has passed, warm or not.</summary>
+    public TimeSpan WarmupTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The ids the worker runs as (user, group, initgroups); null keeps procman's own.</summary>
     public WorkerCredentials? Credentials { get; init; }
 }

@@ -39,6 +39,9 @@ public static class WorkerSettingsCodec
         Entry.Of("PROCMAN_PROC_NAME", s => s.ProcName, (s, v) => s with { ProcName = v }, Codecs.Text),
         Entry.Of("PROCMAN_MAX_REQUESTS", s => s.MaxRequests, (s, v) => s with { MaxRequests = v }, Codecs.Long),
         Entry.Of("PROCMAN_MAX_REQUESTS_JITTER", s => s.MaxRequestsJitter, (s, v) => s with { MaxRequestsJitter = v }, Codecs.Int),
+        Entry.Of("PROCMAN_WARMUP_PATHS", s => s.WarmupPaths, (s, v) => s with { WarmupPaths = v }, Codecs.Lines),
+        Entry.Of("PROCMAN_WARMUP_REQUESTS", s => s.WarmupRequests, (s, v) => s with { WarmupRequests = v }, Codecs.Int),
+        Entry.Of("PROCMAN_WARMUP_TIMEOUT_MS", s => s.WarmupTimeout, (s, v) => s with { WarmupTimeout = v }, Codecs.Milliseconds),
         Entry.Of("PROCMAN_CREDENTIALS", s => s.Credentials, (s, v) => s with { Credentials = v }, Codecs.Credentials),
     ];
 
@@ -142,6 +145,15 @@ public static class WorkerSettingsCodec
             {
                 value = text.Split(',', StringSplitOptions.RemoveEmptyEntries);
                 return value.Count > 0;
+            });
+
+        // One item a line: a request path may hold a comma (in its query), never a newline.
+        public static readonly Codec<IReadOnlyList<string>> Lines = new(
+            value => value.Count == 0 ? null : string.Join('\n', value),
+            (string text, out IReadOnlyList<string> value) =>
+            {
+                value = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+                return true;
             });
 
         public static readonly Codec<IReadOnlyList<int>> IntList = new(

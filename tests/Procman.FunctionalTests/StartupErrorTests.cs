@@ -72,6 +72,8 @@ public sealed class StartupErrorTests
     [InlineData(new[] { "--max-worker-lifetime-jitter", "1e12" }, "invalid --max-worker-lifetime-jitter '1e12': max_worker_lifetime_jitter must be from 0 (off) to 2147483 seconds")]
     [InlineData(new[] { "-b", "unix:/tmp/procman-a-socket-path-that-is-far-too-long-for-the-sun-path-field-of-sockaddr-un-on-linux-xxxxxxxx.sock" }, "the path is 108 bytes, and a unix socket path has at most 107 (the 108-byte sun_path with its closing NUL)")]
     [InlineData(new[] { "-b", "unix:/nonexistent-procman-dir/s.sock" }, "cannot bind unix:/nonexistent-procman-dir/s.sock: directory /nonexistent-procman-dir does not exist; create it first")]
+    [InlineData(new[] { "--warmup-path", "health" }, "invalid --warmup-path 'health': warmup_path must start with '/' (a path as a client sends it, such as /health), not 'health'")]
+    [InlineData(new[] { "--warmup-requests", "0" }, "invalid --warmup-requests '0': warmup_requests must be between 1 and 10000, not 0")]
     [InlineData(new[] { "-c", "/tmp" }, "config file '/tmp' is a directory")]
     [InlineData(new[] { "--certfile", "/tmp" }, "certfile '/tmp' is a directory; give the file itself")]
     public async Task InvalidCommandLine_ExitsTwo_WithOneLine(string[] arguments, string expected)

@@ -13,7 +13,8 @@ namespace Procman.Worker.Hosting;
 /// connections; with keep-alive clients that imbalance lasts as long as the connections do.
 /// </remarks>
 /// <param name="holdsBack">False for a socket of this worker's own (reuse_port), where the kernel spreads the connections.</param>
-internal sealed class BalancedListener(IConnectionListener inner, ConnectionTracker connections, bool holdsBack) : IConnectionListener
+/// <param name="accepting">Completes once the worker may accept at all (<see cref="WorkerAgent.Accepting"/>).</param>
+internal sealed class BalancedListener(IConnectionListener inner, ConnectionTracker connections, bool holdsBack, Task accepting) : IConnectionListener
 {
     private static readonly TimeSpan PausePollInterval = TimeSpan.FromMilliseconds(5);
 
@@ -28,6 +29,10 @@ internal sealed class BalancedListener(IConnectionListener inner, ConnectionTrac
 
     public async ValueTask<ConnectionContext?> AcceptAsync(CancellationToken cancellationToken = default)
     {
+        if (!accepting.IsCompleted)
+        {
+            await accepting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
         var pausedSince = Stopwatch.GetTimestamp();
         while (holdsBack && connections.AcceptPaused && !_unbound && !cancellationToken.IsCancellationRequested && Stopwatch.GetElapsedTime(pausedSince) < MaxPause)
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Procman.Protocol;
+using Procman.Worker.Warmup;
 
 namespace Procman.Worker.Hosting;
 
@@ -42,7 +43,55 @@ internal sealed class ProcmanServer(IServer inner, ILogger<ProcmanServer> logger
         {
             WorkerLog.CodeEndpointsIgnored(logger, string.Join(", ", ignored), agent.Settings.WorkerId);
         }
+
+        try
+        {
+            if (agent.Settings.WarmupPaths.Count > 0)
+            {
+                await WarmUpAsync(application, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            agent.AcceptConnections();
+        }
     }
+
+    /// <summary>
+    /// Warms the app before the worker takes traffic: after Kestrel has started, so that the app sees the server's
+    /// addresses as it will for a client (HTTPS redirection reads them once, on its first request), and before the host
+    /// finishes starting, which is when the worker says it is ready. Kestrel's listeners do not accept meanwhile
+    /// (<see cref="WorkerAgent.Accepting"/>).
+    /// </summary>
+    private async Task WarmUpAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
+        where TContext : notnull
+    {
+        var settings = agent.Settings;
+        var report = await new WarmupRunner(TimeProvider.System, https: settings.CertFile is not null)
+            .RunAsync(application, settings.WarmupPaths, settings.WarmupRequests, settings.WarmupTimeout, cancellationToken)
+            .ConfigureAwait(false);
+        foreach (var failure in report.Failures)
+        {
+            if (failure.Exception is { } exception)
+            {
+                WarmupLog.Threw(logger, settings.WorkerId, failure.Count, settings.WarmupRequests, failure.Path, exception.GetType().Name, OneLine(exception.Message));
+            }
+            else
+            {
+                WarmupLog.Answered(logger, settings.WorkerId, failure.Count, settings.WarmupRequests, failure.Path, failure.Status);
+            }
+        }
+        if (report.StuckOn is { } path)
+        {
+            WarmupLog.TimedOut(logger, settings.WorkerId, settings.WarmupTimeout.TotalSeconds, path, report.Finished);
+        }
+        else
+        {
+            WarmupLog.WarmedUp(logger, settings.WorkerId, report.Finished, (long)report.Elapsed.TotalMilliseconds);
+        }
+    }
+
+    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
     public Task StopAsync(CancellationToken cancellationToken) => inner.StopAsync(cancellationToken);
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.HttpOverrides;
+using Procman.Worker.Warmup;
 
 namespace Procman.Worker.Hosting;
 
@@ -20,6 +21,8 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         var settings = agent.Settings;
+        // Warm-up requests are procman's, not a client's: they stay out of the access log and the request counts.
+        var warms = settings.WarmupPaths.Count > 0;
         if (accessLog is not null)
         {
             app.Use(async (context, nextMiddleware) =>
@@ -31,7 +34,10 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
                 }
                 finally
                 {
-                    accessLog.Write(context, Stopwatch.GetElapsedTime(started));
+                    if (!(warms && WarmupRequest.Marks(context)))
+                    {
+                        accessLog.Write(context, Stopwatch.GetElapsedTime(started));
+                    }
                 }
             });
         }
@@ -61,6 +67,11 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
 
         app.Use(async (context, nextMiddleware) =>
         {
+            if (warms && WarmupRequest.Marks(context))
+            {
+                await nextMiddleware(context);
+                return;
+            }
             var request = agent.Requests.Start();
             var connection = context.Features.Get<IConnectionItemsFeature>()?.Items.TryGetValue(ConnectionState.ItemKey, out var item) == true
                 ? item as ConnectionState

@@ -156,7 +156,12 @@ internal sealed partial class WorkerAgent
             _logger = logger;
             drainRequested = _drainRequested;
         }
-        lifetime.ApplicationStarted.Register(() => Send(new WorkerMessage.Ready()));
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            // ProcmanServer has ended the warm-up by now; this only makes sure no ready worker stays closed.
+            AcceptConnections();
+            Send(new WorkerMessage.Ready());
+        });
         if (drainRequested)
         {
             lifetime.StopApplication();

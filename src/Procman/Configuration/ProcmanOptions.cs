@@ -40,6 +40,10 @@ internal sealed record ProcmanOptions
 
     public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
 
+    public IReadOnlyList<string> WarmupPaths { get; init; } = [];
+
+    public int WarmupRequests { get; init; } = 10;
+
     public string LogLevel { get; init; } = "info";
 
     public string LogFormat { get; init; } = "text";
@@ -147,6 +151,8 @@ internal sealed record ProcmanOptions
             var equals = item.IndexOf('=');
             return KeyValuePair.Create(item[..equals], item[(equals + 1)..]);
         }).ToArray(),
+        WarmupPaths = values.Get<IReadOnlyList<string>>(Settings.WarmupPath),
+        WarmupRequests = values.Get<int>(Settings.WarmupRequests),
         LogLevel = values.Get<string>(Settings.LogLevel).ToLowerInvariant(),
         LogFormat = values.Get<string>(Settings.LogFormat).ToLowerInvariant(),
         ErrorLog = At(values.Get<string>(Settings.ErrorLog))!,

@@ -11,6 +11,7 @@ internal static partial class Settings
         .. ConfigFile,
         .. ServerSocket,
         .. WorkerProcesses,
+        .. Warmup,
         .. Http,
         .. ServerMechanics,
         .. Logging,

@@ -156,6 +156,11 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         ProcName = options.ProcName,
         MaxRequests = options.MaxRequests,
         MaxRequestsJitter = options.MaxRequests > 0 ? options.MaxRequestsJitter : 0,
+        WarmupPaths = options.WarmupPaths,
+        WarmupRequests = options.WarmupRequests,
+        // Half of boot_timeout leaves the other half to the app's own start: a worker whose warm-up hangs still says
+        // it is ready before the master gives up on it.
+        WarmupTimeout = options.BootTimeout / 2,
         Credentials = options.Identity?.Credentials,
     };
 

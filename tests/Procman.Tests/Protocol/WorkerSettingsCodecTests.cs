@@ -30,6 +30,9 @@ public sealed class WorkerSettingsCodecTests
         ProcName = "procman: worker",
         MaxRequests = 1000,
         MaxRequestsJitter = 50,
+        WarmupPaths = ["/health", "/search?q=a,b"],
+        WarmupRequests = 3,
+        WarmupTimeout = TimeSpan.FromSeconds(45),
         Credentials = new(65534, 65534, [27, 100]),
     };
 
@@ -79,6 +82,17 @@ public sealed class WorkerSettingsCodecTests
         });
 
         Assert.Equal(2048, read!.Backlog);
+    }
+
+    [Fact]
+    public void WarmupPaths_KeepACommaInTheirQuery_AndNoneWritesNothing()
+    {
+        var environment = WorkerSettingsCodec.ToEnvironment(new WorkerSettings { ChannelFd = 5, WarmupPaths = ["/search?q=a,b", "/"] });
+
+        var read = WorkerSettingsCodec.FromEnvironment(name => environment.GetValueOrDefault(name));
+
+        Assert.Equal(["/search?q=a,b", "/"], read!.WarmupPaths);
+        Assert.DoesNotContain("PROCMAN_WARMUP_PATHS", WorkerSettingsCodec.ToEnvironment(new WorkerSettings { ChannelFd = 5 }).Keys);
     }
 
     [Fact]

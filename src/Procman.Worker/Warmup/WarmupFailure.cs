@@ -1,0 +1,4 @@
+namespace Procman.Worker.Warmup;
+
+/// <summary>The warm-up requests to one path that failed: how many, and the first one's status or exception.</summary>
+internal sealed record WarmupFailure(string Path, int Count, int Status, Exception? Exception);

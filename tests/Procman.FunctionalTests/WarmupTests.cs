@@ -1,0 +1,170 @@
+using System.Globalization;
+using Procman.FunctionalTests.Infrastructure;
+
+namespace Procman.FunctionalTests;
+
+/// <summary>A new worker warms the app through its own pipeline (warmup_path) before it says it is ready.</summary>
+public sealed class WarmupTests
+{
+    private const int AdminListening = 157;
+    private static readonly TimeSpan EventBound = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task WarmupPath_IsRequestedNTimes_BeforeTheWorkerIsReady_AndStaysOutOfTheAccessLogAndTheRequestCount()
+    {
+        using var directory = new TempDirectory();
+        var accessLog = directory.Combine("access.log");
+        await using var procman = await ProcmanHost.StartReadyAsync(
+            Paths.TestApp, 1, "--warmup-path", "/warm?from=procman", "--warmup-requests", "7", "--access-logfile", accessLog, "--admin-bind", "127.0.0.1:0");
+
+        using var client = procman.CreateClient();
+        // The first request any client makes: the count is the warm-up's alone.
+        Assert.Equal("7", await client.GetStringAsync("/warm/count"));
+
+        // The worker's count reaches the master with its next heartbeat: it is the client's one request.
+        using var admin = await AdminClientAsync(procman);
+        var served = await WaitForAsync(async () => await ServedAsync(admin), count => count >= 1, "a heartbeat counting the client's request");
+        Assert.Equal(1, served);
+        var lines = await WaitForAsync(() => Task.FromResult(ReadLines(accessLog)), read => read.Length >= 1, "the client's request in the access log");
+        Assert.Contains("GET /warm/count", Assert.Single(lines));
+    }
+
+    [Fact]
+    public async Task WarmupPaths_ThatAnswer500OrThrow_StillBoot_WithOneWarningLineEach()
+    {
+        await using var procman = await ProcmanHost.StartReadyAsync(
+            Paths.TestApp, 1, "--warmup-path", "/warm/fail", "--warmup-path", "/warm/throw", "--warmup-requests", "3", "--capture-output");
+
+        using var client = procman.CreateClient();
+        Assert.Equal("ok\n", await client.GetStringAsync("/"));
+        const string failed = "procman: worker 1: 3 of 3 warm-up request(s) to /warm/fail answered 500; the worker boots regardless";
+        const string threw = "procman: worker 1: 3 of 3 warm-up request(s) to /warm/throw threw InvalidOperationException: the cache is not filled yet; the worker boots regardless";
+        // A worker's output reaches the master on its own pipe, which may be read after the worker said it was ready.
+        await procman.WaitForEventAsync(_ => CountOutput(procman, threw) >= 1, EventBound, "the warning for the endpoint that throws");
+        Assert.Equal(1, CountOutput(procman, failed));
+        Assert.Equal(1, CountOutput(procman, threw));
+        Assert.DoesNotContain(procman.Events, e => e.Id is MasterEvent.WorkerCrashed or MasterEvent.WorkerFailed or MasterEvent.WorkerKilled);
+    }
+
+    [Fact]
+    public async Task WarmupPath_ThatNeverAnswers_BootsAfterHalfTheBootTimeout_WithAWarning()
+    {
+        await using var procman = await ProcmanHost.StartReadyAsync(
+            Paths.TestApp, 1, "--warmup-path", "/warm", "--warmup-path", "/warm/hang", "--boot-timeout", "16", "--capture-output");
+
+        using var client = procman.CreateClient();
+        Assert.Equal("10", await client.GetStringAsync("/warm/count"));
+        const string timedOut = "procman: worker 1: warm-up did not finish within 8 s (a request to /warm/hang is still running, 10 finished); the worker takes traffic without it";
+        await procman.WaitForEventAsync(_ => CountOutput(procman, timedOut) >= 1, EventBound, "the warning for the warm-up that timed out");
+        Assert.DoesNotContain(procman.Events, e => e.Id is MasterEvent.WorkerCrashed or MasterEvent.WorkerFailed or MasterEvent.WorkerKilled);
+    }
+
+    [Fact]
+    public async Task Reload_NewWorkerTakesNoConnectionWhileItWarmsUp_AndIsWarmWhenItDoes()
+    {
+        // /warm/hang holds each warm-up open for its whole bound (half of boot_timeout, 8 s), so the window below,
+        // 3 s from the new worker's start, lies inside its warm-up whatever the machine's load.
+        var window = TimeSpan.FromSeconds(3);
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--warmup-path", "/warm", "--warmup-path", "/warm/hang", "--boot-timeout", "16");
+        using var client = procman.CreateClient(keepAlive: false);
+        var old = await client.GetStringAsync("/pid");
+
+        Assert.True(procman.Signal(Native.SigHup));
+        var started = await procman.WaitForEventsAsync(MasterEvent.WorkerStarted, 2, EventBound);
+        var until = DateTime.UtcNow + window;
+        var answers = new List<string>();
+        while (DateTime.UtcNow < until)
+        {
+            answers.Add(await client.GetStringAsync("/pid"));
+            await Task.Delay(50);
+        }
+        await procman.WaitForEventsAsync(MasterEvent.ReloadComplete, 1, EventBound);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerExited, 1, EventBound);
+
+        Assert.All(answers, pid => Assert.Equal(old, pid));
+        Assert.Equal(started[1].Int("Pid").ToString(CultureInfo.InvariantCulture), await client.GetStringAsync("/pid"));
+        Assert.Equal("10", await client.GetStringAsync("/warm/count"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task WarmupPath_WarmsAnAppBuiltWithStartup_OnTheLegacyAndTheGenericHost(bool genericHost)
+    {
+        await using var procman = ProcmanHost.Start(
+            Paths.LegacyApp,
+            ["-w", "2", "--warmup-path", "/warm", "--warmup-requests", "4", "--capture-output"],
+            environment: genericHost ? new Dictionary<string, string> { ["LEGACYAPP_GENERIC_HOST"] = "1" } : null);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
+
+        // Each worker counts its own warm-up; over connection-per-request, both answer in time.
+        using var client = procman.CreateClient(keepAlive: false);
+        var pids = new HashSet<string>();
+        for (var i = 0; i < 40 && pids.Count < 2; i++)
+        {
+            Assert.Equal("4", await client.GetStringAsync("/warm/count"));
+            pids.Add(await client.GetStringAsync("/pid"));
+        }
+        Assert.Equal(2, pids.Count);
+    }
+
+    [Fact]
+    public async Task WarmupPath_InAConfigFile_NotStartingWithASlash_ExitsTwo_WithOneLine()
+    {
+        using var files = new TempDirectory();
+        var config = files.File("procman.conf.py", "warmup_path = ['/health', 'ready']\n");
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-c", config]);
+
+        Assert.Equal(2, await procman.WaitForExitAsync(EventBound));
+        var error = Assert.Single(procman.Output.Split('\n'), line => line.Length > 0);
+        Assert.StartsWith("procman: error: ", error);
+        Assert.Contains("warmup_path must start with '/' (a path as a client sends it, such as /health), not 'ready'", error);
+        Assert.DoesNotContain(procman.Events, e => e.Id == MasterEvent.WorkerStarted);
+    }
+
+    private static int CountOutput(ProcmanHost procman, string text)
+        => procman.Events.Count(e => e.Id == MasterEvent.WorkerOutput && e.Text("Line").Contains(text, StringComparison.Ordinal));
+
+    private static string[] ReadLines(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    private static async Task<HttpClient> AdminClientAsync(ProcmanHost procman)
+    {
+        var listening = await procman.WaitForEventsAsync(AdminListening, 1, EventBound);
+        return new HttpClient { BaseAddress = new Uri(listening[0].Text("Address")), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    /// <summary>The requests the master knows worker 1 has served, from /metrics.</summary>
+    private static async Task<long> ServedAsync(HttpClient admin)
+    {
+        var text = await admin.GetStringAsync("/metrics");
+        var sample = text.Split('\n').FirstOrDefault(line => line.StartsWith("procman_worker_requests_total{slot=\"1\"", StringComparison.Ordinal));
+        return sample is null ? 0 : long.Parse(sample[(sample.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what)
+    {
+        var deadline = DateTime.UtcNow + EventBound;
+        while (true)
+        {
+            var value = await read();
+            if (done(value))
+            {
+                return value;
+            }
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"waited {EventBound.TotalSeconds} s for {what}");
+            }
+            await Task.Delay(100);
+        }
+    }
+}
