@@ -852,6 +852,8 @@ def tuning_configs(cores, workers):
         ("DOTNET_GCDynamicAdaptationMode=1 (DATAS)", {"DOTNET_GCDynamicAdaptationMode": "1"}),
         (f"DOTNET_PROCESSOR_COUNT={k} + DOTNET_gcServer=0",
          {"DOTNET_PROCESSOR_COUNT": str(k), "DOTNET_gcServer": "0"}),
+        # The GC sizes gen0 from the L3 cache the machine reports, which some VMs report as hundreds of MB.
+        ("DOTNET_GCgen0MaxBudget=16 MB", {"DOTNET_GCgen0MaxBudget": f"{16 << 20:x}"}),
     ]
 
 

@@ -15,8 +15,13 @@ internal static class ProcmanCli
         var appArgs = separator < 0 ? [] : args[(separator + 1)..];
 
         var root = new RootCommand("procman: a pre-fork process manager for ASP.NET Core apps (Gunicorn for .NET).");
-        root.Subcommands.Add(RunCommand.Create(environment, appArgs));
-        foreach (var command in ControlCommands.Create(environment))
+        var clientCommands = ControlCommands.Create(environment).ToArray();
+        // A client command may run once a second (watch procman status): it does not declare run's hundred options.
+        if (ownArgs.Length == 0 || !clientCommands.Any(command => command.Name == ownArgs[0]))
+        {
+            root.Subcommands.Add(RunCommand.Create(environment, appArgs));
+        }
+        foreach (var command in clientCommands)
         {
             root.Subcommands.Add(command);
         }

@@ -34,8 +34,13 @@ public sealed class MasterRuntimeConfigTests
 
         Assert.True(properties.TryGetProperty("System.Runtime.TieredCompilation.CallCountThreshold", out var threshold),
             "procman.runtimeconfig.json sets no System.Runtime.TieredCompilation.CallCountThreshold");
-        Assert.Equal(1, threshold.ValueKind == JsonValueKind.Number ? threshold.GetInt32() : int.Parse(threshold.GetString()!, CultureInfo.InvariantCulture));
+        Assert.Equal(1, Int(threshold));
+        Assert.True(properties.TryGetProperty("System.Runtime.TieredCompilation.CallCountingDelayMs", out var delay),
+            "procman.runtimeconfig.json sets no System.Runtime.TieredCompilation.CallCountingDelayMs");
+        Assert.InRange(Int(delay), 1000, 5000);
     }
+
+    private static int Int(JsonElement value) => value.ValueKind == JsonValueKind.Number ? value.GetInt32() : int.Parse(value.GetString()!, CultureInfo.InvariantCulture);
 
     /// <summary>procman.runtimeconfig.json, copied beside this assembly with procman.dll as it is shipped.</summary>
     private static JsonElement ConfigProperties()
