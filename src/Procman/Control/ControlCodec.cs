@@ -221,8 +221,7 @@ internal static class ControlCodec
 
     private static T Read<T>(ReadOnlySpan<byte> line, Func<JsonElement, T> read)
     {
-        var reader = new Utf8JsonReader(line);
-        using var document = JsonDocument.ParseValue(ref reader);
+        using var document = JsonDocument.Parse(line.ToArray());
         return document.RootElement.ValueKind == JsonValueKind.Object
             ? read(document.RootElement)
             : throw new JsonException($"expected an object, found {Kind(document.RootElement.ValueKind)}");

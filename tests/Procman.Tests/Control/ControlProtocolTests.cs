@@ -67,9 +67,12 @@ public sealed class ControlProtocolTests
     public void Request_OfTheWrongShape_IsRefusedNamingTheField(string line, string why)
         => Assert.Equal(why, Assert.Throws<JsonException>(() => ControlCodec.ReadRequest(Encoding.UTF8.GetBytes(line))).Message);
 
-    [Fact]
-    public void Request_NotJson_IsAJsonError()
-        => Assert.ThrowsAny<JsonException>(() => ControlCodec.ReadRequest("status"u8));
+    [Theory]
+    [InlineData("status")]
+    [InlineData("{\"command\":\"status\"} {\"command\":\"stop\"}")]
+    [InlineData("")]
+    public void Request_NotOneJsonObject_IsAJsonError(string line)
+        => Assert.ThrowsAny<JsonException>(() => ControlCodec.ReadRequest(Encoding.UTF8.GetBytes(line)));
 
     [Fact]
     public void Request_WithoutAVersion_IsTakenAsTheCurrentOne()
