@@ -11,6 +11,14 @@ if (bootDelay > 0)
 {
     Thread.Sleep(bootDelay);
 }
+// Boots no further until this file exists: a test sees the worker mid-boot for as long as it needs.
+if (Environment.GetEnvironmentVariable("TESTAPP_BOOT_UNTIL_EXISTS") is { Length: > 0 } gate)
+{
+    while (!File.Exists(gate))
+    {
+        Thread.Sleep(20);
+    }
+}
 if (Environment.GetEnvironmentVariable("TESTAPP_FAIL_AT_BOOT") == "1"
     || Environment.GetEnvironmentVariable("TESTAPP_FAIL_IF_EXISTS") is { Length: > 0 } marker && File.Exists(marker))
 {

@@ -193,6 +193,10 @@ internal sealed partial class Arbiter
         var now = _time.GetUtcNow();
         var replacing = worker.Replacing;
         Transition(worker, new WorkerState.Ready(), "listening");
+        if (!worker.Handle.RestorePriority())
+        {
+            LogPriorityNotRestored(worker.Slot, worker.Pid);
+        }
         worker.ReadyAt = now;
         worker.LastHeartbeat = now;
         worker.Pool.Clear();
