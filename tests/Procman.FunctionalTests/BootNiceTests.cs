@@ -14,15 +14,15 @@ public sealed class BootNiceTests
     public async Task BootNice_EveryThreadOfABootingWorkerRunsNiced_AndAtTheMastersPriorityOnceReady()
     {
         using var directory = new TempDirectory();
-        var gate = directory.Combine("boot");
+        var ticket = directory.Combine("boot");
         await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "1", "--boot-nice", BootNice.ToString(CultureInfo.InvariantCulture)],
-            new Dictionary<string, string> { ["TESTAPP_BOOT_UNTIL_EXISTS"] = gate });
+            new Dictionary<string, string> { ["TESTAPP_BOOT_TICKET"] = ticket });
         var pid = (await procman.WaitForEventsAsync(MasterEvent.WorkerStarted, 1, ProcmanHost.StartTimeout))[0].Int("Pid");
 
         var booting = await WaitForThreadsAsync(pid, BootingThreads);
         Assert.All(booting, thread => Assert.Equal(BootNice, thread.Nice));
 
-        await File.WriteAllTextAsync(gate, "");
+        await File.WriteAllTextAsync(ticket, "");
         await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 1, ProcmanHost.StartTimeout);
         using var client = procman.CreateClient();
         for (var i = 0; i < 20; i++)

@@ -36,6 +36,59 @@ public sealed class RollingReloadTests
         Assert.Single(procman.Events, e => e.Id == MasterEvent.RollingReloadStarting);
     }
 
+    [Fact]
+    public async Task RollingReloadWait_WhenANewWorkerFailsMidRoll_ExitsNonZeroWithTheReason_AndServesThroughout()
+    {
+        using var directory = new TempDirectory();
+        var socket = directory.Combine("procman.ctl");
+        var ticket = directory.Combine("boot-ticket");
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "2", "--reload-batch", "1", "--boot-timeout", "15", "--control-socket", socket],
+            new Dictionary<string, string> { ["TESTAPP_BOOT_TICKET"] = ticket });
+        await GiveTicketAsync(ticket);
+        await GiveTicketAsync(ticket);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
+        var old = procman.ReadyWorkers();
+        var done = new TaskCompletionSource();
+        var load = Wrk.RunAsync(procman.BaseAddress, connections: 10, duration: TimeSpan.FromSeconds(120), until: done.Task);
+
+        var reload = ProcmanCommand.RunAsync(["reload", "--wait", "--control-socket", socket]);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerStarted, 3, ProcmanHost.StartTimeout);
+        await GiveTicketAsync(ticket);
+        // The second new worker gets no ticket: it never boots, and boot_timeout ends it.
+        var failed = await reload;
+
+        Assert.Equal(8, failed.ExitCode);
+        Assert.StartsWith("procman: error: reload failed: new worker 2", failed.Error);
+        Assert.Contains("boot_timeout", failed.Error);
+        Assert.Single(procman.Events, e => e.Id == MasterEvent.RollKept);
+        // The new worker left serving is replaced by one of the running configuration, overlapped.
+        await procman.WaitForEventsAsync(MasterEvent.WorkerStarted, 5, ProcmanHost.StartTimeout);
+        await GiveTicketAsync(ticket);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 4, ProcmanHost.StartTimeout);
+        var leftOver = procman.Events.Where(e => e.Id == MasterEvent.WorkerReady).Select(e => e.Int("Pid")).ElementAt(2);
+        await procman.WaitForEventAsync(_ => !ProcessTable.IsAlive(leftOver), TimeSpan.FromSeconds(60), "the left-over worker to exit");
+        done.SetResult();
+        var result = await load;
+
+        Assert.True(result.Requests > 100, result.Output);
+        Assert.Equal(0, result.SocketErrors);
+        Assert.Equal(0, result.Non2xx);
+        var serving = procman.ReadyWorkers();
+        Assert.Equal(2, serving.Count);
+        Assert.Single(serving.Intersect(old));
+    }
+
+    /// <summary>Lets one worker boot past the test app's gate, and waits until one has taken the ticket.</summary>
+    private static async Task GiveTicketAsync(string ticket)
+    {
+        await File.WriteAllTextAsync(ticket, "");
+        using var bound = new CancellationTokenSource(ProcmanHost.StartTimeout);
+        while (File.Exists(ticket))
+        {
+            await Task.Delay(20, bound.Token);
+        }
+    }
+
     /// <summary>The most workers alive at once, replaying the master's started and exited events in order.</summary>
     private static int MostWorkers(IReadOnlyList<MasterEvent> events)
     {

@@ -140,6 +140,42 @@ public sealed class RollingReloadTests
     }
 
     [Fact]
+    public void RollingReload_FailingAfterAnOldWorkerCrashed_StartsThatSlotAgainInTheRunningConfiguration()
+    {
+        var old = CreateRunning(workers: 2, batch: 1);
+        Hup();
+        Exit(old[1], 137);
+
+        Exit(Assert.Single(Launched(after: 2)), 1);
+
+        var again = Assert.Single(Launched(after: 3));
+        Assert.Equal(2, again.Slot);
+        Assert.Equal(0, _arbiter.Workers.Single(w => w.Pid == again.Pid).Generation);
+        Assert.Equal(1, Status().Reloads.Failed);
+    }
+
+    [Fact]
+    public void ALeftOverWorker_WhoseReplacementFailsToBoot_KeepsServing_AndIsTriedAgainLater()
+    {
+        var old = CreateRunning(workers: 2, batch: 1);
+        Hup();
+        var first = Ready(Assert.Single(Launched(after: 2)));
+        Exit(old[0], 0);
+        Exit(Assert.Single(Launched(after: 3)), 1);
+        Tick();
+        var back = Assert.Single(Launched(after: 4));
+
+        Exit(back, 1);
+
+        Assert.IsType<WorkerState.Ready>(_arbiter.Workers.Single(w => w.Pid == first.Pid).State);
+        Tick();
+        Assert.Equal(5, _launcher.Launched.Count);
+        _time.Advance(RecyclePolicy.RetryAfterFailure);
+        Tick();
+        Assert.Equal(1, Assert.Single(Launched(after: 5)).Slot);
+    }
+
+    [Fact]
     public void Scaling_DuringARollingReload_IsRefused()
     {
         CreateRunning(workers: 2, batch: 1);
@@ -264,6 +300,8 @@ public sealed class RollingReloadTests
             Workers = workers,
             ReloadBatch = batch,
             GracefulTimeout = TimeSpan.FromSeconds(30),
+            // No heartbeat check: the fake clock moves on without heartbeats.
+            Timeout = TimeSpan.Zero,
             BootTimeout = bootTimeout ?? TimeSpan.FromSeconds(120),
             Environment = [],
             LogLevel = "info",
