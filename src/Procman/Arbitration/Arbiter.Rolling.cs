@@ -48,7 +48,7 @@ internal sealed partial class Arbiter
     {
         // Old workers draining count too: the bound is on processes (memory), not only on those serving.
         var bound = Math.Max(_slots.Count, reload.Plan.Options.Workers) + reload.Batch;
-        while (_reload == reload && reload.NextSlot <= reload.Plan.Options.Workers && _workers.Count < bound)
+        while (_reload == reload && reload.Unstarted.Count > 0 && _workers.Count < bound)
         {
             var booting = _workers.Values.Count(w => w.Generation == reload.Generation && w.State is WorkerState.Starting);
             var coming = _workers.Values.Count(w => w.State.IsServing || w.State is WorkerState.Starting);
@@ -57,7 +57,10 @@ internal sealed partial class Arbiter
             {
                 return;
             }
-            Spawn(reload.NextSlot++, reload.Generation, reload.Plan);
+            // A slot left empty (its old worker died) first: with reuse_port its connections wait in that slot's queue.
+            var slot = reload.Unstarted.FirstOrDefault(slot => !_workers.Values.Any(w => w.Slot == slot && w.State.IsLive), reload.Unstarted.Min);
+            reload.Unstarted.Remove(slot);
+            Spawn(slot, reload.Generation, reload.Plan);
         }
     }
 

@@ -465,8 +465,8 @@ internal sealed partial class Arbiter
         /// <summary>Old workers retire one by one as new ones are ready, rather than all once every new one is.</summary>
         public bool Rolling => Batch < Plan.Options.Workers;
 
-        /// <summary>The slot the next new worker is started for, 1..workers of the new configuration.</summary>
-        public int NextSlot { get; set; } = 1;
+        /// <summary>The slots, 1..workers of the new configuration, that no new worker has been started for yet.</summary>
+        public SortedSet<int> Unstarted { get; } = [.. Enumerable.Range(1, Plan.Options.Workers)];
     }
 
     private sealed record Stop(bool Quick, int ExitCode, string? Error);

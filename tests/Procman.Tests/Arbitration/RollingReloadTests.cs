@@ -137,6 +137,8 @@ public sealed class RollingReloadTests
         Assert.Empty(old[1].Sent);
         var next = Assert.Single(Launched(after: 4));
         Assert.Equal(1, _arbiter.Workers.Single(w => w.Pid == next.Pid).Generation);
+        // The crashed worker's slot first: under reuse_port its queue has nobody accepting.
+        Assert.Equal(3, next.Slot);
     }
 
     [Fact]
