@@ -8,8 +8,9 @@ namespace Procman.Workers;
 /// </summary>
 /// <remarks>
 /// The worker inherits the nice value of the master thread that starts it, and the runtime's threads inherit the
-/// main thread's: so the starting thread lowers its own value around the spawn, and every thread of the worker
-/// is lowered before the runtime has started one. Going back up needs the right to raise a priority (root with
+/// main thread's: so the starting thread lowers its own value around the spawn call
+/// (<see cref="Native.PosixSpawn.Start"/>), and every thread of the worker is lowered before the runtime has
+/// started one. Going back up needs the right to raise a priority (root with
 /// CAP_SYS_NICE, or RLIMIT_NICE); without it a worker would stay niced for life, so the setting is refused.
 /// </remarks>
 internal sealed class BootPriority
@@ -57,25 +58,6 @@ internal sealed class BootPriority
             : $"boot_nice {bootNice}: procman cannot raise a worker's priority back to nice {priority.Normal} once it is ready " +
               "(that needs root with CAP_SYS_NICE, or RLIMIT_NICE: LimitNICE= in a systemd unit, --cap-add SYS_NICE for a container); " +
               "grant it, or set boot_nice to 0";
-    }
-
-    /// <summary>Runs <paramref name="spawn"/> with the calling thread lowered to <see cref="Boot"/>, so that the child starts there.</summary>
-    /// <remarks>
-    /// Only around the spawn call itself: any thread the calling thread creates meanwhile (the child's waiting
-    /// thread, a thread-pool thread) would start lowered too, and stay so for the master's life.
-    /// </remarks>
-    public T Start<T>(Func<T> spawn)
-    {
-        Priority.SetCallingThread(Boot);
-        try
-        {
-            return spawn();
-        }
-        finally
-        {
-            // Permitted: Check tried it before any worker started.
-            Priority.SetCallingThread(Normal);
-        }
     }
 
     /// <summary>Puts every thread of the ready worker <paramref name="pid"/> back to <see cref="Normal"/>.</summary>

@@ -61,9 +61,7 @@ internal sealed class ChildProcess
         {
             lock (Spawning)
             {
-                pid = priority is null
-                    ? PosixSpawn.Start(file, arguments, environment, directory, output.Write, error.Write)
-                    : priority.Start(() => PosixSpawn.Start(file, arguments, environment, directory, output.Write, error.Write));
+                pid = PosixSpawn.Start(file, arguments, environment, directory, output.Write, error.Write, priority?.Boot);
                 Waited.Add(pid);
             }
         }
