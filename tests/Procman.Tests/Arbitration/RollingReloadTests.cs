@@ -178,6 +178,19 @@ public sealed class RollingReloadTests
     }
 
     [Fact]
+    public void RollingReload_WaitingForARetiringWorker_ReportsItsDeadline_SoThatSystemdWaitsAsLong()
+    {
+        CreateRunning(workers: 2, batch: 1);
+        Hup();
+        Ready(Assert.Single(Launched(after: 2)));
+
+        var status = _arbiter.Status();
+
+        Assert.Equal(ArbiterPhase.Reloading, status.Phase);
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(30) + TimeSpan.FromSeconds(5), status.Deadline);
+    }
+
+    [Fact]
     public void Scaling_DuringARollingReload_IsRefused()
     {
         CreateRunning(workers: 2, batch: 1);
