@@ -11,6 +11,16 @@ if (bootDelay > 0)
 {
     Thread.Sleep(bootDelay);
 }
+// Boots no further until this file exists, then takes it (deletes it): one boot per file a test writes, so that
+// it sees a worker mid-boot for as long as it needs and lets workers through one at a time.
+if (Environment.GetEnvironmentVariable("TESTAPP_BOOT_TICKET") is { Length: > 0 } ticket)
+{
+    while (!File.Exists(ticket))
+    {
+        Thread.Sleep(20);
+    }
+    File.Delete(ticket);
+}
 if (Environment.GetEnvironmentVariable("TESTAPP_FAIL_AT_BOOT") == "1"
     || Environment.GetEnvironmentVariable("TESTAPP_FAIL_IF_EXISTS") is { Length: > 0 } marker && File.Exists(marker))
 {

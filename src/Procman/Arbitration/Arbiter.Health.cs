@@ -184,6 +184,10 @@ internal sealed partial class Arbiter
         {
             return;
         }
+        if (ReplaceLeftOver(now))
+        {
+            return;
+        }
         var due = _workers.Values
             .Where(w => w.Generation == _currentGeneration && w.State is WorkerState.Ready ready && (ready.RecycleNotBefore is null || ready.RecycleNotBefore <= now))
             .OrderBy(w => w.StartedAt)

@@ -163,6 +163,12 @@ internal sealed partial class Arbiter
         }
         var reload = new Reload(++_lastGeneration, _time.GetUtcNow(), plan);
         _reload = reload;
+        if (reload.Rolling)
+        {
+            LogRollingReloadStarting(reload.Generation, plan.Options.Workers, reload.Batch);
+            Roll();
+            return;
+        }
         LogReloadStarting(reload.Generation, plan.Options.Workers);
         // The configuration decides the count again: a count changed by SIGTTIN/SIGTTOU lasts until the next reload.
         for (var slot = 1; slot <= plan.Options.Workers && _reload == reload; slot++)
@@ -208,7 +214,8 @@ internal sealed partial class Arbiter
         var serving = _workers.Values.Count(w => w.Generation == _currentGeneration && w.State.IsServing);
         LogReloadFailed(reason, serving);
         OnReloadSettled(reload.Generation, seconds: null, reason);
-        foreach (var worker in _workers.Values.Where(w => w.Generation == reload.Generation).ToArray())
+        var kept = reload.Rolling ? KeepAfterFailedRoll(reload) : [];
+        foreach (var worker in _workers.Values.Where(w => w.Generation == reload.Generation && !kept.Contains(w)).ToArray())
         {
             if (worker.State.IsServing)
             {
@@ -219,6 +226,7 @@ internal sealed partial class Arbiter
                 Kill(worker, "reload failed");
             }
         }
+        FillSlotsLeftUncovered();
         if (reload.Again)
         {
             BeginReload();

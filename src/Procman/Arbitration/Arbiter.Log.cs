@@ -64,6 +64,15 @@ internal sealed partial class Arbiter
     [LoggerMessage(EventId = 136, Level = LogLevel.Warning, Message = "Reload refused: {Reason}")]
     private partial void LogReloadRefusedForUpgrade(string reason);
 
+    [LoggerMessage(EventId = 170, Level = LogLevel.Information, Message = "Reload (generation {Generation}): rolling, {Workers} new worker(s), {Batch} booting at a time; an old one retires as each is ready")]
+    private partial void LogRollingReloadStarting(int generation, int workers, int batch);
+
+    [LoggerMessage(EventId = 171, Level = LogLevel.Warning, Message = "Rolling reload failed part way: {Kept} new worker(s) keep serving until workers of the running configuration replace them one by one")]
+    private partial void LogRollKept(int kept);
+
+    [LoggerMessage(EventId = 172, Level = LogLevel.Warning, Message = "Worker {Slot} (pid {Pid}) is ready but stays at its boot_nice priority: the kernel refused to raise it again")]
+    private partial void LogPriorityNotRestored(int slot, int pid);
+
     [LoggerMessage(EventId = 33, Level = LogLevel.Information, Message = "Reload already in progress; another one follows it")]
     private partial void LogReloadQueued();
 

@@ -41,7 +41,9 @@ internal sealed partial class Arbiter
         {
             ArbiterPhase.Booting or ArbiterPhase.Reloading => _workers.Values
                 .Where(w => w.State is WorkerState.Starting)
-                .Select(w => (DateTimeOffset?)(w.StartedAt + Options.BootTimeout)),
+                .Select(w => (DateTimeOffset?)(w.StartedAt + Options.BootTimeout))
+                // A rolling reload also waits for each retiring worker to be gone before the next boots.
+                .Concat(_reload is { Rolling: true } ? _workers.Values.Where(w => w.State is WorkerState.Draining).Select(w => w.State.KillAt) : []),
             ArbiterPhase.Stopping or ArbiterPhase.HandedOver => _workers.Values.Select(w => w.State.KillAt),
             ArbiterPhase.ShutdownDelay => [_shutdownAt + Options.GracefulTimeout + KillMargin],
             _ => [],

@@ -157,6 +157,7 @@ internal sealed partial class Arbiter
                 RequestReload();
                 break;
         }
+        Roll();
         Publish();
     }
 
@@ -192,6 +193,10 @@ internal sealed partial class Arbiter
         var now = _time.GetUtcNow();
         var replacing = worker.Replacing;
         Transition(worker, new WorkerState.Ready(), "listening");
+        if (!worker.Handle.RestorePriority())
+        {
+            LogPriorityNotRestored(worker.Slot, worker.Pid);
+        }
         worker.ReadyAt = now;
         worker.LastHeartbeat = now;
         worker.Pool.Clear();
@@ -244,8 +249,10 @@ internal sealed partial class Arbiter
 
         if (worker.Generation != _currentGeneration)
         {
-            // A worker of a reload that was already given up; nothing to replace.
+            // A worker of a reload that was already given up. One kept serving after a rolling reload failed held a
+            // slot's capacity until a worker of the current generation took over: start that one now.
             LogWorkerExited(worker.Slot, worker.Pid, exit.ToString(), (previous as WorkerState.Killing)?.Reason ?? "abandoned reload");
+            FillSlotsLeftUncovered();
             return;
         }
 
@@ -417,6 +424,11 @@ internal sealed partial class Arbiter
         {
             return;
         }
+        if (_reload is { Rolling: true })
+        {
+            // Mid-roll, the slot is not started again in the old generation: the roll starts a new worker for it.
+            return;
+        }
         if (delay <= TimeSpan.Zero)
         {
             Spawn(slot, _currentGeneration, _plans.Current);
@@ -446,6 +458,15 @@ internal sealed partial class Arbiter
     {
         /// <summary>Another SIGHUP arrived during this reload: start a fresh one when this one ends.</summary>
         public bool Again { get; set; }
+
+        /// <summary>How many new workers boot at a time: reload_batch of the configuration read, or all of them.</summary>
+        public int Batch => Plan.Options.ReloadBatch is > 0 and var batch && batch < Plan.Options.Workers ? batch : Plan.Options.Workers;
+
+        /// <summary>Old workers retire one by one as new ones are ready, rather than all once every new one is.</summary>
+        public bool Rolling => Batch < Plan.Options.Workers;
+
+        /// <summary>The slots, 1..workers of the new configuration, that no new worker has been started for yet.</summary>
+        public SortedSet<int> Unstarted { get; } = [.. Enumerable.Range(1, Plan.Options.Workers)];
     }
 
     private sealed record Stop(bool Quick, int ExitCode, string? Error);

@@ -25,4 +25,8 @@ internal interface IWorkerHandle : IDisposable
 
     /// <summary>Asks the worker to reopen its log files (SIGUSR1).</summary>
     void ReopenLogs();
+
+    /// <summary>The worker is ready: it leaves the lower CPU priority it booted at (boot_nice), if any.</summary>
+    /// <returns>False when it could not: the kernel refused to raise its priority again.</returns>
+    bool RestorePriority();
 }

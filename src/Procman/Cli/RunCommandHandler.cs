@@ -193,6 +193,10 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         {
             throw new ProcmanException(appProblem, ExitCodes.AppNotFound);
         }
+        if (BootPriority.Check(options.BootNice) is { } niceProblem)
+        {
+            throw new ProcmanException(niceProblem, ExitCodes.UsageError);
+        }
         var rollForward = options.Environment.LastOrDefault(pair => pair.Key == "DOTNET_ROLL_FORWARD").Value ?? environment.Get("DOTNET_ROLL_FORWARD");
         if (AppRuntime.Check(app, rollForward) is { } runtimeProblem)
         {

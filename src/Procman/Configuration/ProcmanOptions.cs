@@ -24,6 +24,12 @@ internal sealed record ProcmanOptions
 
     public TimeSpan BootTimeout { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>How many new workers a reload boots at a time; 0 for all at once.</summary>
+    public int ReloadBatch { get; init; }
+
+    /// <summary>The nice value a worker boots at until it is ready; 0 for none.</summary>
+    public int BootNice { get; init; }
+
     public string? DumpDirectory { get; init; }
 
     public bool Balance { get; init; } = true;
@@ -139,6 +145,8 @@ internal sealed record ProcmanOptions
         ShutdownDelay = Seconds(values, Settings.ShutdownDelay),
         Timeout = Seconds(values, Settings.Timeout),
         BootTimeout = Seconds(values, Settings.BootTimeout),
+        ReloadBatch = values.Get<int>(Settings.ReloadBatch),
+        BootNice = values.Get<int>(Settings.BootNice),
         DumpDirectory = At((string?)values[Settings.DumpDir]),
         Balance = values.Get<bool>(Settings.Balance),
         MaxRequests = values.Get<int>(Settings.MaxRequests),

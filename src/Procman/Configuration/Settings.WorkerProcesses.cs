@@ -9,6 +9,8 @@ internal static partial class Settings
     public const string ShutdownDelay = "shutdown_delay";
     public const string Timeout = "timeout";
     public const string BootTimeout = "boot_timeout";
+    public const string ReloadBatch = "reload_batch";
+    public const string BootNice = "boot_nice";
     public const string MaxRequests = "max_requests";
     public const string MaxRequestsJitter = "max_requests_jitter";
     public const string MaxWorkerMemory = "max_worker_memory";
@@ -80,6 +82,34 @@ internal static partial class Settings
             Default = () => 120.0,
             DefaultText = "120",
             Validate = value => Positive((double)value, BootTimeout),
+        },
+        new()
+        {
+            Name = ReloadBatch,
+            Type = SettingType.Integer,
+            Section = "Worker processes",
+            Flags = ["--reload-batch"],
+            ValueName = "INT",
+            Help = "A reload boots this many new workers at a time and retires an old one as each is ready (a rolling reload: " +
+                "at most workers + this many processes, never fewer serving than workers); 0 boots every new worker at once and " +
+                "retires the old ones when all are ready.",
+            Default = () => 0,
+            DefaultText = "0 (all at once)",
+            Validate = value => Between((int)value, 0, 1024, ReloadBatch),
+        },
+        new()
+        {
+            Name = BootNice,
+            Type = SettingType.Integer,
+            Section = "Worker processes",
+            Flags = ["--boot-nice"],
+            ValueName = "INT",
+            Help = "A booting worker runs at this nice value (1..19, lower CPU priority) until it is ready, so that the workers " +
+                "serving meanwhile keep the CPU; then its threads go back to the master's priority. Needs the right to raise a " +
+                "priority (root or CAP_SYS_NICE); 0 turns it off.",
+            Default = () => 0,
+            DefaultText = "0 (off)",
+            Validate = value => Between((int)value, 0, 19, BootNice),
         },
         new()
         {

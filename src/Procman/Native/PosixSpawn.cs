@@ -88,8 +88,12 @@ internal static unsafe partial class PosixSpawn
     /// Starts <paramref name="file"/> with stdin on /dev/null and stdout/stderr on the given fds, in
     /// <paramref name="directory"/>, with no signal blocked and SIGPIPE at its default (the runtime ignores it).
     /// </summary>
+    /// <param name="nice">
+    /// Start it at this nice value: the calling thread takes it for the spawn call alone (a child starts with its
+    /// creating thread's value), so that no other thread is created meanwhile that would keep it.
+    /// </param>
     /// <exception cref="IOException">The program could not be started.</exception>
-    public static int Start(string file, IReadOnlyList<string> arguments, IEnumerable<KeyValuePair<string, string>> environment, string directory, int stdout, int stderr)
+    public static int Start(string file, IReadOnlyList<string> arguments, IEnumerable<KeyValuePair<string, string>> environment, string directory, int stdout, int stderr, int? nice = null)
     {
         var strings = new List<nint>();
         var actions = NativeMemory.AllocZeroed(OpaqueSize);
@@ -129,7 +133,18 @@ internal static unsafe partial class PosixSpawn
             AddToSet(signals, SigPipe);
             Check(SetDefaults(attributes, signals), "posix_spawnattr_setsigdefault");
             Check(SetFlags(attributes, SetSignalDefaults | SetSignalMask), "posix_spawnattr_setflags");
-            var error = Spawn(out var pid, Utf8(file), actions, attributes, argv, envp);
+            var path = Utf8(file);
+            var normal = nice is null ? 0 : Priority.OfCallingThread();
+            if (nice is { } lowered)
+            {
+                Priority.SetCallingThread(lowered);
+            }
+            var error = Spawn(out var pid, path, actions, attributes, argv, envp);
+            if (nice is not null)
+            {
+                // Permitted: BootPriority.Check tried it before any worker started.
+                Priority.SetCallingThread(normal);
+            }
             if (error != 0)
             {
                 throw new IOException($"cannot start {file}: {Describe(error)}");

@@ -50,8 +50,9 @@ internal sealed class ChildProcess
     public Task<WorkerExit> Exited { get; }
 
     /// <summary>Starts a program with stdin on /dev/null and its stdout and stderr on pipes to procman.</summary>
+    /// <param name="priority">Start it at this lower CPU priority (boot_nice).</param>
     /// <exception cref="IOException">It could not be started.</exception>
-    public static ChildProcess Start(string file, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string directory)
+    public static ChildProcess Start(string file, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, string directory, BootPriority? priority = null)
     {
         var output = PosixSpawn.CreatePipe();
         var error = PosixSpawn.CreatePipe();
@@ -60,7 +61,7 @@ internal sealed class ChildProcess
         {
             lock (Spawning)
             {
-                pid = PosixSpawn.Start(file, arguments, environment, directory, output.Write, error.Write);
+                pid = PosixSpawn.Start(file, arguments, environment, directory, output.Write, error.Write, priority?.Boot);
                 Waited.Add(pid);
             }
         }

@@ -32,6 +32,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
     private readonly IReadOnlyList<string> _arguments;
     private readonly Dictionary<string, string> _environment;
     private readonly WorkerSettings _settings;
+    private readonly BootPriority? _bootPriority;
 
     public ProcessWorkerLauncher(ProcmanOptions options, ListenerSet listeners, ChannelWriter<ArbiterEvent> events, IEnvironment environment, WorkerOutput output, ILogger<ProcessWorkerLauncher> logger)
     {
@@ -44,6 +45,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         _fileName = options.App.IsDll ? DotnetHost.Find() : appPath;
         _arguments = options.App.IsDll ? [appPath, .. options.App.Arguments] : options.App.Arguments;
         _settings = SettingsFor(options);
+        _bootPriority = BootPriority.For(options.BootNice);
         _environment = BuildEnvironment(environment.All());
     }
 
@@ -69,8 +71,8 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
             {
                 Libc.SetInheritable(fd, inheritable: true);
             }
-            var process = ChildProcess.Start(_fileName, _arguments, environment, Environment.CurrentDirectory);
-            return new WorkerProcess(key, slot, process, new Socket(new SafeSocketHandle(masterEnd, ownsHandle: true)), _events, _output);
+            var process = ChildProcess.Start(_fileName, _arguments, environment, Environment.CurrentDirectory, _bootPriority);
+            return new WorkerProcess(key, slot, process, new Socket(new SafeSocketHandle(masterEnd, ownsHandle: true)), _events, _output, _bootPriority);
         }
         catch
         {

@@ -23,9 +23,12 @@ internal sealed class WorkerProcess : IWorkerHandle
     // stderr alone: where the runtime prints an unhandled exception, for the crash diagnosis.
     private readonly OutputTail _errors = new(20);
 
-    public WorkerProcess(long key, int slot, ChildProcess process, Socket channel, ChannelWriter<ArbiterEvent> events, WorkerOutput output)
+    private readonly BootPriority? _bootPriority;
+
+    public WorkerProcess(long key, int slot, ChildProcess process, Socket channel, ChannelWriter<ArbiterEvent> events, WorkerOutput output, BootPriority? bootPriority = null)
     {
         _process = process;
+        _bootPriority = bootPriority;
         _channel = channel;
         Pid = process.Id;
         var stdout = Pump(process.StandardOutput, null, line => output.Write(slot, Pid, isError: false, line));
@@ -51,6 +54,8 @@ internal sealed class WorkerProcess : IWorkerHandle
     public void Kill() => Libc.Kill(Pid, Signal.Kill);
 
     public void ReopenLogs() => Libc.Kill(Pid, Signal.Usr1);
+
+    public bool RestorePriority() => _bootPriority?.Restore(Pid) ?? true;
 
     /// <summary>Writes one message to the worker's channel; false when the channel is already closed.</summary>
     private bool Send(MasterMessage message)

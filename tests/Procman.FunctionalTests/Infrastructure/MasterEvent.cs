@@ -47,6 +47,8 @@ internal sealed record MasterEvent(int Id, string Template, JsonElement Properti
     public const int ControlListening = 150;
     public const int ControlCommand = 151;
     public const int ControlPeerRefused = 153;
+    public const int RollingReloadStarting = 170;
+    public const int RollKept = 171;
 
     public int Int(string property) => Properties.GetProperty(property).GetInt32();
 

@@ -50,6 +50,18 @@ internal sealed class FakeWorkerLauncher : IWorkerLauncher
 
         public void ReopenLogs() => Actions.Add(HandleAction.ReopenLogs);
 
+        /// <summary>The arbiter asked for the worker's boot priority to end.</summary>
+        public bool PriorityRestored { get; private set; }
+
+        /// <summary>When set, the kernel refuses to raise this worker's priority again.</summary>
+        public bool RefusePriority { get; set; }
+
+        public bool RestorePriority()
+        {
+            PriorityRestored = true;
+            return !RefusePriority;
+        }
+
         public void Dispose() => Disposed = true;
     }
 }
