@@ -396,11 +396,19 @@ class Procman(Server):
             return len(self.events)
 
     def worker_pids(self):
+        """The master's children: /proc lists a child under the thread that started it, so every thread is read."""
+        pids = []
         try:
-            with open(f"/proc/{self.master_pid}/task/{self.master_pid}/children") as f:
-                return [int(p) for p in f.read().split()]
+            tids = os.listdir(f"/proc/{self.master_pid}/task")
         except OSError:
-            return []
+            return pids
+        for tid in tids:
+            try:
+                with open(f"/proc/{self.master_pid}/task/{tid}/children") as f:
+                    pids += [int(p) for p in f.read().split()]
+            except OSError:
+                pass
+        return sorted(set(pids))
 
 
 # ---------------------------------------------------------------------------------------------- wrk
@@ -1356,14 +1364,15 @@ def scenario_observed(cfg, table):
 
 
 # The levers scenario 12 compares: (label, procman options, extra environment for the workers, for the master).
+WARMUP = ["--warmup-path", "/whoami", "--warmup-requests", "20"]
 RELOAD_LEVERS = [
-    ("today's defaults", [], {}, {}),
-    ("boot_nice 10", ["--boot-nice", "10"], {}, {}),
-    ("boot_nice 19", ["--boot-nice", "19"], {}, {}),
-    ("reload_batch 1", ["--reload-batch", "1"], {}, {}),
-    ("warm-up: 20 × GET /whoami", ["--warmup-path", "/whoami", "--warmup-requests", "20"], {}, {}),
+    ("defaults (reload_batch 1: one new worker at a time)", [], {}, {}),
+    ("reload_batch 0: all new workers at once", ["--reload-batch", "0"], {}, {}),
+    ("reload_batch 0 + boot_nice 10", ["--reload-batch", "0", "--boot-nice", "10"], {}, {}),
+    ("reload_batch 0 + warm-up: 20 × GET /whoami", ["--reload-batch", "0"] + WARMUP, {}, {}),
+    ("warm-up: 20 × GET /whoami", WARMUP, {}, {}),
+    ("warm-up + boot_nice 10", WARMUP + ["--boot-nice", "10"], {}, {}),
     ("workers: DOTNET_TieredPGO=0", [], {"DOTNET_TieredPGO": "0"}, {}),
-    ("workers: DOTNET_TieredCompilation=0", [], {"DOTNET_TieredCompilation": "0"}, {}),
     # The master's runtimeconfig tiers a method up at its first call; the environment overrides it with the runtime's
     # defaults, 30 calls and 100 ms (read as hexadecimal), which its workers get anyway.
     ("master: the runtime's tiering defaults", [], {}, {"DOTNET_TC_CallCountThreshold": f"{30:x}", "DOTNET_TC_CallCountingDelayMs": f"{100:x}"}),

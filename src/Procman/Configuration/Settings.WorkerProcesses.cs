@@ -92,9 +92,10 @@ internal static partial class Settings
             ValueName = "INT",
             Help = "A reload boots this many new workers at a time and retires an old one as each is ready (a rolling reload: " +
                 "at most workers + this many processes, never fewer serving than workers); 0 boots every new worker at once and " +
-                "retires the old ones when all are ready.",
-            Default = () => 0,
-            DefaultText = "0 (all at once)",
+                "retires the old ones when all are ready (faster, but the new workers' boot takes the CPU from the serving ones: " +
+                "docs/benchmarks.md, \"Reloads clients cannot feel\").",
+            Default = () => 1,
+            DefaultText = "1 (one at a time)",
             Validate = value => Between((int)value, 0, 1024, ReloadBatch),
         },
         new()
