@@ -125,8 +125,8 @@ def proc_cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime (fields 14 and 15)
 
 
-def thread_cpu_ns(pid):
-    """tid -> nanoseconds on the CPU (/proc/PID/task/TID/schedstat), exact where /proc/PID/stat counts 10 ms ticks."""
+def per_thread(pid, name):
+    """tid -> the text of /proc/PID/task/TID/NAME, for each thread still there."""
     out = {}
     try:
         tids = os.listdir(f"/proc/{pid}/task")
@@ -134,11 +134,16 @@ def thread_cpu_ns(pid):
         return out
     for tid in tids:
         try:
-            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
-                out[tid] = int(f.read().split()[0])
-        except (OSError, ValueError, IndexError):
+            with open(f"/proc/{pid}/task/{tid}/{name}") as f:
+                out[tid] = f.read()
+        except OSError:
             pass
     return out
+
+
+def thread_cpu_ns(pid):
+    """tid -> nanoseconds on the CPU (/proc/PID/task/TID/schedstat), exact where /proc/PID/stat counts 10 ms ticks."""
+    return {tid: int(text.split()[0]) for tid, text in per_thread(pid, "schedstat").items() if text.split()}
 
 
 def cpu_ms_between(before, after):
@@ -397,18 +402,7 @@ class Procman(Server):
 
     def worker_pids(self):
         """The master's children: /proc lists a child under the thread that started it, so every thread is read."""
-        pids = []
-        try:
-            tids = os.listdir(f"/proc/{self.master_pid}/task")
-        except OSError:
-            return pids
-        for tid in tids:
-            try:
-                with open(f"/proc/{self.master_pid}/task/{tid}/children") as f:
-                    pids += [int(p) for p in f.read().split()]
-            except OSError:
-                pass
-        return sorted(set(pids))
+        return sorted({int(p) for text in per_thread(self.master_pid, "children").values() for p in text.split()})
 
 
 # ---------------------------------------------------------------------------------------------- wrk
@@ -1404,6 +1398,10 @@ def scenario_levers(cfg, table):
                 sampler.start()
                 res[pm]["reload"].append(reload_under_load(pm, d, conns=50))
                 res[pm]["peak"].append(sampler.finish())
+                if res[pm]["reload"][-1]["errors"] or res[pm]["reload"][-1]["non2xx"]:
+                    last = res[pm]["reload"][-1]
+                    log(f"  {label[pm]}: {last.get('error_detail', '')}, non-2xx {last['non2xx']} in the reload run "
+                        f"(master log {pm.logpath})")
             log(f"  repetition {rep + 1} of {cfg.reps_reload} done")
         base_steady = res[pms[0]]["steady"]
     finally:
