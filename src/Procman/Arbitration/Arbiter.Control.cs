@@ -216,7 +216,8 @@ internal sealed partial class Arbiter
                 { } reason when reason.Contains(RecyclePolicy.LifetimeReason, StringComparison.Ordinal) => RestartReason.Lifetime,
                 _ => RestartReason.Recycle,
             },
-            WorkerState.Draining when worker.Generation < _currentGeneration => RestartReason.Reload,
+            // A rolling reload retires old workers before it makes its generation the current one.
+            WorkerState.Draining when worker.Generation < _currentGeneration || worker.Generation < _reload?.Generation => RestartReason.Reload,
             WorkerState.Draining => null,
             WorkerState.Killing killing when killing.Reason.StartsWith("hung", StringComparison.Ordinal) => RestartReason.Hung,
             WorkerState.Killing { BeforeReady: true } or WorkerState.Starting => RestartReason.Boot,

@@ -48,6 +48,31 @@ public sealed class RollingReloadTests
         Assert.Equal(1, Status().Reloads.Completed);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(0)]
+    public void EveryWorkerAReloadReplaced_CountsAsARestartOfItsSlotForReload_RollingOrNot(int batch)
+    {
+        var old = CreateRunning(workers: 2, batch: batch);
+
+        Hup();
+        while (_arbiter.Workers.Any(w => w.Generation == 0))
+        {
+            foreach (var fresh in _launcher.Launched.Skip(2).Where(w => _arbiter.Workers.Any(x => x.Pid == w.Pid && x.State is WorkerState.Starting)).ToArray())
+            {
+                Ready(fresh);
+            }
+            foreach (var retired in old.Where(w => w.Sent.Contains(ArbiterSteps.GracefulDrain) && _arbiter.Workers.Any(x => x.Pid == w.Pid)).ToArray())
+            {
+                Exit(retired, 0);
+            }
+        }
+
+        var status = Status();
+        Assert.Equal(2, status.Restarts[RestartReason.Reload]);
+        Assert.All(status.Workers, w => Assert.Equal(1, w.Restarts));
+    }
+
     [Fact]
     public void RollingReload_WithABatchOfTwo_BootsTwoAtATime()
     {
