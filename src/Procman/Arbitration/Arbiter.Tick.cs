@@ -19,7 +19,13 @@ internal sealed partial class Arbiter
     private static readonly TimeSpan TickSlack = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How often the loop wants its tick now; <see cref="RunAsync"/> changes the timer when this changes.</summary>
-    public TimeSpan WantedTickInterval => IsSteady ? SteadyTickInterval : TickInterval;
+    /// <remarks>
+    /// A steady tick is at most half the observer's pace (systemd's watchdog pings), so that a late timer costs no
+    /// ping, and never shorter than the tick of a pool in motion.
+    /// </remarks>
+    public TimeSpan WantedTickInterval => !IsSteady ? TickInterval
+        : _observer?.Pace is { } pace ? TimeSpan.FromTicks(Math.Clamp((pace / 2).Ticks, TickInterval.Ticks, SteadyTickInterval.Ticks))
+        : SteadyTickInterval;
 
     private bool IsSteady => _stop is null && _reload is null && _upgrade is null && _shutdownAt is null
         && _pendingRespawns.Count == 0 && _workers.Count > 0

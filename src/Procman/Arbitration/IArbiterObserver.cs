@@ -1,8 +1,9 @@
 namespace Procman.Arbitration;
 
 /// <summary>
-/// Told the arbiter's state after every event it handled (timer ticks included, so at least five times a
-/// second). Called on the arbiter loop: an observer must be quick and must not throw.
+/// Told the arbiter's state after every event it handled (timer ticks included: five times a second while
+/// anything moves, at least once a second, more often when <see cref="Pace"/> asks). Called on the arbiter loop:
+/// an observer must be quick and must not throw.
 /// </summary>
 /// <remarks>
 /// Service managers (systemd's notify protocol, a readiness endpoint) read procman's state through this one
@@ -11,4 +12,7 @@ namespace Procman.Arbitration;
 internal interface IArbiterObserver
 {
     void OnChanged(ArbiterStatus status);
+
+    /// <summary>How often the observer must hear at the least (systemd's watchdog pings), or null for no bound.</summary>
+    TimeSpan? Pace { get; }
 }

@@ -12,7 +12,7 @@ namespace Procman.Control;
 /// </summary>
 internal static class ControlCodec
 {
-    public static string Write(ControlRequest request) => Json(writer =>
+    public static string Write(ControlRequest request) => JsonObject(writer =>
     {
         writer.WriteNumber("version", request.Version);
         writer.WriteString("command", request.Command);
@@ -51,7 +51,7 @@ internal static class ControlCodec
         DumpDir = String(root, "dump_dir"),
     });
 
-    public static string Write(ControlResponse response) => Json(writer =>
+    public static string Write(ControlResponse response) => JsonObject(writer =>
     {
         writer.WriteNumber("version", response.Version);
         writer.WriteBoolean("ok", response.Ok);
@@ -93,15 +93,7 @@ internal static class ControlCodec
     });
 
     /// <summary>The snapshot alone, as <c>status --json</c> and /status print it.</summary>
-    public static string Write(MasterSnapshot status)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            WriteSnapshot(writer, status);
-        }
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string Write(MasterSnapshot status) => Json(writer => WriteSnapshot(writer, status));
 
     private static void WriteSnapshot(Utf8JsonWriter writer, MasterSnapshot status)
     {
@@ -207,14 +199,19 @@ internal static class ControlCodec
         LastExit = String(worker, "last_exit"),
     };
 
-    private static string Json(Action<Utf8JsonWriter> members)
+    private static string JsonObject(Action<Utf8JsonWriter> members) => Json(writer =>
+    {
+        writer.WriteStartObject();
+        members(writer);
+        writer.WriteEndObject();
+    });
+
+    private static string Json(Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            members(writer);
-            writer.WriteEndObject();
+            write(writer);
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }

@@ -14,8 +14,9 @@ namespace Procman.Systemd;
 /// WATCHDOG=1 while at least one worker is healthy.
 /// </summary>
 /// <remarks>
-/// Driven by the arbiter loop (<see cref="IArbiterObserver"/>), which ticks five times a second: a master whose
-/// loop is stuck stops pinging the watchdog, which is the point of the watchdog.
+/// Driven by the arbiter loop (<see cref="IArbiterObserver"/>), which ticks often enough for the watchdog's
+/// interval (<see cref="Pace"/>): a master whose loop is stuck stops pinging the watchdog, which is the point of
+/// the watchdog.
 /// </remarks>
 internal sealed partial class SystemdNotifications(
     ISystemdNotifier notifier,
@@ -65,6 +66,8 @@ internal sealed partial class SystemdNotifications(
         }
         return TimeSpan.FromMicroseconds(microseconds / 2.0);
     }
+
+    public TimeSpan? Pace => watchdogInterval;
 
     public void OnChanged(ArbiterStatus status)
     {

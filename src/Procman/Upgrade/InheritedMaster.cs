@@ -141,6 +141,8 @@ internal sealed partial class InheritedMaster : IArbiterObserver, IDisposable
         _ = ListenAsync(logger);
     }
 
+    public TimeSpan? Pace => _inner?.Pace;
+
     public void OnChanged(ArbiterStatus status)
     {
         // After systemd has heard MAINPID= and READY=1 from this master, and before the old one exits.

@@ -71,7 +71,30 @@ public sealed class TickIntervalTests
         Assert.Equal(Moving, arbiter.WantedTickInterval);
     }
 
-    private Arbiter Create(int workers)
+    [Theory]
+    [InlineData(500, 250)]
+    [InlineData(300, 200)]
+    [InlineData(1500, 750)]
+    [InlineData(10_000, 1000)]
+    public void AWatchdogPace_ShortensTheSteadyTick_ToHalfOfIt(int paceMs, int tickMs)
+    {
+        var arbiter = Create(workers: 1, new PacedObserver(TimeSpan.FromMilliseconds(paceMs)));
+        arbiter.Start();
+        arbiter.Ready(_launcher.Launched[0]);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(tickMs), arbiter.WantedTickInterval);
+    }
+
+    private sealed class PacedObserver(TimeSpan pace) : IArbiterObserver
+    {
+        public TimeSpan? Pace => pace;
+
+        public void OnChanged(ArbiterStatus status)
+        {
+        }
+    }
+
+    private Arbiter Create(int workers, IArbiterObserver? observer = null)
     {
         var options = new ProcmanOptions
         {
@@ -80,6 +103,6 @@ public sealed class TickIntervalTests
             Workers = workers,
             Timeout = TimeSpan.Zero,
         };
-        return new Arbiter(new FakeWorkerPlans(options, _launcher), Channel.CreateUnbounded<ArbiterEvent>(), _time, NullLogger<Arbiter>.Instance);
+        return new Arbiter(new FakeWorkerPlans(options, _launcher), Channel.CreateUnbounded<ArbiterEvent>(), _time, NullLogger<Arbiter>.Instance, observer: observer);
     }
 }
