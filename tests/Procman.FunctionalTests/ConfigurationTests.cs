@@ -231,6 +231,39 @@ public sealed class ConfigurationTests
         Assert.Equal("203.0.113.7 \"GET /api/request HTTP/1.1\" 200 marker", line);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1", "https", "127.0.0.1")]
+    [InlineData("10.0.0.1", "http", "127.0.0.1")]
+    public async Task ASecureSchemeHeaderAlone_CountsOnlyFromATrustedProxy(string allowed, string scheme, string remoteIp)
+    {
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--forwarded-allow-ips", allowed);
+        using var client = procman.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/request");
+        request.Headers.Add("X-Forwarded-Ssl", "ON");
+
+        using var response = await client.SendAsync(request);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(scheme, body.GetProperty("scheme").GetString());
+        Assert.Equal(remoteIp, body.GetProperty("remoteIp").GetString());
+    }
+
+    [Fact]
+    public async Task ForwardedHeadersOfAnUntrustedPeer_AreIgnored()
+    {
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--forwarded-allow-ips", "10.0.0.0/8");
+        using var client = procman.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/request");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+
+        using var response = await client.SendAsync(request);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal("http", body.GetProperty("scheme").GetString());
+        Assert.Equal("127.0.0.1", body.GetProperty("remoteIp").GetString());
+    }
+
     [Fact]
     public async Task PidFile_IsWrittenWhileRunning_RemovedOnStop_AndALiveOneRefusesAStart()
     {

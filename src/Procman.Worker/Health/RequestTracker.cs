@@ -7,9 +7,10 @@ namespace Procman.Worker.Health;
 internal sealed class RequestTracker
 {
     // Start times of the requests in flight, one slot each, 0 for a free slot. A fixed array costs every
-    // request two interlocked operations and no allocation. A request that finds no free slot near its
-    // thread's is still counted in flight, only not aged: the oldest request is what an operator needs, and
-    // a worker with this many requests in flight has an old one in a slot already.
+    // request two interlocked operations and no allocation, and the slots are the count in flight: only the
+    // count of requests is shared by every thread. A request that finds no free slot near its thread's is
+    // counted in flight apart, only not aged: the oldest request is what an operator needs, and a worker with
+    // this many requests in flight has an old one in a slot already.
     private const int Slots = 1024;
     private const int Probes = 64;
 
@@ -18,7 +19,7 @@ internal sealed class RequestTracker
     private readonly long _limit;
     private readonly Action<long, long> _limitReached;
     private long _requests;
-    private int _inFlight;
+    private int _unslotted;
 
     /// <param name="limit">max_requests for this worker, 0 for none.</param>
     /// <param name="limitReached">Called once, with the count and the limit, by the request that reaches it.</param>
@@ -34,7 +35,22 @@ internal sealed class RequestTracker
     /// <summary>A worker's max_requests: <paramref name="max"/> plus a draw of 0..<paramref name="jitter"/>, or 0 for none.</summary>
     public static long DrawLimit(long max, int jitter, Random random) => max > 0 ? max + random.Next(0, jitter + 1) : 0;
 
-    public int InFlight => Volatile.Read(ref _inFlight);
+    /// <summary>Requests in flight: read by the heartbeat, once a second, so it counts the slots rather than every request.</summary>
+    public int InFlight
+    {
+        get
+        {
+            var count = Volatile.Read(ref _unslotted);
+            for (var i = 0; i < Slots; i++)
+            {
+                if (Volatile.Read(ref _started[i]) != 0)
+                {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
 
     /// <summary>Records that a request started; pass the result to <see cref="End"/>.</summary>
     public int Start()
@@ -44,7 +60,6 @@ internal sealed class RequestTracker
         {
             _limitReached(count, _limit);
         }
-        Interlocked.Increment(ref _inFlight);
         var now = _time.GetTimestamp();
         var first = Environment.CurrentManagedThreadId * Probes;
         for (var i = 0; i < Probes; i++)
@@ -55,6 +70,7 @@ internal sealed class RequestTracker
                 return slot;
             }
         }
+        Interlocked.Increment(ref _unslotted);
         return -1;
     }
 
@@ -64,7 +80,10 @@ internal sealed class RequestTracker
         {
             Volatile.Write(ref _started[slot], 0);
         }
-        Interlocked.Decrement(ref _inFlight);
+        else
+        {
+            Interlocked.Decrement(ref _unslotted);
+        }
     }
 
     /// <summary>How long the oldest request in flight has been running; zero when none is.</summary>

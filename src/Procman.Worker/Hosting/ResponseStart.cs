@@ -24,8 +24,22 @@ internal sealed class ResponseStart(HttpContext context, ConnectionTracker track
         return Task.CompletedTask;
     }
 
+    // Most apps answer with a few content types held in constants: the last one that is not a stream is
+    // remembered by reference, so that the common response costs no case-insensitive comparison.
+    private static string? s_lastNotStream;
+
     private static bool IsStream(string? contentType)
-        => contentType is not null
-            && (contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase)
-                || contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase));
+    {
+        if (contentType is null || ReferenceEquals(contentType, s_lastNotStream))
+        {
+            return false;
+        }
+        if (contentType.StartsWith("text/event-stream", StringComparison.OrdinalIgnoreCase)
+            || contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        s_lastNotStream = contentType;
+        return false;
+    }
 }

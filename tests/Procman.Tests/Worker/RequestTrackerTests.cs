@@ -28,6 +28,24 @@ public sealed class RequestTrackerTests
     }
 
     [Fact]
+    public void RequestsBeyondTheSlotsNearTheirThread_AreStillCountedInFlight()
+    {
+        var tracker = new RequestTracker(_time, 0, (_, _) => { });
+
+        // One thread probes 64 slots: the requests after those find none free.
+        var slots = Enumerable.Range(0, 100).Select(_ => tracker.Start()).ToArray();
+
+        Assert.Equal(100, tracker.InFlight);
+        Assert.Contains(-1, slots);
+        foreach (var slot in slots)
+        {
+            tracker.End(slot);
+        }
+        Assert.Equal(0, tracker.InFlight);
+        Assert.Equal(100, tracker.Requests);
+    }
+
+    [Fact]
     public void TheRequestThatReachesMaxRequests_SaysSo_Once()
     {
         var reached = new List<(long, long)>();
