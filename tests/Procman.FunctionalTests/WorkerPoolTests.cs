@@ -62,6 +62,27 @@ public sealed class WorkerPoolTests
     }
 
     [Fact]
+    public async Task AWorkerKilledBySignal_LeavesNoRuntimeFilesInItsTmpdir()
+    {
+        using var tmp = new TempDirectory();
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "1"], new Dictionary<string, string> { ["TMPDIR"] = tmp.Path });
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 1, ProcmanHost.StartTimeout);
+        var victim = procman.ReadyWorkers()[0];
+        string[] FilesOf(int pid) => Directory.GetFiles(tmp.Path, $"*-{pid}-*").Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+        // The runtime's diagnostics socket and debugger pipes, which it removes itself only when it exits normally.
+        var before = FilesOf(victim);
+        Assert.Contains(before, name => name.StartsWith($"dotnet-diagnostic-{victim}-", StringComparison.Ordinal) && name.EndsWith("-socket", StringComparison.Ordinal));
+        Assert.Contains(before, name => name.StartsWith($"clr-debug-pipe-{victim}-", StringComparison.Ordinal));
+
+        Assert.True(Native.Kill(victim, Native.SigKill));
+        var replacement = await procman.WaitForEventAsync(
+            e => e.Id == MasterEvent.WorkerReady && e.Int("Pid") != victim, TimeSpan.FromSeconds(30), "the replacement worker to be ready");
+
+        Assert.Empty(FilesOf(victim));
+        Assert.Equal(before.Length, FilesOf(replacement.Int("Pid")).Length);
+    }
+
+    [Fact]
     public async Task CrashOnRequest_OtherWorkerKeepsServing_AndTheCrashIsReplaced()
     {
         await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, workers: 2);

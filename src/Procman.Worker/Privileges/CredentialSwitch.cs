@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Procman.Protocol;
@@ -133,16 +132,12 @@ internal static partial class CredentialSwitch
     /// <summary>Gives the runtime's diagnostics socket and debugger pipes, created as root, to the user.</summary>
     private static void GiveRuntimeFiles(uint user, uint group)
     {
-        // The runtime names them after the pid and the process's start time in clock ticks (field 22 of /proc/PID/stat).
-        var stat = File.ReadAllText("/proc/self/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        if (fields.Length < 20)
+        if (RuntimeFiles.StartTime(File.ReadAllText("/proc/self/stat")) is not { } startTime)
         {
             return;
         }
-        var key = string.Create(CultureInfo.InvariantCulture, $"{Environment.ProcessId}-{fields[19]}");
         var directory = Path.GetTempPath();
-        foreach (var name in new[] { $"dotnet-diagnostic-{key}-socket", $"clr-debug-pipe-{key}-in", $"clr-debug-pipe-{key}-out" })
+        foreach (var name in RuntimeFiles.Names(Environment.ProcessId, startTime))
         {
             // Missing with DOTNET_EnableDiagnostics=0: nothing to give.
             _ = ChangeOwner(Path.Combine(directory, name), user, group);

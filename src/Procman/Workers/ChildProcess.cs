@@ -2,6 +2,7 @@ using System.IO.Pipes;
 using Microsoft.Win32.SafeHandles;
 using Procman.Arbitration;
 using Procman.Native;
+using Procman.Protocol;
 
 namespace Procman.Workers;
 
@@ -19,6 +20,8 @@ internal sealed class ChildProcess
     private ChildProcess(int id, StreamReader output, StreamReader error)
     {
         Id = id;
+        // Read before anything can reap the child, so that the pid is still this child's.
+        StartTime = ReadStartTime(id);
         StandardOutput = output;
         StandardError = error;
         var exited = new TaskCompletionSource<WorkerExit>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -40,6 +43,9 @@ internal sealed class ChildProcess
     }
 
     public int Id { get; }
+
+    /// <summary>The child's start time in clock ticks since boot, as the runtime names its files after it; null if unknown.</summary>
+    public string? StartTime { get; }
 
     /// <summary>The child's stdout; whoever reads it owns and closes it.</summary>
     public StreamReader StandardOutput { get; }
@@ -106,6 +112,18 @@ internal sealed class ChildProcess
             {
                 reap(pid);
             }
+        }
+    }
+
+    private static string? ReadStartTime(int pid)
+    {
+        try
+        {
+            return RuntimeFiles.StartTime(File.ReadAllText($"/proc/{pid.ToString(System.Globalization.CultureInfo.InvariantCulture)}/stat"));
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 

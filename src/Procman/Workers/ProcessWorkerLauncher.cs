@@ -72,7 +72,9 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
                 Libc.SetInheritable(fd, inheritable: true);
             }
             var process = ChildProcess.Start(_fileName, _arguments, environment, Environment.CurrentDirectory, _bootPriority);
-            return new WorkerProcess(key, slot, process, new Socket(new SafeSocketHandle(masterEnd, ownsHandle: true)), _events, _output, _bootPriority);
+            // Where the worker's runtime keeps its files: TMPDIR, or /tmp, as the runtime decides.
+            var temp = environment.TryGetValue("TMPDIR", out var tmpdir) && tmpdir.Length > 0 ? tmpdir : "/tmp";
+            return new WorkerProcess(key, slot, process, new Socket(new SafeSocketHandle(masterEnd, ownsHandle: true)), _events, _output, temp, _bootPriority);
         }
         catch
         {

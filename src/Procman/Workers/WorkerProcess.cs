@@ -24,10 +24,13 @@ internal sealed class WorkerProcess : IWorkerHandle
     private readonly OutputTail _errors = new(20);
 
     private readonly BootPriority? _bootPriority;
+    private readonly string _tempDirectory;
 
-    public WorkerProcess(long key, int slot, ChildProcess process, Socket channel, ChannelWriter<ArbiterEvent> events, WorkerOutput output, BootPriority? bootPriority = null)
+    /// <param name="tempDirectory">The worker's TMPDIR, where its runtime keeps its diagnostics socket and debugger pipes.</param>
+    public WorkerProcess(long key, int slot, ChildProcess process, Socket channel, ChannelWriter<ArbiterEvent> events, WorkerOutput output, string tempDirectory, BootPriority? bootPriority = null)
     {
         _process = process;
+        _tempDirectory = tempDirectory;
         _bootPriority = bootPriority;
         _channel = channel;
         Pid = process.Id;
@@ -80,6 +83,30 @@ internal sealed class WorkerProcess : IWorkerHandle
         _channel.Dispose();
     }
 
+    /// <summary>
+    /// The runtime removes its files when it exits; a worker killed by a signal (a hang's SIGKILL, the OOM killer, an
+    /// abort) leaves them, and a host that replaces such workers for months would collect thousands in TMPDIR. Named
+    /// after the pid and the start time, they cannot be another process's.
+    /// </summary>
+    private void RemoveRuntimeFiles()
+    {
+        if (_process.StartTime is not { } startTime)
+        {
+            return;
+        }
+        foreach (var name in RuntimeFiles.Names(Pid, startTime))
+        {
+            try
+            {
+                File.Delete(Path.Combine(_tempDirectory, name));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Another user's TMPDIR or a read-only one: the files stay, as they would without procman.
+            }
+        }
+    }
+
     private Task Pump(StreamReader source, OutputTail? own, Action<string> write) => Task.Run(async () =>
     {
         // The pump owns and closes its pipe.
@@ -123,6 +150,10 @@ internal sealed class WorkerProcess : IWorkerHandle
     private async Task WatchExitAsync(long key, ChannelWriter<ArbiterEvent> events, Task stdout, Task stderr)
     {
         var exit = await _process.Exited.ConfigureAwait(false);
+        if (exit.Signal is not null)
+        {
+            RemoveRuntimeFiles();
+        }
         try
         {
             // Let the pumps copy the worker's last words before the exit is reported. Bounded: a child
