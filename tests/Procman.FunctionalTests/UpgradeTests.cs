@@ -10,12 +10,16 @@ public sealed class UpgradeTests
 {
     private static readonly TimeSpan Bound = UpgradedMasters.Bound;
 
-    [Fact]
-    public async Task Usr2_UnderKeepAliveLoad_DropsNoRequest_AndThePidfileFollowsTheNewMaster()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Usr2_UnderKeepAliveLoad_DropsNoRequest_AndThePidfileFollowsTheNewMaster(bool reusePort)
     {
         using var directory = new TempDirectory();
         var pidFile = directory.Combine("procman.pid");
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "-p", pidFile);
+        // With reuse_port the new master takes over the anchor and binds its slots' own sockets beside it.
+        string[] arguments = reusePort ? ["-p", pidFile, "--reuse-port"] : ["-p", pidFile];
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, arguments);
         // Disposed first: the new master, which is not this test's child, goes before the old one and its workers.
         using var masters = new UpgradedMasters(pidFile);
         var old = procman.ReadyWorkers();

@@ -91,7 +91,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         using var reaper = OrphanReaper.StartIfInit();
         // Started by a master on SIGUSR2: its sockets are this one's, never bound again.
         using var inherited = InheritedMaster.FromEnvironment(environment, Libc.GetParentProcessId());
-        var handedOver = inherited?.AdoptListeners() ?? [];
+        var handedOver = inherited?.AdoptListeners(options.Workers) ?? [];
         IReadOnlyList<Listener> activated = [.. SocketActivation.Adopt(environment, Environment.ProcessId), .. handedOver];
         var bindsConfigured = activated.Count == 0 || loaded.Values.SourceOf(Settings.Bind) != "default";
         options = WithActivation(options, bindsConfigured);

@@ -84,8 +84,19 @@ internal sealed class Listener : IDisposable
     /// A socket the previous master passed on SIGUSR2 (<paramref name="perSlot"/>: the anchor of a reuse_port address);
     /// for a unix socket, <paramref name="socketFile"/> is its file, which this master removes when it stops.
     /// </summary>
-    public static Listener FromPreviousMaster(BindAddress address, Socket socket, string display, int fd, bool perSlot, FileIdentity? socketFile)
-        => new(address, socket, display, perSlot, socketFile, fd, inherited: true);
+    /// <param name="slotSockets">For a reuse_port anchor, the slots' own sockets the previous master passed with it.</param>
+    public static Listener FromPreviousMaster(BindAddress address, Socket socket, string display, int fd, bool perSlot, FileIdentity? socketFile, IReadOnlyDictionary<int, Socket>? slotSockets = null)
+    {
+        var listener = new Listener(address, socket, display, perSlot, socketFile, fd, inherited: true);
+        foreach (var (slot, slotSocket) in slotSockets ?? new Dictionary<int, Socket>())
+        {
+            listener._slotSockets[slot] = slotSocket;
+        }
+        return listener;
+    }
+
+    /// <summary>The slots' own sockets, by slot.</summary>
+    public IReadOnlyDictionary<int, Socket> SlotSockets => _slotSockets;
 
     /// <summary>The previous master let go (SIGUSR2): a unix socket's file is this master's to remove from now on.</summary>
     public void TakeOver() => _ownsFile = true;
@@ -100,6 +111,10 @@ internal sealed class Listener : IDisposable
     {
         _ownsFile = false;
         Libc.SetInheritable(FdOf(Socket), inheritable: true);
+        foreach (var slotSocket in _slotSockets.Values)
+        {
+            Libc.SetInheritable(FdOf(slotSocket), inheritable: true);
+        }
     }
 
     /// <summary>Sets SO_REUSEADDR only: <see cref="SocketOptionName.ReuseAddress"/> would also set SO_REUSEPORT on Linux.</summary>

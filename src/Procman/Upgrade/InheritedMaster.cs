@@ -19,6 +19,7 @@ internal sealed partial class InheritedMaster : IArbiterObserver, IDisposable
 {
     private readonly Socket _channel;
     private readonly (int Fd, BindAddress Address)[] _listenerFds;
+    private readonly Dictionary<int, Dictionary<int, int>> _slotFds;
     private readonly int? _controlFd;
     private readonly int? _adminFd;
     private readonly TaskCompletionSource _takenOver = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -26,11 +27,12 @@ internal sealed partial class InheritedMaster : IArbiterObserver, IDisposable
     private bool _saidReady;
     private IReadOnlyList<Listener> _adopted = [];
 
-    private InheritedMaster(int oldPid, int channelFd, (int, BindAddress)[] listenerFds, int? controlFd, int? adminFd)
+    private InheritedMaster(int oldPid, int channelFd, (int, BindAddress)[] listenerFds, Dictionary<int, Dictionary<int, int>> slotFds, int? controlFd, int? adminFd)
     {
         OldPid = oldPid;
         _channel = new Socket(new SafeSocketHandle(channelFd, ownsHandle: true));
         _listenerFds = listenerFds;
+        _slotFds = slotFds;
         _controlFd = controlFd;
         _adminFd = adminFd;
     }
@@ -63,6 +65,7 @@ internal sealed partial class InheritedMaster : IArbiterObserver, IDisposable
             }
             listeners.Add((fd, address));
         }
+        var slots = ParseSlotFds(environment.Get(UpgradeEnvironment.SlotFds) ?? "");
         var control = Fd(environment, UpgradeEnvironment.ControlFd);
         var admin = Fd(environment, UpgradeEnvironment.AdminFd);
         // The old master made these inheritable for this process alone; no worker of this one may inherit them.
@@ -70,19 +73,41 @@ internal sealed partial class InheritedMaster : IArbiterObserver, IDisposable
         {
             Libc.SetInheritable(fd, inheritable: false);
         }
-        return new InheritedMaster(oldPid, channel, [.. listeners], control, admin);
+        return new InheritedMaster(oldPid, channel, [.. listeners], slots, control, admin);
+    }
+
+    /// <summary>"ANCHOR:SLOT=FD:SLOT=FD,...", by anchor fd, then by slot.</summary>
+    private static Dictionary<int, Dictionary<int, int>> ParseSlotFds(string value)
+    {
+        var byAnchor = new Dictionary<int, Dictionary<int, int>>();
+        foreach (var entry in value.Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = entry.Split(':');
+            var slots = new Dictionary<int, int>();
+            if (!int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var anchor)
+                || !parts.Skip(1).All(part => part.Split('=') is [var slot, var fd]
+                    && int.TryParse(slot, NumberStyles.None, CultureInfo.InvariantCulture, out var s)
+                    && int.TryParse(fd, NumberStyles.None, CultureInfo.InvariantCulture, out var f)
+                    && slots.TryAdd(s, f)))
+            {
+                throw new ProcmanException($"{UpgradeEnvironment.SlotFds}: '{entry}' is not ANCHOR:SLOT=FD:...; only a procman master sets this variable, for the master it starts on SIGUSR2", ExitCodes.UsageError);
+            }
+            byAnchor[anchor] = slots;
+        }
+        return byAnchor;
     }
 
     /// <summary>The listening sockets, as listeners to be served whether or not the configuration still names them.</summary>
+    /// <param name="workers">This master's worker count: the slots' own sockets of a reuse_port address beyond it are let go.</param>
     /// <exception cref="ProcmanException">A passed fd is not a listening stream socket.</exception>
-    public IReadOnlyList<Listener> AdoptListeners()
+    public IReadOnlyList<Listener> AdoptListeners(int workers)
     {
         var adopted = new List<Listener>();
         try
         {
             foreach (var (fd, address) in _listenerFds)
             {
-                adopted.Add(Adopt(fd, address));
+                adopted.Add(Adopt(fd, address, _slotFds.GetValueOrDefault(fd) ?? [], workers));
             }
         }
         catch
@@ -191,7 +216,7 @@ internal sealed partial class InheritedMaster : IArbiterObserver, IDisposable
         _takenOver.TrySetResult();
     }
 
-    private static Listener Adopt(int fd, BindAddress address)
+    private static Listener Adopt(int fd, BindAddress address, Dictionary<int, int> slotFds, int workers)
     {
         if (!Libc.IsOpen(fd))
         {
@@ -221,7 +246,35 @@ internal sealed partial class InheritedMaster : IArbiterObserver, IDisposable
         {
             Libc.SetInheritable(fd, inheritable: true);
         }
-        return Listener.FromPreviousMaster(address, socket, display, fd, perSlot, socketFile);
+        return Listener.FromPreviousMaster(address, socket, display, fd, perSlot, socketFile, perSlot ? AdoptSlots(slotFds, address, workers) : null);
+    }
+
+    /// <summary>
+    /// The slots' own sockets of a reuse_port address: each new worker accepts from its slot's socket, the one the
+    /// old worker of that slot accepts from, as across a reload. Close-on-exec again: a slot's socket is inheritable
+    /// only while that slot's worker starts. A slot beyond this master's worker count is let go at once, as a scale-down
+    /// lets go of it.
+    /// </summary>
+    private static Dictionary<int, Socket> AdoptSlots(Dictionary<int, int> slotFds, BindAddress address, int workers)
+    {
+        var sockets = new Dictionary<int, Socket>();
+        foreach (var (slot, fd) in slotFds)
+        {
+            if (!Libc.IsOpen(fd))
+            {
+                sockets.Values.ToList().ForEach(socket => socket.Dispose());
+                throw new ProcmanException($"upgrade: the old master passed fd {fd} (slot {slot} of {address}), which is not open here; start procman afresh", ExitCodes.BindFailure);
+            }
+            var socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true));
+            if (slot > workers)
+            {
+                Release(socket);
+                continue;
+            }
+            Libc.SetInheritable(fd, inheritable: false);
+            sockets[slot] = socket;
+        }
+        return sockets;
     }
 
     private static int? Fd(IEnvironment environment, string name)

@@ -53,13 +53,21 @@ internal sealed partial class MasterUpgrade(
         var (ours, theirs) = Libc.CreateSocketPair();
         // Inheritable only while the new master starts: a reuse_port anchor, the control socket and the admin socket
         // are close-on-exec for every worker. Shared listeners are inheritable for the whole run already.
-        int[] opened = [theirs, .. sockets.Where(listener => listener.PerSlot).Select(listener => Listener.FdOf(listener.Socket)), .. control is null ? [] : new[] { control.Fd }, .. admin is null ? [] : new[] { admin.Fd }];
+        var perSlot = sockets.Where(listener => listener.PerSlot).ToArray();
+        int[] slotFds = [.. perSlot.SelectMany(listener => listener.SlotSockets.Values).Select(Listener.FdOf)];
+        int[] opened = [theirs, .. perSlot.Select(listener => Listener.FdOf(listener.Socket)), .. slotFds, .. control is null ? [] : new[] { control.Fd }, .. admin is null ? [] : new[] { admin.Fd }];
         var variables = new Dictionary<string, string>(environment, StringComparer.Ordinal);
         foreach (var name in NotPassedOn.Concat(UpgradeEnvironment.MasterOnly))
         {
             variables.Remove(name);
         }
         variables[UpgradeEnvironment.ListenerFds] = string.Join(',', passed.Select(socket => $"{socket.Fd.ToString(CultureInfo.InvariantCulture)}={Uri.EscapeDataString(socket.Address.ToString())}"));
+        if (slotFds.Length > 0)
+        {
+            variables[UpgradeEnvironment.SlotFds] = string.Join(',', perSlot.Select(listener => string.Join(':',
+                [Listener.FdOf(listener.Socket).ToString(CultureInfo.InvariantCulture),
+                 .. listener.SlotSockets.Select(pair => FormattableString.Invariant($"{pair.Key}={Listener.FdOf(pair.Value)}"))])));
+        }
         variables[UpgradeEnvironment.ChannelFd] = theirs.ToString(CultureInfo.InvariantCulture);
         variables[UpgradeEnvironment.OldMasterPid] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         if (control is not null)

@@ -10,6 +10,13 @@ internal static class UpgradeEnvironment
     /// <summary>The listening sockets, comma-separated: "3,4".</summary>
     public const string ListenerFds = "PROCMAN_FDS";
 
+    /// <summary>
+    /// The worker slots' own sockets of each reuse_port address, "ANCHOR:SLOT=FD:SLOT=FD,...": the new master's worker
+    /// of a slot accepts from the same socket as the old one, so no connection queued on it is lost when the old
+    /// master's copy closes.
+    /// </summary>
+    public const string SlotFds = "PROCMAN_SLOT_FDS";
+
     /// <summary>The new master's end of the socketpair on which it says "ready" and the old one answers "go".</summary>
     public const string ChannelFd = "PROCMAN_UPGRADE_FD";
 
@@ -23,5 +30,5 @@ internal static class UpgradeEnvironment
     public const string AdminFd = "PROCMAN_ADMIN_FD";
 
     /// <summary>For the new master alone, never for a worker (nor for a master started by a worker's app).</summary>
-    public static readonly IReadOnlyList<string> MasterOnly = [ListenerFds, ChannelFd, OldMasterPid, ControlFd, AdminFd];
+    public static readonly IReadOnlyList<string> MasterOnly = [ListenerFds, SlotFds, ChannelFd, OldMasterPid, ControlFd, AdminFd];
 }
