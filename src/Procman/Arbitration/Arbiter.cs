@@ -31,6 +31,7 @@ internal sealed partial class Arbiter
     private readonly IWorkerDiagnostics? _diagnostics;
     private readonly Action _reopenLogs;
     private readonly IArbiterObserver? _observer;
+    private readonly HeartbeatInbox _heartbeats;
     private readonly ILogger<Arbiter> _logger;
 
     private readonly Dictionary<long, Worker> _workers = [];
@@ -63,7 +64,8 @@ internal sealed partial class Arbiter
         Action? reopenLogs = null,
         Random? random = null,
         IArbiterObserver? observer = null,
-        IMasterUpgrade? upgrader = null)
+        IMasterUpgrade? upgrader = null,
+        HeartbeatInbox? heartbeats = null)
     {
         _plans = plans;
         _events = events;
@@ -74,6 +76,7 @@ internal sealed partial class Arbiter
         _reopenLogs = reopenLogs ?? (() => { });
         _observer = observer;
         _upgrader = upgrader;
+        _heartbeats = heartbeats ?? new HeartbeatInbox(time);
         _restarts = new RestartPolicy(time);
         _recycling = new RecyclePolicy(random ?? Random.Shared);
         ResetSlots(plans.Current.Options.Workers);
@@ -126,6 +129,14 @@ internal sealed partial class Arbiter
     /// <summary>Handles one event.</summary>
     public void Handle(ArbiterEvent next)
     {
+        // First the heartbeats that came before this event, so that it is handled on what they say.
+        while (_heartbeats.TryTake(out var beat))
+        {
+            if (_workers.TryGetValue(beat.Key, out var beating))
+            {
+                OnHeartbeat(beating, beat.Heartbeat, beat.At);
+            }
+        }
         switch (next)
         {
             case ArbiterEvent.SignalReceived signal:
@@ -166,15 +177,7 @@ internal sealed partial class Arbiter
         switch (message)
         {
             case WorkerMessage.Heartbeat heartbeat:
-                worker.LastHeartbeat = _time.GetUtcNow();
-                worker.Health = heartbeat;
-                worker.Pool.Record(worker.LastHeartbeat, heartbeat, Options.Timeout + Options.Timeout);
-                if (_logger.IsEnabled(LogLevel.Debug))
-                {
-                    // Formatting the numbers costs more than the rest of a heartbeat: only for a log that shows them.
-                    LogHeartbeat(worker.Slot, worker.Pid, heartbeat.Requests, LivenessRule.Numbers(heartbeat));
-                }
-                ObserveRequests(worker);
+                OnHeartbeat(worker, heartbeat, _time.GetUtcNow());
                 break;
             case WorkerMessage.MaxRequestsReached reached:
                 worker.MaxRequestsReached ??= (reached.Served, reached.Limit);
@@ -186,6 +189,19 @@ internal sealed partial class Arbiter
                 OnReady(worker);
                 break;
         }
+    }
+
+    private void OnHeartbeat(Worker worker, WorkerMessage.Heartbeat heartbeat, DateTimeOffset at)
+    {
+        worker.LastHeartbeat = at;
+        worker.Health = heartbeat;
+        worker.Pool.Record(at, heartbeat, Options.Timeout + Options.Timeout);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            // Formatting the numbers costs more than the rest of a heartbeat: only for a log that shows them.
+            LogHeartbeat(worker.Slot, worker.Pid, heartbeat.Requests, LivenessRule.Numbers(heartbeat));
+        }
+        ObserveRequests(worker);
     }
 
     private void OnReady(Worker worker)

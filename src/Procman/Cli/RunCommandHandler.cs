@@ -97,6 +97,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
         options = WithActivation(options, bindsConfigured);
         using var listeners = ListenerSet.Bind(options.Binds, options.Backlog, options.Umask, options.ReusePort, activated, options.Identity?.Credentials);
         var events = Channel.CreateUnbounded<ArbiterEvent>(new UnboundedChannelOptions { SingleReader = true });
+        var heartbeats = new HeartbeatInbox(time);
         using var signals = new SignalListener(events.Writer);
 
         using var logging = new MasterLogging(options.LogLevel, options.LogFormat, options.ErrorLog);
@@ -130,7 +131,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
 
         // Read at start only, like the master's own log: a reload changes neither.
         var output = new WorkerOutput(options.CaptureOutput, options.LogFormat, loggers.CreateLogger<WorkerOutput>(), logging.Logger, time);
-        using var plans = new WorkerPlans(options, listeners, () => WithActivation(Reload(request, configFile), bindsConfigured), events.Writer, environment, output, loggers);
+        using var plans = new WorkerPlans(options, listeners, () => WithActivation(Reload(request, configFile), bindsConfigured), events.Writer, heartbeats, environment, output, loggers);
         var metrics = new ProcMetrics();
         var diagnostics = new WorkerDiagnostics(time);
 
@@ -166,7 +167,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
                 logging.Reopen();
                 plans.PrepareLogReopen();
             },
-            observer: inherited?.Observe(systemd) ?? systemd, upgrader: upgrade);
+            observer: inherited?.Observe(systemd) ?? systemd, upgrader: upgrade, heartbeats: heartbeats);
 
         using var watcher = options.Reload ? new ReloadWatcher(options.App.Path, options.ReloadExtraFiles, events.Writer, time) : null;
         await arbiter.RunAsync(CancellationToken.None);

@@ -26,6 +26,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
     private readonly ProcmanOptions _options;
     private readonly ListenerSet _listeners;
     private readonly ChannelWriter<ArbiterEvent> _events;
+    private readonly HeartbeatInbox _heartbeats;
     private readonly ILogger<ProcessWorkerLauncher> _logger;
     private readonly WorkerOutput _output;
     private readonly string _fileName;
@@ -34,11 +35,12 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
     private readonly WorkerSettings _settings;
     private readonly BootPriority? _bootPriority;
 
-    public ProcessWorkerLauncher(ProcmanOptions options, ListenerSet listeners, ChannelWriter<ArbiterEvent> events, IEnvironment environment, WorkerOutput output, ILogger<ProcessWorkerLauncher> logger)
+    public ProcessWorkerLauncher(ProcmanOptions options, ListenerSet listeners, ChannelWriter<ArbiterEvent> events, HeartbeatInbox heartbeats, IEnvironment environment, WorkerOutput output, ILogger<ProcessWorkerLauncher> logger)
     {
         _options = options;
         _listeners = listeners;
         _events = events;
+        _heartbeats = heartbeats;
         _output = output;
         _logger = logger;
         var appPath = options.App.Path;
@@ -74,7 +76,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
             var process = ChildProcess.Start(_fileName, _arguments, environment, Environment.CurrentDirectory, _bootPriority);
             // Where the worker's runtime keeps its files: TMPDIR, or /tmp, as the runtime decides.
             var temp = environment.TryGetValue("TMPDIR", out var tmpdir) && tmpdir.Length > 0 ? tmpdir : "/tmp";
-            return new WorkerProcess(key, slot, process, new Socket(new SafeSocketHandle(masterEnd, ownsHandle: true)), _events, _output, temp, _bootPriority);
+            return new WorkerProcess(key, slot, process, new Socket(new SafeSocketHandle(masterEnd, ownsHandle: true)), _events, _heartbeats, _output, temp, _bootPriority);
         }
         catch
         {

@@ -15,6 +15,7 @@ internal sealed partial class WorkerPlans : IWorkerPlans, IDisposable
 
     private readonly Func<ProcmanOptions> _load;
     private readonly ChannelWriter<ArbiterEvent> _events;
+    private readonly HeartbeatInbox _heartbeats;
     private readonly IEnvironment _environment;
     private readonly ILoggerFactory _loggers;
     private readonly WorkerOutput _output;
@@ -22,11 +23,12 @@ internal sealed partial class WorkerPlans : IWorkerPlans, IDisposable
     private readonly ILogger<WorkerPlans> _logger;
 
     /// <param name="load">Reads the configuration again; throws <see cref="ProcmanException"/> when it is invalid.</param>
-    public WorkerPlans(ProcmanOptions initial, ListenerSet listeners, Func<ProcmanOptions> load, ChannelWriter<ArbiterEvent> events, IEnvironment environment, WorkerOutput output, ILoggerFactory loggers)
+    public WorkerPlans(ProcmanOptions initial, ListenerSet listeners, Func<ProcmanOptions> load, ChannelWriter<ArbiterEvent> events, HeartbeatInbox heartbeats, IEnvironment environment, WorkerOutput output, ILoggerFactory loggers)
     {
         _load = load;
         _output = output;
         _events = events;
+        _heartbeats = heartbeats;
         _environment = environment;
         _loggers = loggers;
         _logger = loggers.CreateLogger<WorkerPlans>();
@@ -128,7 +130,7 @@ internal sealed partial class WorkerPlans : IWorkerPlans, IDisposable
     private WorkerPlan CreatePlan(ProcmanOptions options, ListenerSet listeners)
     {
         AccessLogFile.Prepare(options.AccessLog, options.Identity?.Credentials);
-        var launcher = new ProcessWorkerLauncher(options, listeners, _events, _environment, _output, _loggers.CreateLogger<ProcessWorkerLauncher>());
+        var launcher = new ProcessWorkerLauncher(options, listeners, _events, _heartbeats, _environment, _output, _loggers.CreateLogger<ProcessWorkerLauncher>());
         var plan = new WorkerPlan(options, launcher);
         _listeners[plan] = listeners;
         return plan;

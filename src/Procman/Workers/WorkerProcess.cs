@@ -27,7 +27,7 @@ internal sealed class WorkerProcess : IWorkerHandle
     private readonly string _tempDirectory;
 
     /// <param name="tempDirectory">The worker's TMPDIR, where its runtime keeps its diagnostics socket and debugger pipes.</param>
-    public WorkerProcess(long key, int slot, ChildProcess process, Socket channel, ChannelWriter<ArbiterEvent> events, WorkerOutput output, string tempDirectory, BootPriority? bootPriority = null)
+    public WorkerProcess(long key, int slot, ChildProcess process, Socket channel, ChannelWriter<ArbiterEvent> events, HeartbeatInbox heartbeats, WorkerOutput output, string tempDirectory, BootPriority? bootPriority = null)
     {
         _process = process;
         _tempDirectory = tempDirectory;
@@ -36,7 +36,7 @@ internal sealed class WorkerProcess : IWorkerHandle
         Pid = process.Id;
         var stdout = Pump(process.StandardOutput, null, line => output.Write(slot, Pid, isError: false, line));
         var stderr = Pump(process.StandardError, _errors, line => output.Write(slot, Pid, isError: true, line));
-        _ = ReadChannelAsync(key, events);
+        new Thread(() => ReadChannel(key, events, heartbeats)) { IsBackground = true, Name = "procman channel" }.Start();
         _ = WatchExitAsync(key, events, stdout, stderr);
     }
 
@@ -119,24 +119,31 @@ internal sealed class WorkerProcess : IWorkerHandle
         }
     });
 
-    private async Task ReadChannelAsync(long key, ChannelWriter<ArbiterEvent> events)
+    /// <summary>Reads the worker's messages until its channel closes, on a thread of its own.</summary>
+    /// <remarks>
+    /// A blocking read on a thread of its own rather than an asynchronous one: each heartbeat then wakes this thread
+    /// alone, where an asynchronous read woke the sockets' event thread and then a thread-pool thread, once per
+    /// worker per second in an idle master. Heartbeats go to the inbox, which does not wake the arbiter loop.
+    /// </remarks>
+    private void ReadChannel(long key, ChannelWriter<ArbiterEvent> events, HeartbeatInbox heartbeats)
     {
         var buffer = new byte[512];
         var pending = new StringBuilder();
         try
         {
-            while (true)
+            int read;
+            while ((read = _channel.Receive(buffer)) > 0)
             {
-                var read = await _channel.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    return;
-                }
                 foreach (var line in ChannelCodec.TakeLines(pending, buffer, read))
                 {
-                    if (ChannelCodec.Decode(line) is WorkerMessage message)
+                    switch (ChannelCodec.Decode(line))
                     {
-                        events.TryWrite(new ArbiterEvent.WorkerMessageReceived(key, message));
+                        case WorkerMessage.Heartbeat heartbeat:
+                            heartbeats.Post(key, heartbeat);
+                            break;
+                        case WorkerMessage message:
+                            events.TryWrite(new ArbiterEvent.WorkerMessageReceived(key, message));
+                            break;
                     }
                 }
             }
