@@ -237,31 +237,34 @@ public sealed class ConfigurationTests
     public async Task ASecureSchemeHeaderAlone_CountsOnlyFromATrustedProxy(string allowed, string scheme, string remoteIp)
     {
         await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--forwarded-allow-ips", allowed);
-        using var client = procman.CreateClient();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/request");
-        request.Headers.Add("X-Forwarded-Ssl", "ON");
 
-        using var response = await client.SendAsync(request);
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var seen = await RequestAsSeenByTheAppAsync(procman, ("X-Forwarded-Ssl", "ON"));
 
-        Assert.Equal(scheme, body.GetProperty("scheme").GetString());
-        Assert.Equal(remoteIp, body.GetProperty("remoteIp").GetString());
+        Assert.Equal((scheme, remoteIp), seen);
     }
 
     [Fact]
     public async Task ForwardedHeadersOfAnUntrustedPeer_AreIgnored()
     {
         await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--forwarded-allow-ips", "10.0.0.0/8");
+
+        var seen = await RequestAsSeenByTheAppAsync(procman, ("X-Forwarded-For", "203.0.113.7"), ("X-Forwarded-Proto", "https"));
+
+        Assert.Equal(("http", "127.0.0.1"), seen);
+    }
+
+    /// <summary>The scheme and the client address the app sees for a request with these headers.</summary>
+    private static async Task<(string? Scheme, string? RemoteIp)> RequestAsSeenByTheAppAsync(ProcmanHost procman, params (string Name, string Value)[] headers)
+    {
         using var client = procman.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, "/request");
-        request.Headers.Add("X-Forwarded-For", "203.0.113.7");
-        request.Headers.Add("X-Forwarded-Proto", "https");
-
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
         using var response = await client.SendAsync(request);
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-
-        Assert.Equal("http", body.GetProperty("scheme").GetString());
-        Assert.Equal("127.0.0.1", body.GetProperty("remoteIp").GetString());
+        return (body.GetProperty("scheme").GetString(), body.GetProperty("remoteIp").GetString());
     }
 
     [Fact]
