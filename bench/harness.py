@@ -1355,7 +1355,10 @@ def scenario_observed(cfg, table):
             master_cpu[kind].append(cpu_ms_between(before, thread_cpu_ns(pm.master_pid)) / cfg.duration)
             return result
 
-        for rep in range(cfg.reps):
+        controls = []
+        for rep in range(cfg.observed_rounds):
+            # Alone, watched, alone: the watched run against the mean of the two beside it, so that a drift of the
+            # machine cancels; the second alone run against the first is the control, the resolution of the run.
             alone.append(measured("alone"))
             stop = threading.Event()
 
@@ -1382,11 +1385,20 @@ def scenario_observed(cfg, table):
             stop.set()
             for t in watchers:
                 t.join(timeout=35)
+            after = measured("alone")
+            controls.append(after["rps"] / alone[-1]["rps"])
+            alone.append(after)
         a = {k: med([r[k] for r in alone]) for k in ("rps", "p99")}
         w = {k: med([r[k] for r in watched]) for k in ("rps", "p99")}
         sc = "10 -w 2 watched: /metrics and procman status, each every second"
+        ratios = [watched[i]["rps"] * 2 / (alone[2 * i]["rps"] + alone[2 * i + 1]["rps"]) for i in range(len(watched))]
+        wr, wlo, whi = median_interval(ratios)
+        cr, clo, chi = median_interval(controls)
         # Here the "bare app" column is procman unwatched, the "procman" column procman watched.
-        table.add(sc, "req/s (unwatched, watched)", fmt(a["rps"]), fmt(w["rps"]), f"**{w['rps'] / a['rps']:.3f}**")
+        table.add(sc, f"req/s (unwatched, watched): median of {len(ratios)} rounds and its 95% confidence interval",
+                  fmt(a["rps"]), fmt(w["rps"]), f"**{wr:.3f}** [{wlo:.3f}, {whi:.3f}]")
+        table.add(sc, "control: the unwatched run after against the one before (ideally 1)", "", "",
+                  f"{cr:.3f} [{clo:.3f}, {chi:.3f}]")
         table.add(sc, "p99 latency (ms)", fmt(a["p99"], 2), fmt(w["p99"], 2), ratio(w["p99"], a["p99"]))
         table.add(sc, "master CPU under the load (ms per s)", fmt(med(master_cpu["alone"]), 1), fmt(med(master_cpu["watched"]), 1))
         table.add(sc, "CPU of one procman status client process (ms, median)", "", fmt(med(client_cpu)))
@@ -1524,12 +1536,14 @@ def main():
     if cfg.quick:
         cfg.duration, cfg.warm, cfg.reps, cfg.idle, cfg.idle_rest = 2, 1, 2, 5, 5
         cfg.overhead_rounds, cfg.overhead_duration = 6, 1
+        cfg.observed_rounds = 6
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 6, 1, 2, 2
         cfg.idle_tuning = 3
         cfg.balance_short, cfg.balance_long = 3, 6
     else:
         cfg.duration, cfg.warm, cfg.reps, cfg.idle, cfg.idle_rest = 5, 3, 4, 30, 20
         cfg.overhead_rounds, cfg.overhead_duration = 18, 2
+        cfg.observed_rounds = 10
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 10, 3, 3, 5
         cfg.idle_tuning = 5
         cfg.balance_short, cfg.balance_long = 3, 10
