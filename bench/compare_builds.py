@@ -20,21 +20,14 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime
+
+from harness import parse_ts, proc_memory_mb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "artifacts", "bin", "HelloApi", "release", "HelloApi.dll")
 READY_TIMEOUT = 60
 REST_BEFORE_MEMORY = 20
 IDLE_WINDOW = 30
-
-
-def parse_ts(text):
-    # Serilog's compact JSON: 2026-12-01T19:20:00.1234567Z; Python takes at most 6 fractional digits.
-    m = re.match(r"(.*T\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:\d\d)$", text)
-    frac = (m.group(2) or ".0")[:7]
-    zone = "+00:00" if m.group(3) == "Z" else m.group(3)
-    return datetime.fromisoformat(m.group(1) + frac + zone).timestamp()
 
 
 class Master:
@@ -87,16 +80,6 @@ class Master:
                 self.proc.wait()
 
 
-def memory_mb(pid):
-    values = {}
-    with open(f"/proc/{pid}/smaps_rollup") as f:
-        for line in f:
-            parts = line.split()
-            if parts[0] in ("Rss:", "Pss:"):
-                values[parts[0][:-1]] = int(parts[1]) / 1024
-    return values["Rss"], values["Pss"]
-
-
 def task_clock_ms(pid, seconds):
     out = subprocess.run(["perf", "stat", "-e", "task-clock", "-p", str(pid), "--", "sleep", str(seconds)],
                          capture_output=True, text=True).stderr
@@ -147,7 +130,7 @@ def main():
                 try:
                     master.wait_ready()
                     time.sleep(max(0, master.t_start + REST_BEFORE_MEMORY - time.time()))
-                    rss, pss = memory_mb(master.proc.pid)
+                    rss, pss, _ = proc_memory_mb(master.proc.pid)
                     idle = task_clock_ms(master.proc.pid, IDLE_WINDOW) / IDLE_WINDOW
                 finally:
                     master.stop()
