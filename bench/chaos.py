@@ -31,7 +31,7 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PROCMAN = os.path.join(ROOT, "artifacts/bin/Procman/release/procman.dll")
+PROCMAN = os.path.join(ROOT, "artifacts/bin/Procman/release/procman")
 APP = os.path.join(ROOT, "artifacts/bin/HelloApi/release/HelloApi.dll")
 OUT = os.path.join(ROOT, "bench/results/chaos")
 APP_ENV = {"Logging__LogLevel__Default": "Warning"}
@@ -123,7 +123,7 @@ class Procman:
         with open(self.config, "w") as f:
             f.write(GOOD_CONFIG)
         os.makedirs(self.logdir, exist_ok=True)
-        self.cmd = ["dotnet", PROCMAN, "run", APP, "-w", str(args.workers), "-c", self.config, "--log-format", "json",
+        self.cmd = [PROCMAN, "run", APP, "-w", str(args.workers), "-c", self.config, "--log-format", "json",
                     "--access-logfile", os.path.join(self.logdir, "access.log"),
                     "--max-requests", str(args.max_requests), "--max-requests-jitter", str(args.max_requests_jitter),
                     "--reuse-port", "true" if args.reuse_port else "false"]

@@ -6,8 +6,9 @@ run (ABAB...), so that other work on the machine shifts both alike; medians are 
 
     bench/compare_builds.py A_DIR B_DIR [--status-runs 15] [--master-runs 3] [--workers 2]
 
-A_DIR and B_DIR are build outputs holding procman.dll (e.g. a copy of artifacts/bin/Procman/release/ from another
-commit). The app is the sample HelloApi of this repository's Release build. Loopback only, no load.
+A_DIR and B_DIR are build outputs holding the procman executable (e.g. a copy of artifacts/bin/Procman/release/ from
+another commit), or a procman.dll to run under the dotnet host (artifacts/bin/Procman/release/procman.dll against
+artifacts/bin/Procman/release/ compares the framework-dependent build with the native executable). The app is the sample HelloApi of this repository's Release build. Loopback only, no load.
 """
 import argparse
 import json
@@ -32,7 +33,7 @@ IDLE_WINDOW = 30
 
 class Master:
     def __init__(self, procman, workers, socket_path):
-        self.cmd = ["dotnet", procman, "run", APP, "-w", str(workers), "-b", "127.0.0.1:0", "--log-format", "json",
+        self.cmd = [*procman, "run", APP, "-w", str(workers), "-b", "127.0.0.1:0", "--log-format", "json",
                     "--control-socket", socket_path, "-e", "Logging__LogLevel__Default=Warning"]
         self.workers = workers
         self.events = []
@@ -90,13 +91,18 @@ def task_clock_ms(pid, seconds):
 
 
 def status_cpu_ms(procman, socket_path):
-    proc = subprocess.Popen(["dotnet", procman, "status", "--control-socket", socket_path],
+    proc = subprocess.Popen([*procman, "status", "--control-socket", socket_path],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
     _, code, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(code)
     if proc.returncode != 0:
         raise RuntimeError(f"procman status exited with {proc.returncode}")
     return (usage.ru_utime + usage.ru_stime) * 1000
+
+
+def command(build):
+    """The command line that starts procman from a build output directory, or from a procman.dll."""
+    return ["dotnet", build] if build.endswith(".dll") else [os.path.join(build, "procman")]
 
 
 def main():
@@ -107,7 +113,7 @@ def main():
     parser.add_argument("--master-runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    builds = {"A": os.path.join(args.a_dir, "procman.dll"), "B": os.path.join(args.b_dir, "procman.dll")}
+    builds = {"A": command(args.a_dir), "B": command(args.b_dir)}
     results = {name: {"status": [], "listening": [], "ready": [], "rss": [], "pss": [], "idle": []} for name in builds}
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -24,7 +24,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
-PROCMAN = os.path.join(ROOT, "artifacts/bin/Procman/release/procman.dll")
+PROCMAN = os.path.join(ROOT, "artifacts/bin/Procman/release/procman")
 APP = os.path.join(ROOT, "artifacts/bin/HelloApi/release/HelloApi.dll")
 LUA = os.path.join(BENCH, "whoami.lua")
 RESULTS = os.path.join(BENCH, "results")
@@ -324,7 +324,7 @@ class Procman(Server):
         return self.proc.pid
 
     def start(self):
-        cmd = ["dotnet", PROCMAN, "run", APP, "-w", str(self.workers), "-b", "127.0.0.1:0", "--log-format", "json"]
+        cmd = [PROCMAN, "run", APP, "-w", str(self.workers), "-b", "127.0.0.1:0", "--log-format", "json"]
         for k, v in dict(APP_ENV, **self.env).items():
             cmd += ["-e", f"{k}={v}"]
         cmd += self.args
@@ -1371,7 +1371,7 @@ def scenario_observed(cfg, table):
             def poll():
                 while not stop.is_set():
                     before = os.times()
-                    subprocess.run(["dotnet", PROCMAN, "status", "--control-socket", sock], stdout=subprocess.DEVNULL,
+                    subprocess.run([PROCMAN, "status", "--control-socket", sock], stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL, timeout=30, check=True)
                     after = os.times()
                     client_cpu.append((after.children_user - before.children_user + after.children_system - before.children_system) * 1000)

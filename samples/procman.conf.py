@@ -2,7 +2,7 @@
 
 Run it from the repository root after `dotnet build -c Release`:
 
-    dotnet artifacts/bin/Procman/release/procman.dll run artifacts/bin/HelloApi/release/HelloApi.dll -c samples/procman.conf.py
+    artifacts/bin/Procman/release/procman run artifacts/bin/HelloApi/release/HelloApi.dll -c samples/procman.conf.py
 
 Settings given on the command line or in PROCMAN_CMD_ARGS override the ones here. SIGHUP reads this file
 again and replaces the workers without downtime.

@@ -155,7 +155,7 @@ public sealed class StartupErrorTests
         if (Environment.UserName == "root")
         {
             start.FileName = "setpriv";
-            foreach (var argument in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", Paths.DotnetHost })
+            foreach (var argument in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", Paths.Procman })
             {
                 start.ArgumentList.Add(argument);
             }
@@ -163,9 +163,8 @@ public sealed class StartupErrorTests
         }
         else
         {
-            start.FileName = Paths.DotnetHost;
+            start.FileName = Paths.Procman;
         }
-        start.ArgumentList.Add(Paths.Procman);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

@@ -20,7 +20,7 @@ public sealed class TopTests
         var exit = directory.Combine("exit");
         // The shell catches SIGINT (its child still gets the default) so that it outlives a Ctrl+C and records top's exit code.
         await TmuxAsync("new-session", "-d", "-s", session, "-x", "200", "-y", "40",
-            $"bash -c \"trap : INT; '{Paths.DotnetHost}' '{Paths.Procman}' top --control-socket '{socket}'; echo \\$? > '{exit}'; sleep 60\"");
+            $"bash -c \"trap : INT; '{Paths.Procman}' top --control-socket '{socket}'; echo \\$? > '{exit}'; sleep 60\"");
         try
         {
             var pids = procman.ReadyWorkers();

@@ -8,12 +8,22 @@ internal static class Paths
 
     private static string Configuration => OutputDirectory.Name;
 
+    /// <summary>A Release build, whose procman is the native executable.</summary>
+    public static bool IsRelease => Configuration == "release";
+
     private static string BinRoot => OutputDirectory.Parent!.Parent!.FullName;
 
     /// <summary>The repository root, two levels above artifacts/bin/.</summary>
     public static string RepositoryRoot => Path.GetFullPath(Path.Combine(BinRoot, "..", ".."));
 
-    public static string Procman => Path.Combine(BinRoot, "Procman", Configuration, "procman.dll");
+    /// <summary>procman as the README runs it: the native executable of a Release build, the apphost of a Debug one.</summary>
+    public static string Procman => Path.Combine(BinRoot, "Procman", Configuration, "procman");
+
+    /// <summary>procman.dll beside it, for <c>dotnet procman.dll</c>: the framework-dependent build the global tool runs.</summary>
+    public static string ProcmanDll => Path.Combine(BinRoot, "Procman", Configuration, "procman.dll");
+
+    /// <summary>The command line that starts procman: the executable, or the dotnet host and procman.dll.</summary>
+    public static IReadOnlyList<string> ProcmanCommandLine(bool underDotnetHost) => underDotnetHost ? [DotnetHost, ProcmanDll] : [Procman];
 
     public static string TestApp => Path.Combine(BinRoot, "Procman.TestApp", Configuration, "Procman.TestApp.dll");
 

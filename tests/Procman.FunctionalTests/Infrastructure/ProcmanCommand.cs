@@ -8,24 +8,18 @@ internal sealed record ProcmanCommand(int ExitCode, string Output, string Error)
     public static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
 
     /// <param name="user">Run it as this user (through runuser), to be refused.</param>
-    public static async Task<ProcmanCommand> RunAsync(IEnumerable<string> arguments, string? user = null)
+    /// <param name="underDotnetHost">Run <c>dotnet procman.dll</c> instead of the executable.</param>
+    public static async Task<ProcmanCommand> RunAsync(IEnumerable<string> arguments, string? user = null, bool underDotnetHost = false)
     {
-        var start = new ProcessStartInfo(user is null ? Paths.DotnetHost : "runuser")
+        var command = user is null ? Paths.ProcmanCommandLine(underDotnetHost) : ["runuser", "-u", user, "--", .. Paths.ProcmanCommandLine(underDotnetHost)];
+        var start = new ProcessStartInfo(command[0])
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        if (user is not null)
-        {
-            start.ArgumentList.Add("-u");
-            start.ArgumentList.Add(user);
-            start.ArgumentList.Add("--");
-            start.ArgumentList.Add(Paths.DotnetHost);
-        }
-        start.ArgumentList.Add(Paths.Procman);
-        foreach (var argument in arguments)
+        foreach (var argument in command.Skip(1).Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }

@@ -51,9 +51,11 @@ internal sealed class ProcmanHost : IAsyncDisposable
     /// The wrapper starts procman in a PID namespace of its own: the pids in its events are that namespace's, never
     /// to be signalled from here; disposing kills the namespace's init (the wrapper's child), which ends them all.
     /// </param>
-    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null, bool interruptsIgnored = false, string? shellSetup = null, IReadOnlyList<string>? wrapper = null, bool ownPidNamespace = false)
+    /// <param name="underDotnetHost">Start <c>dotnet procman.dll</c> instead of the executable.</param>
+    public static ProcmanHost Start(string app, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IEnumerable<string>? appArguments = null, bool interruptsIgnored = false, string? shellSetup = null, IReadOnlyList<string>? wrapper = null, bool ownPidNamespace = false, bool underDotnetHost = false)
     {
-        var start = new ProcessStartInfo(Paths.DotnetHost)
+        var command = Paths.ProcmanCommandLine(underDotnetHost);
+        var start = new ProcessStartInfo(command[0])
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -61,7 +63,10 @@ internal sealed class ProcmanHost : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(app) ?? Environment.CurrentDirectory,
         };
-        start.ArgumentList.Add(Paths.Procman);
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
         start.ArgumentList.Add("run");
         start.ArgumentList.Add(app);
         var list = arguments.ToList();

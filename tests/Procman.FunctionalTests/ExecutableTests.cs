@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Procman.FunctionalTests.Infrastructure;
+
+namespace Procman.FunctionalTests;
+
+/// <summary>
+/// The procman a Release build puts in artifacts/bin/Procman/release/ is a native executable that needs no .NET
+/// runtime of its own (the apps it runs do); procman.dll beside it still runs under the dotnet host, as the global
+/// tool runs it.
+/// </summary>
+public sealed class ExecutableTests
+{
+    private static readonly TimeSpan Bound = UpgradedMasters.Bound;
+
+    [Fact]
+    public async Task ReleaseExecutable_RunsWithNoDotnetInstalled_TheDebugApphostDoesNot()
+    {
+        // The runtime this test runs on is <root>/shared/Microsoft.NETCore.App/<version>/: hide <root> in a mount
+        // namespace of procman's own, as on a machine without .NET.
+        var root = new DirectoryInfo(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory()).Parent!.Parent!.Parent!.FullName;
+        var start = new ProcessStartInfo("unshare") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--mount", "--propagation", "private", "sh", "-c", "mount -t tmpfs none \"$1\" && exec \"$2\" --version", "sh", root, Paths.Procman })
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["DOTNET_ROOT"] = root;
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(Bound);
+
+        Assert.True(Paths.IsRelease == (process.ExitCode == 0), $"exit {process.ExitCode}: {await output}{await error}");
+        if (Paths.IsRelease)
+        {
+            var underDotnet = await ProcmanCommand.RunAsync(["--version"], underDotnetHost: true);
+            Assert.Equal(underDotnet.Output.Trim(), (await output).Trim());
+        }
+    }
+
+    [Fact]
+    public async Task ProcmanDll_UnderTheDotnetHost_Serves_AnswersStatus_AndUpgradesToTheSameHost()
+    {
+        using var directory = new TempDirectory();
+        var pidFile = directory.Combine("procman.pid");
+        var socket = directory.Combine("procman.ctl");
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "2", "-p", pidFile, "--control-socket", socket], underDotnetHost: true);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
+        // Disposed first: the new master, which is not this test's child, goes before the old one and its workers.
+        using var masters = new UpgradedMasters(pidFile);
+
+        var status = await ProcmanCommand.RunAsync(["status", "--json", "--control-socket", socket], underDotnetHost: true);
+        Assert.True(status.ExitCode == 0, status.Error);
+        using (var document = JsonDocument.Parse(status.Output))
+        {
+            Assert.Equal(ProcessTable.ChildrenOf(procman.Pid).Order(), document.RootElement.GetProperty("workers").EnumerateArray().Select(w => w.GetProperty("pid").GetInt32()).Order());
+        }
+        Assert.Equal("dotnet", Executable(procman.Pid));
+
+        procman.Signal(Native.SigUsr2);
+        var newMaster = await masters.WaitForOtherThanAsync(procman.Pid);
+        Assert.Equal(0, await procman.WaitForExitAsync(Bound, outputShared: true));
+
+        Assert.Equal("dotnet", Executable(newMaster));
+        Assert.Contains(Paths.ProcmanDll, File.ReadAllText($"/proc/{newMaster}/cmdline").Split('\0'));
+        using var client = procman.CreateClient(keepAlive: false);
+        Assert.Equal(newMaster, ProcessTable.ParentOf(int.Parse(await client.GetStringAsync("/pid"), System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    /// <summary>The file name of the executable a process runs, its symbolic links followed.</summary>
+    private static string Executable(int pid) => Path.GetFileName(new FileInfo($"/proc/{pid}/exe").ResolveLinkTarget(returnFinalTarget: true)!.FullName);
+}
