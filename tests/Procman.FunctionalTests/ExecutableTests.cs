@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Diagnostics.Tracing;
+using System.Text;
 using System.Text.Json;
+using Microsoft.Diagnostics.NETCore.Client;
 using Procman.FunctionalTests.Infrastructure;
 
 namespace Procman.FunctionalTests;
@@ -66,6 +69,51 @@ public sealed class ExecutableTests
         Assert.Contains(Paths.ProcmanDll, File.ReadAllText($"/proc/{newMaster}/cmdline").Split('\0'));
         using var client = procman.CreateClient(keepAlive: false);
         Assert.Equal(newMaster, ProcessTable.ParentOf(int.Parse(await client.GetStringAsync("/pid"), System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
+    [Fact]
+    public async Task Master_KeepsItsDiagnosticPort_AndPublishesTheProcmanMeterOverEventPipe()
+    {
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1);
+        // What dotnet-counters asks for: the runtime's metrics provider, listening to the Procman meter.
+        var provider = new EventPipeProvider("System.Diagnostics.Metrics", EventLevel.Informational, keywords: 0x7, arguments: new Dictionary<string, string>
+        {
+            ["SessionId"] = Guid.NewGuid().ToString(),
+            ["Metrics"] = "Procman",
+            ["RefreshInterval"] = "1",
+            ["MaxTimeSeries"] = "100",
+            ["MaxHistograms"] = "10",
+        });
+
+        using var session = await new DiagnosticsClient(procman.Pid).StartEventPipeSessionAsync([provider], requestRundown: false, token: CancellationToken.None);
+        // The events carry the instrument's name as UTF-16; one that names a worker's gauge says the meter was read.
+        var seen = await ReadUntilAsync(session.EventStream, Encoding.Unicode.GetBytes("procman.worker.requests"), Bound);
+        await session.StopAsync(CancellationToken.None);
+
+        Assert.True(seen, "no Procman instrument in the master's EventPipe stream");
+    }
+
+    private static async Task<bool> ReadUntilAsync(Stream stream, byte[] wanted, TimeSpan bound)
+    {
+        using var cancel = new CancellationTokenSource(bound);
+        var seen = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        try
+        {
+            while (await stream.ReadAsync(buffer, cancel.Token) is var read and > 0)
+            {
+                seen.Write(buffer, 0, read);
+                if (seen.GetBuffer().AsSpan(0, (int)seen.Length).IndexOf(wanted) >= 0)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Bounded: the stream never named it.
+        }
+        return false;
     }
 
     /// <summary>The file name of the executable a process runs, its symbolic links followed.</summary>
