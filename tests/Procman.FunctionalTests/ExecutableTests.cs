@@ -19,26 +19,29 @@ public sealed class ExecutableTests
     [Fact]
     public async Task ReleaseExecutable_RunsWithNoDotnetInstalled_TheDebugApphostDoesNot()
     {
-        // The runtime this test runs on is <root>/shared/Microsoft.NETCore.App/<version>/: hide <root> in a mount
-        // namespace of procman's own, as on a machine without .NET.
-        var root = new DirectoryInfo(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory()).Parent!.Parent!.Parent!.FullName;
-        var start = new ProcessStartInfo("unshare") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--mount", "--propagation", "private", "sh", "-c", "mount -t tmpfs none \"$1\" && exec \"$2\" --version", "sh", root, Paths.Procman })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        start.Environment["DOTNET_ROOT"] = root;
+        var (exitCode, output, error) = await WithoutDotnetAsync(Paths.Procman, "--version");
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(Bound);
-
-        Assert.True(Paths.IsRelease == (process.ExitCode == 0), $"exit {process.ExitCode}: {await output}{await error}");
+        Assert.True(Paths.IsRelease == (exitCode == 0), $"exit {exitCode}: {output}{error}");
         if (Paths.IsRelease)
         {
             var underDotnet = await ProcmanCommand.RunAsync(["--version"], underDotnetHost: true);
-            Assert.Equal(underDotnet.Output.Trim(), (await output).Trim());
+            Assert.Equal(underDotnet.Output.Trim(), output.Trim());
+        }
+    }
+
+    [Fact]
+    public async Task ReleaseExecutable_WithNoDotnetInstalled_RefusesADllApp_InOneLine()
+    {
+        var (exitCode, output, error) = await WithoutDotnetAsync(Paths.Procman, "run", Paths.HelloApi, "-w", "1", "-b", "127.0.0.1:0", "--no-control-socket");
+
+        // The Debug apphost cannot start at all there.
+        Assert.NotEqual(0, exitCode);
+        if (Paths.IsRelease)
+        {
+            Assert.Equal(4, exitCode);
+            Assert.Equal("", output);
+            Assert.Equal($"procman: error: app '{Paths.HelloApi}' is a .dll, which the dotnet host runs, and no dotnet host is installed here (looked at DOTNET_ROOT, PATH and "
+                + "/etc/dotnet/install_location); install the .NET runtime, or set DOTNET_ROOT to the directory that holds dotnet", error.Trim());
         }
     }
 
@@ -114,6 +117,34 @@ public sealed class ExecutableTests
             // Bounded: the stream never named it.
         }
         return false;
+    }
+
+    /// <summary>Runs a command as on a machine without .NET: the runtime this test runs on,
+    /// <c>&lt;root&gt;/shared/Microsoft.NETCore.App/&lt;version&gt;/</c>, is hidden under an empty tmpfs in a mount namespace of the command's own.</summary>
+    private static async Task<(int ExitCode, string Output, string Error)> WithoutDotnetAsync(params string[] command)
+    {
+        var root = new DirectoryInfo(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory()).Parent!.Parent!.Parent!.FullName;
+        var start = new ProcessStartInfo("unshare") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--mount", "--propagation", "private", "sh", "-c", "mount -t tmpfs none \"$0\" && exec \"$@\"", root }.Concat(command))
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["DOTNET_ROOT"] = root;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(Bound);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+        return (process.ExitCode, await output, await error);
     }
 
     /// <summary>The file name of the executable a process runs, its symbolic links followed.</summary>

@@ -61,9 +61,16 @@ internal static class AppRuntime
 
     private static string? CheckInstalled(AppCommand app, IReadOnlyList<(string Name, Version Version, string Text)> frameworks, string rollForward)
     {
-        var host = new FileInfo(DotnetHost.Find());
-        var shared = host.Exists ? Path.Combine(Path.GetDirectoryName((host.ResolveLinkTarget(returnFinalTarget: true) ?? host).FullName)!, "shared") : null;
-        if (shared is null || !Directory.Exists(shared))
+        var found = new FileInfo(DotnetHost.Find());
+        // A link to a removed installation exists as a link only.
+        var host = found.Exists ? found.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? found : null;
+        if (host is null || !host.Exists)
+        {
+            return $"app '{app.Path}' is a .dll, which the dotnet host runs, and no dotnet host is installed here (looked at DOTNET_ROOT, PATH and "
+                + "/etc/dotnet/install_location); install the .NET runtime, or set DOTNET_ROOT to the directory that holds dotnet";
+        }
+        var shared = Path.Combine(host.DirectoryName!, "shared");
+        if (!Directory.Exists(shared))
         {
             return null;
         }
