@@ -285,12 +285,15 @@ internal sealed class ProcmanHost : IAsyncDisposable
                 return result;
             }
             var remaining = deadline - DateTime.UtcNow;
-            if (remaining <= TimeSpan.Zero || _process.HasExited && changed.IsCompleted)
+            // Gone for good only when its output has ended and no line came after the probe: a line that came in
+            // meanwhile (the last event of a master that has just exited, say) is probed first.
+            var ended = _stdout.IsCompleted && _stderr.IsCompleted && !changed.IsCompleted;
+            if (remaining <= TimeSpan.Zero || ended)
             {
                 throw new TimeoutException($"waited {timeout.TotalSeconds} s for {what}. procman output:\n{Output}");
             }
-            // Wake on new output, on exit, or at the deadline.
-            await Task.WhenAny(changed, Task.Delay(remaining), _process.WaitForExitAsync());
+            // Wake on new output, on the end of the output, or at the deadline.
+            await Task.WhenAny(changed, Task.Delay(remaining), Task.WhenAll(_stdout, _stderr));
         }
     }
 
