@@ -71,7 +71,7 @@ internal sealed partial class Arbiter
 
     /// <summary>
     /// Tells every ready worker the fair share of the keep-alive connections the workers hold, or 0 (no
-    /// limit) while the total is moving.
+    /// limit) while the total is moving, once, when a limit is lifted.
     /// </summary>
     /// <remarks>
     /// The counts are up to a second old. When a burst of clients arrives, a share computed from the counts
@@ -97,7 +97,13 @@ internal sealed partial class Arbiter
         var share = steady && total >= 2 * ready.Length ? (total + ready.Length - 1) / ready.Length : 0;
         foreach (var worker in ready)
         {
-            worker.Handle.Share(share);
+            // A share is sent again every interval, as the worker measures its excess against it when it arrives;
+            // no limit, once said, stays said: an idle pool's workers were otherwise told it every second.
+            if (share > 0 || worker.Share > 0)
+            {
+                worker.Share = share;
+                worker.Handle.Share(share);
+            }
         }
     }
 

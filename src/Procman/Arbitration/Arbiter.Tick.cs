@@ -15,12 +15,12 @@ internal sealed partial class Arbiter
     /// </summary>
     private static readonly TimeSpan SteadyTickInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>How late a timer may fire and its check still count as due (the checks run once a second).</summary>
+    /// <summary>How late a tick may come and its check still count as due (the checks run once a second).</summary>
     private static readonly TimeSpan TickSlack = TimeSpan.FromMilliseconds(50);
 
-    /// <summary>How often the loop wants its tick now; <see cref="RunAsync"/> changes the timer when this changes.</summary>
+    /// <summary>How often the loop wants its tick now; when this changes, the next tick is one new interval away.</summary>
     /// <remarks>
-    /// A steady tick is at most half the observer's pace (systemd's watchdog pings), so that a late timer costs no
+    /// A steady tick is at most half the observer's pace (systemd's watchdog pings), so that a late tick costs no
     /// ping, and never shorter than the tick of a pool in motion.
     /// </remarks>
     public TimeSpan WantedTickInterval => !IsSteady ? TickInterval

@@ -6,9 +6,9 @@ using Procman.Protocol;
 namespace Procman.Arbitration;
 
 /// <summary>
-/// The master's single loop. It owns the worker table; signals, worker messages, worker exits and timer
-/// ticks arrive as events on one channel, and every decision (spawn, retire, kill, reload, recycle, stop)
-/// is taken here, one event at a time.
+/// The master's single loop. It owns the worker table; signals, worker messages and worker exits arrive as
+/// events on one channel, the loop gives itself a tick when one is due, and every decision (spawn, retire,
+/// kill, reload, recycle, stop) is taken here, one event at a time.
 /// </summary>
 internal sealed partial class Arbiter
 {
@@ -93,23 +93,81 @@ internal sealed partial class Arbiter
 
     public bool IsFinished => _stop is not null && _workers.Count == 0;
 
-    /// <summary>Starts the workers and runs until they have all stopped.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the workers and runs until they have all stopped, on a thread of the loop's own.</summary>
+    /// <remarks>
+    /// The loop blocks on that thread until its next event or until the tick is due, so an idle master wakes once per
+    /// tick, on this thread alone. A timer's tick cost three wake-ups on top (the runtime's timer thread, a
+    /// thread-pool thread for the callback and another for the loop's continuation) and kept the pool's gate thread
+    /// running, which was most of an idle master's CPU.
+    /// </remarks>
+    public Task RunAsync()
+    {
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Thread(() =>
+        {
+            try
+            {
+                Run();
+                finished.SetResult();
+            }
+            catch (Exception ex)
+            {
+                finished.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "procman arbiter",
+        }.Start();
+        return finished.Task;
+    }
+
+    private void Run()
     {
         var interval = TickInterval;
-        using var ticks = _time.CreateTimer(_ => _events.Writer.TryWrite(new ArbiterEvent.Tick()), null, interval, interval);
+        // Monotonic, so that a step of the wall clock neither holds the tick back nor fires it early.
+        var lastTick = _time.GetTimestamp();
         Start();
 
-        while (!IsFinished && await _events.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        // One wait for the next event at a time: a wait that timed out for the tick is still pending, and is the one
+        // the loop blocks on again.
+        Task<bool>? readable = null;
+        while (!IsFinished)
         {
             while (!IsFinished && _events.Reader.TryRead(out var next))
             {
                 Handle(next);
             }
+            if (IsFinished)
+            {
+                break;
+            }
             if (WantedTickInterval != interval)
             {
+                // As a timer changed to the new interval would: the next tick one interval from now.
                 interval = WantedTickInterval;
-                ticks.Change(interval, interval);
+                lastTick = _time.GetTimestamp();
+            }
+            var sinceTick = _time.GetElapsedTime(lastTick);
+            if (sinceTick >= interval)
+            {
+                lastTick = _time.GetTimestamp();
+                Handle(new ArbiterEvent.Tick());
+                continue;
+            }
+            readable ??= _events.Reader.WaitToReadAsync().AsTask();
+            // The time provider decides when the tick is due; the wait only bounds how long the thread sleeps
+            // before it asks again. On the task's wait handle, which blocks at once: Task.Wait spins first, and
+            // its spinning cost more than the rest of the tick. In whole milliseconds rounded up, as the wait
+            // counts them: rounded down, the last fraction of a millisecond before the tick was a busy loop.
+            var untilTick = TimeSpan.FromMilliseconds(Math.Ceiling((interval - sinceTick).TotalMilliseconds));
+            if (((IAsyncResult)readable).AsyncWaitHandle.WaitOne(untilTick))
+            {
+                if (!readable.Result)
+                {
+                    break;
+                }
+                readable = null;
             }
         }
     }

@@ -38,6 +38,6 @@ internal abstract record ArbiterEvent
     /// <summary>The master started on SIGUSR2 exited (before it was ready, or after it was given up).</summary>
     public sealed record NewMasterExited(int Pid, WorkerExit Exit) : ArbiterEvent;
 
-    /// <summary>The periodic timer: deadlines, backoff and heartbeats are checked on it.</summary>
+    /// <summary>The periodic tick: deadlines, backoff and heartbeats are checked on it. The loop gives it itself when it is due.</summary>
     public sealed record Tick : ArbiterEvent;
 }

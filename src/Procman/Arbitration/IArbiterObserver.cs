@@ -1,7 +1,7 @@
 namespace Procman.Arbitration;
 
 /// <summary>
-/// Told the arbiter's state after every event it handled (timer ticks included: five times a second while
+/// Told the arbiter's state after every event it handled (ticks included: five times a second while
 /// anything moves, at least once a second, more often when <see cref="Pace"/> asks). Called on the arbiter loop:
 /// an observer must be quick and must not throw.
 /// </summary>

@@ -38,6 +38,9 @@ internal sealed class Worker(long key, int slot, int generation, IWorkerHandle h
     /// <summary>Open keep-alive connections (more than one request so far), as last reported with a heartbeat.</summary>
     public int OpenConnections => Health?.KeepAliveConnections ?? 0;
 
+    /// <summary>The fair share of keep-alive connections last sent to it; 0 (no limit) is what a worker starts with.</summary>
+    public int Share { get; set; }
+
     /// <summary>The recent heartbeats' pool numbers, for the liveness rule.</summary>
     public PoolHistory Pool { get; } = new();
 

@@ -170,7 +170,7 @@ internal sealed partial class RunCommandHandler(IEnvironment environment, TimePr
             observer: inherited?.Observe(systemd) ?? systemd, upgrader: upgrade, heartbeats: heartbeats);
 
         using var watcher = options.Reload ? new ReloadWatcher(options.App.Path, options.ReloadExtraFiles, events.Writer, time) : null;
-        await arbiter.RunAsync(CancellationToken.None);
+        await arbiter.RunAsync();
         // Listeners bound by reloads are the plans'; the first set is disposed by its using.
         plans.CurrentListeners.DisposeExcept(listeners);
         var (exitCode, error) = arbiter.Outcome;

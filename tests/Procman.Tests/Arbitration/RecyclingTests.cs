@@ -187,7 +187,30 @@ public sealed class RecyclingTests
         Report(arbiter, first, 50);
         ShareTick(arbiter);
 
-        Assert.Equal([new MasterMessage.Share(0), new MasterMessage.Share(16), new MasterMessage.Share(0)], first.Sent);
+        Assert.Equal([new MasterMessage.Share(16), new MasterMessage.Share(0)], first.Sent);
+        Assert.Equal(first.Sent, second.Sent);
+    }
+
+    [Fact]
+    public void Balance_RepeatsAShareEverySecond_ButSaysNoLimitOnlyOnce()
+    {
+        var arbiter = Create(o => o with { Workers = 2 });
+        var (first, second) = (arbiter.Ready(_launcher.Launched[0]), arbiter.Ready(_launcher.Launched[1]));
+
+        ShareTick(arbiter);
+        ShareTick(arbiter);
+        Report(arbiter, first, 20);
+        Report(arbiter, second, 20);
+        ShareTick(arbiter);
+        ShareTick(arbiter);
+        ShareTick(arbiter);
+        Report(arbiter, first, 0);
+        Report(arbiter, second, 0);
+        ShareTick(arbiter);
+        ShareTick(arbiter);
+        ShareTick(arbiter);
+
+        Assert.Equal([new MasterMessage.Share(20), new MasterMessage.Share(20), new MasterMessage.Share(0)], first.Sent);
         Assert.Equal(first.Sent, second.Sent);
     }
 

@@ -50,6 +50,21 @@ public sealed class ChannelCodecTests
     }
 
     [Fact]
+    public void Decode_TakesTheLastOfARepeatedField_AndReadsGarbageAsZero()
+    {
+        Assert.Equal(
+            new WorkerMessage.Heartbeat { Requests = 9, KeepAliveConnections = 0, QueuedItems = -4 },
+            ChannelCodec.Decode("  hb  requests=5 requests=9 keepalive=many =3 queued=-4 inflight"));
+    }
+
+    [Fact]
+    public void Decode_ReadsAVerbAlone_AndOneWithAnEmptyField()
+    {
+        Assert.Equal(new WorkerMessage.Ready(), ChannelCodec.Decode("ready"));
+        Assert.Equal(new MasterMessage.Share(0), ChannelCodec.Decode("share connections="));
+    }
+
+    [Fact]
     public void Decode_ReturnsNull_ForAVerbItDoesNotKnow()
     {
         Assert.Null(ChannelCodec.Decode("reticulate splines=3"));
