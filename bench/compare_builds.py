@@ -11,7 +11,6 @@ another commit), or a procman.dll to run under the dotnet host (artifacts/bin/Pr
 artifacts/bin/Procman/release/ compares the framework-dependent build with the native executable). The app is the sample HelloApi of this repository's Release build. Loopback only, no load.
 """
 import argparse
-import json
 import os
 import re
 import signal
@@ -22,7 +21,7 @@ import tempfile
 import threading
 import time
 
-from harness import parse_ts, proc_memory_mb
+from harness import master_event, parse_ts, proc_memory_mb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "artifacts", "bin", "HelloApi", "release", "HelloApi.dll")
@@ -48,11 +47,7 @@ class Master:
 
     def _read(self):
         for line in self.proc.stdout:
-            try:
-                ev = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(ev, dict) and isinstance(ev.get("EventId"), dict):
+            if (ev := master_event(line)) is not None:
                 with self.cond:
                     self.events.append(ev)
                     self.cond.notify_all()

@@ -79,6 +79,17 @@ def free_port():
         return s.getsockname()[1]
 
 
+def master_event(line):
+    """The event of one line of the master's --log-format json output, or None for any other line."""
+    if not line.startswith("{"):
+        return None
+    try:
+        ev = json.loads(line)
+    except ValueError:
+        return None
+    return ev if isinstance(ev, dict) and isinstance(ev.get("EventId"), dict) else None
+
+
 def parse_ts(value):
     """'2026-11-24T22:31:30.5534343Z' (Serilog, 7 fraction digits) -> epoch seconds."""
     m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)?$", value)
@@ -344,13 +355,7 @@ class Procman(Server):
                 now = time.time()
                 logf.write(line)
                 logf.flush()
-                if not line.startswith("{"):
-                    continue
-                try:
-                    ev = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(ev, dict) and isinstance(ev.get("EventId"), dict):
+                if (ev := master_event(line)) is not None:
                     with self.cond:
                         self.events.append((now, ev))
                         self.cond.notify_all()
