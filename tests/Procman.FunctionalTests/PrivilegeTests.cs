@@ -30,10 +30,9 @@ public sealed class PrivilegeTests
         Assert.Equal(("0", "0"), Ids(procman.Pid));
         Assert.All(workers, pid => Assert.Equal((Nobody, Nobody, ""), (Ids(pid).User, Ids(pid).Group, Groups(pid))));
         // The app's earliest code, in every worker: its module initializer, its static constructor, Main's first line.
-        var recorded = File.ReadAllLines(ids);
         foreach (var pid in workers)
         {
-            var lines = recorded.Where(line => line.StartsWith($"{pid} ", StringComparison.Ordinal)).ToArray();
+            var lines = File.ReadAllLines($"{ids}.{pid}");
             Assert.Equal(["main", "module-initializer", "static-constructor"], lines.Select(line => line.Split(' ')[1]).Order(StringComparer.Ordinal));
             Assert.All(lines, line => Assert.EndsWith($"uid={Nobody} gid={Nobody} groups=", line));
         }

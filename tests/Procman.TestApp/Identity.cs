@@ -2,8 +2,10 @@ using System.Runtime.CompilerServices;
 
 /// <summary>
 /// The ids this process runs as, from /proc/self/status, recorded to TESTAPP_IDS_FILE by the app's earliest code:
-/// its module initializer, its static constructor and the first line of Main. procman's tests read them to show
-/// that none of the app's code runs as root when the workers run as another user.
+/// its module initializer, its static constructor and the first line of Main, each process to a file of its own
+/// (TESTAPP_IDS_FILE.PID: .NET appends by seeking to the end, so two workers appending to one file can write over
+/// each other's lines). procman's tests read them to show that none of the app's code runs as root when the workers
+/// run as another user.
 /// </summary>
 internal static class Identity
 {
@@ -23,7 +25,7 @@ internal static class Identity
     {
         if (Environment.GetEnvironmentVariable("TESTAPP_IDS_FILE") is { Length: > 0 } file)
         {
-            File.AppendAllText(file, $"{Environment.ProcessId} {where} {Current()}\n");
+            File.AppendAllText($"{file}.{Environment.ProcessId}", $"{Environment.ProcessId} {where} {Current()}\n");
         }
     }
 
