@@ -321,12 +321,11 @@ class Bare(Server):
 class Procman(Server):
     """procman run HelloApi.dll -w N on 127.0.0.1:0; the port is read from its JSON log (event 50)."""
 
-    def __init__(self, name, workers, env=None, args=None, master_env=None):
+    def __init__(self, name, workers, env=None, args=None):
         super().__init__(name)
         self.workers = workers
         self.env = dict(env or {})  # extra variables for the workers, passed with -e
         self.args = list(args or [])  # extra procman options, e.g. ["--balance", "false"]
-        self.master_env = dict(master_env or {})  # extra variables for the master's own process (its workers inherit them)
         self.events = []  # (arrival time, event dict)
         self.cond = threading.Condition()
 
@@ -342,8 +341,7 @@ class Procman(Server):
         self.cmd = cmd
         self.t_start = time.time()
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     start_new_session=True, text=True, errors="replace",
-                                     env=dict(os.environ, **self.master_env) if self.master_env else None)
+                                     start_new_session=True, text=True, errors="replace")
         _register(self.proc)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -576,14 +574,8 @@ def scenario_overhead(cfg, table):
         controls = [x["rps"] / y["rps"] for x, y in zip(res[control], res[bare])]
         rr, lo, hi = median_interval(pairs)
         cr, clo, chi = median_interval(controls)
-        if lo >= 0.97:
-            verdict = "meets ≥ 0.97"
-        elif hi < 0.97:
-            verdict = "below 0.97 target"
-        else:
-            verdict = "0.97 is inside the interval: this run cannot tell"
         sc = "1 -w 1, keep-alive, GET /"
-        table.add(sc, "req/s", fmt(b["rps"]), fmt(p["rps"]), f"**{rr:.3f}** ({verdict})")
+        table.add(sc, "req/s", fmt(b["rps"]), fmt(p["rps"]), f"**{rr:.3f}** ({verdict(lo, hi, 0.97)})")
         table.add(sc, f"req/s ratio, median of {len(pairs)} rounds and its 95% confidence interval", "", "",
                   f"{rr:.3f} [{lo:.3f}, {hi:.3f}]")
         table.add(sc, "control: a second bare app against the first, the same way (ideally 1)", fmt(med([r["rps"] for r in res[control]])), "",
@@ -722,69 +714,167 @@ def scenario_workers(cfg, table):
         stop_all(servers)
 
 
+def sampled(pm, run):
+    """run() while the summed PSS of the master and all its children is sampled: (run's result, peak PSS in MB)."""
+    sampler = PssSampler(pm)
+    sampler.start()
+    try:
+        result = run()
+    finally:
+        peak = sampler.finish()
+    return result, peak
+
+
+def beside(runs, steady, key):
+    """Run i against the mean of steady runs i and i + 1, the ones just before and just after it: a drift of the
+       machine over the three runs cancels to first order."""
+    return [r[key] / ((a[key] + b[key]) / 2) for r, a, b in zip(runs, steady, steady[1:])]
+
+
+def adjacent(steady, key="rps"):
+    """Each steady run against the one before it: how far two runs of one unchanged server land apart, the
+       resolution against which a ratio from beside() is read."""
+    return [b[key] / a[key] for a, b in zip(steady, steady[1:])]
+
+
+def verdict(lo, hi, goal, at_least=True):
+    """Whether a 95% interval [lo, hi] meets a goal, misses it, or straddles it."""
+    if (lo >= goal) if at_least else (hi <= goal):
+        return f"meets {'≥' if at_least else '≤'} {goal:g}"
+    if (hi < goal) if at_least else (lo > goal):
+        return f"{'below' if at_least else 'above'} {goal:g}"
+    return f"{goal:g} is inside the interval: this run cannot tell"
+
+
+def interval_text(values, goal=None, at_least=True, digits=2):
+    """The median and its 95% interval with the verdict against a goal; under 6 values no interval reaches 95%,
+       so the text gives the range and no verdict."""
+    m, lo, hi = median_interval(values)
+    if len(values) < 6:
+        return f"**{m:.{digits}f}** (range {lo:.{digits}f}–{hi:.{digits}f}: too few rounds for an interval)"
+    text = f"**{m:.{digits}f}** [{lo:.{digits}f}, {hi:.{digits}f}]"
+    return text if goal is None else f"{text} ({verdict(lo, hi, goal, at_least)})"
+
+
+class ReloadSeries:
+    """One master's chain of keep-alive runs on /whoami: a steady run, then per round a run with SIGHUP at a third,
+       an unmeasured run that lets the new workers' code tier up, and a steady run again. Each reload run is read
+       against the steady runs on either side of it (beside()), the steady runs against each other (adjacent())."""
+
+    def __init__(self, pm, duration, settle):
+        self.pm, self.d, self.settle = pm, duration, settle
+        self.steady, self.reload, self.steady_pss, self.reload_pss = [], [], [], []
+
+    def measure_steady(self):
+        r, peak = sampled(self.pm, lambda: wrk(self.pm.url + "/whoami", self.d, lua=LUA))
+        self.steady.append(r)
+        self.steady_pss.append(peak)
+
+    def measure_reload(self):
+        if not self.steady:
+            self.measure_steady()
+        r, peak = sampled(self.pm, lambda: reload_under_load(self.pm, self.d, conns=50))
+        self.reload.append(r)
+        self.reload_pss.append(peak)
+        if r["errors"] or r["non2xx"]:
+            log(f"  {self.pm.name}: {r.get('error_detail', '')}, non-2xx {r['non2xx']} in a reload run "
+                f"(master log {self.pm.logpath})")
+        wrk(self.pm.url + "/whoami", self.settle, lua=LUA)
+        self.measure_steady()
+        return r
+
+
+def recycle_series(cfg, rounds, name, env=None):
+    """A max_requests master against a steady one, both -w 2: S M S M ... S, each recycling run against the steady
+       runs on either side of it. max_requests is set from the steady master's first run so that each worker is
+       recycled about once per run (jitter 0, so that both workers do not recycle together by chance)."""
+    d = cfg.reload_duration
+    steady = Procman(f"{name}-steady", 2)
+    servers = [steady]
+    try:
+        start_all(servers)
+        warm(servers, cfg.warm, "/whoami", LUA)
+        steady_runs = [wrk(steady.url + "/whoami", d, lua=LUA)]
+        per_worker = max(1000, int(steady_runs[0]["rps"] * d / 2 / 1.5))
+        recycling = Procman(f"{name}-max-requests", 2, env,
+                            args=["--max-requests", str(per_worker), "--max-requests-jitter", "0"])
+        servers.append(recycling)
+        start_all([recycling])
+        warm([recycling], cfg.warm, "/whoami", LUA)
+        runs, recycles = [], []
+        for _ in range(rounds):
+            since = recycling.event_count()
+            runs.append(wrk(recycling.url + "/whoami", d, lua=LUA))
+            with recycling.cond:
+                recycles.append(sum(1 for _, e in recycling.events[since:] if e["EventId"]["Id"] == 40))
+            steady_runs.append(wrk(steady.url + "/whoami", d, lua=LUA))
+    finally:
+        stop_all(servers)
+    return {"max_requests": per_worker, "steady": steady_runs, "runs": runs, "recycles": recycles}
+
+
 def scenario_reload(cfg, table):
-    """3. SIGHUP to the master under keep-alive load, next to a steady run of the same master and length
-       (no reload) and a bare-app run."""
-    log("scenario 3: reload (SIGHUP) under keep-alive load, procman -w 2, against a steady run of the same length")
+    """3. SIGHUP to the master under keep-alive load, each reload run between two steady runs of the same master,
+       with a bare-app run every third round; then a max_requests recycle against a steady master, the same way."""
+    d, rounds = cfg.reload_duration, cfg.reload_rounds
+    log(f"scenario 3: reload (SIGHUP) under keep-alive load, procman -w 2, {rounds} rounds, each reload run between "
+        f"steady runs of {d} s")
     bare, pm = Bare("s3-bare"), Procman("s3-procman-w2", 2)
     servers = [bare, pm]
     try:
         start_all(servers)
         warm(servers, cfg.warm, "/whoami", LUA)
-        d = cfg.reload_duration
-        bare_res, steady_res, pm_res, steady_pss, peak_pss = [], [], [], [], []
-        for rep in range(cfg.reps_reload):
-            bare_res.append(wrk(bare.url + "/whoami", d, lua=LUA))
-
-            def steady():
-                sampler = PssSampler(pm)
-                sampler.start()
-                steady_res.append(wrk(pm.url + "/whoami", d, lua=LUA))
-                steady_pss.append(sampler.finish())
-
-            def reload():
-                sampler = PssSampler(pm)
-                sampler.start()
-                pm_res.append(reload_under_load(pm, d, conns=50))
-                peak_pss.append(sampler.finish())
-
-            # Steady first, then reload first: a drift of the machine does not always favour the same one.
-            for run in ((steady, reload) if rep % 2 == 0 else (reload, steady)):
-                run()
-            r = pm_res[-1]
-            log(f"  reload {rep + 1}: errors {r['errors']} non-2xx {r['non2xx']}, new workers ready after "
+        series = ReloadSeries(pm, d, cfg.warm)
+        bare_res = []
+        for rnd in range(rounds):
+            if rnd % 3 == 0:
+                bare_res.append(wrk(bare.url + "/whoami", d, lua=LUA))
+            r = series.measure_reload()
+            log(f"  reload {rnd + 1}: errors {r['errors']} non-2xx {r['non2xx']}, new workers ready after "
                 f"{r['t_ready']:.2f} s, old ones gone after {r['t_retired']:.2f} s")
-        t_ready, t_retired = [r["t_ready"] for r in pm_res], [r["t_retired"] for r in pm_res]
-        new_served = [r["new_served"] for r in pm_res]
-        sc = f"3 -w 2, keep-alive, SIGHUP at {d / 3:.1f} s of {d} s"
-        eb = sum(r["errors"] + r["non2xx"] for r in bare_res)
-        ep = sum(r["errors"] + r["non2xx"] for r in pm_res)
-        table.add(sc, f"socket errors + non-2xx (sum of {cfg.reps_reload} runs; goal 0)", f"{eb} (no reload)", f"**{ep}**")
-        b, p = med([r["rps"] for r in bare_res]), med([r["rps"] for r in pm_res])
-        table.add(sc, "req/s over the whole run", fmt(b), fmt(p), ratio(p, b))
-        table.add(sc, "p99 latency (ms)", fmt(med([r["p99"] for r in bare_res]), 2),
-                  fmt(med([r["p99"] for r in pm_res]), 2),
-                  ratio(med([r["p99"] for r in pm_res]), med([r["p99"] for r in bare_res])))
-        # Here the "bare app" column is the same master's steady run, the ratio reload / steady per repetition.
-        rps_ratios = [r["rps"] / s_["rps"] for r, s_ in zip(pm_res, steady_res)]
-        rps_ratio = med(rps_ratios)
-        p99_ratio = med([r["p99"] / s_["p99"] for r, s_ in zip(pm_res, steady_res)])
-        table.add(sc, "req/s, steady run vs reload run (goal ≥ 0.9)", fmt(med([r["rps"] for r in steady_res])), fmt(p),
-                  f"**{rps_ratio:.2f}**")
-        table.add(sc, f"req/s, reload run / steady run, each of the {len(rps_ratios)} repetitions: min–max", "", "",
-                  f"{min(rps_ratios):.2f}–{max(rps_ratios):.2f}")
-        table.add(sc, "p99 latency (ms), steady run vs reload run (goal ≤ 2×)", fmt(med([r["p99"] for r in steady_res]), 2),
-                  fmt(med([r["p99"] for r in pm_res]), 2), f"**{p99_ratio:.2f}**")
-        table.add(sc, "PSS of master + workers (MB): steady peak vs peak during the reload", fmt(med(steady_pss), 1),
-                  fmt(med(peak_pss), 1), ratio(med(peak_pss), med(steady_pss)))
-        table.add(sc, "SIGHUP → all new workers ready (event 31), s", "–",
-                  f"{med(t_ready):.2f} (max {max(t_ready):.2f})")
-        table.add(sc, "SIGHUP → last old worker exited (event 4), s", "–",
-                  f"{med(t_retired):.2f} (max {max(t_retired):.2f})")
-        table.add(sc, "requests served by the new workers within the run", "–",
-                  f"{fmt(med(new_served))} (median)")
     finally:
         stop_all(servers)
+    pm_res, steady_res = series.reload, series.steady
+    sc = f"3 -w 2, keep-alive, SIGHUP at {d / 3:.1f} s of {d} s"
+    eb = sum(r["errors"] + r["non2xx"] for r in bare_res)
+    ep = sum(r["errors"] + r["non2xx"] for r in pm_res)
+    table.add(sc, f"socket errors + non-2xx (sum of {rounds} runs; goal 0)", f"{eb} (no reload)", f"**{ep}**")
+    b, p = med([r["rps"] for r in bare_res]), med([r["rps"] for r in pm_res])
+    table.add(sc, "req/s over the whole run", fmt(b), fmt(p), ratio(p, b))
+    bp99, pp99 = med([r["p99"] for r in bare_res]), med([r["p99"] for r in pm_res])
+    table.add(sc, "p99 latency (ms)", fmt(bp99, 2), fmt(pp99, 2), ratio(pp99, bp99))
+    # Here the "bare app" column is the same master's steady runs.
+    table.add(sc, f"req/s, reload run against the steady runs before and after it: median of {rounds} rounds, "
+                  "95% confidence interval (goal ≥ 0.9)", fmt(med([r["rps"] for r in steady_res])), fmt(p),
+              interval_text(beside(pm_res, steady_res, "rps"), 0.9))
+    table.add(sc, "control: each steady run against the one before it (ideally 1)", "", "",
+              interval_text(adjacent(steady_res)))
+    table.add(sc, "p99 latency (ms), reload run against the steady runs beside it (goal ≤ 2×)",
+              fmt(med([r["p99"] for r in steady_res]), 2), fmt(pp99, 2),
+              interval_text(beside(pm_res, steady_res, "p99"), 2, at_least=False))
+    table.add(sc, "PSS of master + workers (MB): steady peak vs peak during the reload", fmt(med(series.steady_pss), 1),
+              fmt(med(series.reload_pss), 1), ratio(med(series.reload_pss), med(series.steady_pss)))
+    t_ready, t_retired = [r["t_ready"] for r in pm_res], [r["t_retired"] for r in pm_res]
+    table.add(sc, "SIGHUP → all new workers ready (event 31), s", "–", f"{med(t_ready):.2f} (max {max(t_ready):.2f})")
+    table.add(sc, "SIGHUP → last old worker exited (event 4), s", "–", f"{med(t_retired):.2f} (max {max(t_retired):.2f})")
+    table.add(sc, "requests served by the new workers within the run", "–",
+              f"{fmt(med([r['new_served'] for r in pm_res]))} (median)")
+
+    log(f"scenario 3: max_requests recycle under keep-alive load, {rounds} rounds against a steady master")
+    rec = recycle_series(cfg, rounds, "s3")
+    sc = f"3 -w 2, keep-alive, max_requests {rec['max_requests']}, jitter 0"
+    table.add(sc, f"socket errors + non-2xx (sum of {rounds} runs; goal 0)",
+              str(sum(r["errors"] + r["non2xx"] for r in rec["steady"])),
+              f"**{sum(r['errors'] + r['non2xx'] for r in rec['runs'])}**")
+    table.add(sc, "recycles per run (event 40)", "–", ", ".join(str(n) for n in rec["recycles"]))
+    table.add(sc, f"req/s, recycling master against the steady master's runs before and after: median of {rounds} "
+                  "rounds, 95% confidence interval (goal ≥ 0.9)", fmt(med([r["rps"] for r in rec["steady"]])),
+              fmt(med([r["rps"] for r in rec["runs"]])), interval_text(beside(rec["runs"], rec["steady"], "rps"), 0.9))
+    table.add(sc, "control: each steady run against the one before it (ideally 1)", "", "",
+              interval_text(adjacent(rec["steady"])))
+    table.add(sc, "p99 latency (ms), against the steady runs beside it (goal ≤ 2×)",
+              fmt(med([r["p99"] for r in rec["steady"]]), 2), fmt(med([r["p99"] for r in rec["runs"]]), 2),
+              interval_text(beside(rec["runs"], rec["steady"], "p99"), 2, at_least=False))
 
 
 class ConnectLoop(threading.Thread):
@@ -1422,97 +1512,115 @@ def scenario_observed(cfg, table):
 
 # The levers scenario 12 compares: (label, procman options, extra environment for the workers, for the master).
 WARMUP = ["--warmup-path", "/whoami", "--warmup-requests", "20"]
+FAST_TIER_UP = {"DOTNET_TieredPGO": "0", "DOTNET_TC_CallCountingDelayMs": "0"}
 RELOAD_LEVERS = [
-    ("defaults (reload_batch 1: one new worker at a time)", [], {}, {}),
-    ("reload_batch 0: all new workers at once", ["--reload-batch", "0"], {}, {}),
-    ("reload_batch 0 + boot_nice 10", ["--reload-batch", "0", "--boot-nice", "10"], {}, {}),
-    ("reload_batch 0 + warm-up: 20 × GET /whoami", ["--reload-batch", "0"] + WARMUP, {}, {}),
-    ("warm-up: 20 × GET /whoami", WARMUP, {}, {}),
-    ("warm-up + boot_nice 10", WARMUP + ["--boot-nice", "10"], {}, {}),
-    ("workers: DOTNET_TieredPGO=0", [], {"DOTNET_TieredPGO": "0"}, {}),
-    # The master's runtimeconfig tiers a method up at its first call; the environment overrides it with the runtime's
-    # defaults, 30 calls and 100 ms (read as hexadecimal), which its workers get anyway.
-    ("master: the runtime's tiering defaults", [], {}, {"DOTNET_TC_CallCountThreshold": f"{30:x}", "DOTNET_TC_CallCountingDelayMs": f"{100:x}"}),
+    ("defaults (reload_batch 1: one new worker at a time)", [], {}),
+    ("reload_batch 0: all new workers at once", ["--reload-batch", "0"], {}),
+    ("reload_batch 0 + boot_nice 10", ["--reload-batch", "0", "--boot-nice", "10"], {}),
+    ("reload_batch 0 + warm-up: 20 × GET /whoami", ["--reload-batch", "0"] + WARMUP, {}),
+    ("warm-up: 20 × GET /whoami", WARMUP, {}),
+    ("warm-up + boot_nice 10", WARMUP + ["--boot-nice", "10"], {}),
+    ("workers: DOTNET_TieredPGO=0", [], {"DOTNET_TieredPGO": "0"}),
+    ("workers: DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0", [], FAST_TIER_UP),
 ]
 
 
 def scenario_levers(cfg, table):
     """12. The levers of a reload clients cannot feel: procman -w 2 under keep-alive load, each lever its own master,
-       all masters started together and measured in an order rotated each repetition. Per lever and repetition a
-       steady run and a run with SIGHUP at a third (the ratios are reload / steady of the same master); then a
-       max_requests recycle run against the first master's steady run."""
-    d = cfg.reload_duration
-    log(f"scenario 12: reload levers, procman -w 2, {len(RELOAD_LEVERS)} configurations, {cfg.reps_reload} repetitions "
-        f"of a steady and a reload run of {d} s each")
-    pms = [Procman(f"s12-lever{i}", 2, env, args, master_env) for i, (_, args, env, master_env) in enumerate(RELOAD_LEVERS)]
+       all masters started together. Each master's chain of runs is ReloadSeries's (every reload run between two
+       steady runs of the same master); per round the masters take their turns in an order rotated each round.
+       Then a max_requests recycle against a steady master, as in scenario 3."""
+    d, rounds = cfg.reload_duration, cfg.reps_reload
+    log(f"scenario 12: reload levers, procman -w 2, {len(RELOAD_LEVERS)} configurations, {rounds} rounds of a reload "
+        f"run and a steady run of {d} s each")
+    pms = [Procman(f"s12-lever{i}", 2, env, args) for i, (_, args, env) in enumerate(RELOAD_LEVERS)]
     label = {pm: RELOAD_LEVERS[i][0] for i, pm in enumerate(pms)}
-    rows = []
     try:
         start_all(pms)
         warm(pms, cfg.warm, "/whoami", LUA)
-        res = {pm: {"steady": [], "reload": [], "peak": [], "steady_peak": []} for pm in pms}
-        for rep in range(cfg.reps_reload):
-            for pm in pms[rep % len(pms):] + pms[:rep % len(pms)]:
-                sampler = PssSampler(pm)
-                sampler.start()
-                res[pm]["steady"].append(wrk(pm.url + "/whoami", d, lua=LUA))
-                res[pm]["steady_peak"].append(sampler.finish())
-                sampler = PssSampler(pm)
-                sampler.start()
-                res[pm]["reload"].append(reload_under_load(pm, d, conns=50))
-                res[pm]["peak"].append(sampler.finish())
-                if res[pm]["reload"][-1]["errors"] or res[pm]["reload"][-1]["non2xx"]:
-                    last = res[pm]["reload"][-1]
-                    log(f"  {label[pm]}: {last.get('error_detail', '')}, non-2xx {last['non2xx']} in the reload run "
-                        f"(master log {pm.logpath})")
-            log(f"  repetition {rep + 1} of {cfg.reps_reload} done")
-        base_steady = res[pms[0]]["steady"]
+        series = {pm: ReloadSeries(pm, d, cfg.warm) for pm in pms}
+        for rnd in range(rounds):
+            for pm in pms[rnd % len(pms):] + pms[:rnd % len(pms)]:
+                series[pm].measure_reload()
+            log(f"  round {rnd + 1} of {rounds} done")
     finally:
         stop_all(pms)
+    rows = []
     for pm in pms:
-        r = res[pm]
-        rps = med([x["rps"] / y["rps"] for x, y in zip(r["reload"], r["steady"])])
-        p99 = med([x["p99"] / y["p99"] for x, y in zip(r["reload"], r["steady"])])
-        errors = sum(x["errors"] + x["non2xx"] for x in r["reload"])
-        rows.append(f"| {label[pm]} | {fmt(med([x['rps'] for x in r['steady']]))} | {rps:.2f} "
-                    f"| {fmt(med([x['p99'] for x in r['steady']]), 2)} | {fmt(med([x['p99'] for x in r['reload']]), 2)} | {p99:.2f} "
-                    f"| {med([x['t_ready'] for x in r['reload']]):.2f} | {med([x['t_retired'] for x in r['reload']]):.2f} "
-                    f"| {fmt(med(r['steady_peak']), 1)} | {fmt(med(r['peak']), 1)} | {errors} |")
-
-    # A max_requests recycle: each worker replaced about once per run, overlapped (its replacement boots first).
-    per_worker = max(1000, int(med([x["rps"] for x in base_steady]) * d / 2 / 1.5))
-    recycling = Procman("s12-max-requests", 2, args=["--max-requests", str(per_worker), "--max-requests-jitter", "0"])
-    steady = Procman("s12-steady", 2)
-    try:
-        start_all([recycling, steady])
-        warm([recycling, steady], cfg.warm, "/whoami", LUA)
-        pairs = []
-        for rep in range(cfg.reps_reload):
-            since = recycling.event_count()
-            a = wrk(steady.url + "/whoami", d, lua=LUA)
-            b = wrk(recycling.url + "/whoami", d, lua=LUA)
-            with recycling.cond:
-                recycles = sum(1 for _, e in recycling.events[since:] if e["EventId"]["Id"] == 40)
-            pairs.append((a, b, recycles))
-    finally:
-        stop_all([recycling, steady])
-    rps = med([b["rps"] / a["rps"] for a, b, _ in pairs])
-    p99 = med([b["p99"] / a["p99"] for a, b, _ in pairs])
-    errors = sum(b["errors"] + b["non2xx"] for _, b, _ in pairs)
-    rows.append(f"| max_requests {per_worker} (recycles per run: {', '.join(str(n) for *_, n in pairs)}) "
-                f"| {fmt(med([a['rps'] for a, _, _ in pairs]))} | {rps:.2f} | {fmt(med([a['p99'] for a, _, _ in pairs]), 2)} "
-                f"| {fmt(med([b['p99'] for _, b, _ in pairs]), 2)} | {p99:.2f} | – | – | – | – | {errors} |")
+        s = series[pm]
+        errors = sum(x["errors"] + x["non2xx"] for x in s.reload)
+        rows.append(f"| {label[pm]} | {fmt(med([x['rps'] for x in s.steady]))} | {med(beside(s.reload, s.steady, 'rps')):.2f} "
+                    f"| {fmt(med([x['p99'] for x in s.steady]), 2)} | {fmt(med([x['p99'] for x in s.reload]), 2)} "
+                    f"| {med(beside(s.reload, s.steady, 'p99')):.2f} "
+                    f"| {med([x['t_ready'] for x in s.reload]):.2f} | {med([x['t_retired'] for x in s.reload]):.2f} "
+                    f"| {fmt(med(s.steady_pss), 1)} | {fmt(med(s.reload_pss), 1)} | {errors} |")
+    for recycled, env in (("", {}), (" (workers: DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0)", FAST_TIER_UP)):
+        rec = recycle_series(cfg, rounds, "s12", env)
+        rows.append(f"| max_requests {rec['max_requests']}{recycled} (recycles per run: "
+                    f"{', '.join(str(n) for n in rec['recycles'])}), against a steady master "
+                    f"| {fmt(med([x['rps'] for x in rec['steady']]))} | {med(beside(rec['runs'], rec['steady'], 'rps')):.2f} "
+                    f"| {fmt(med([x['p99'] for x in rec['steady']]), 2)} | {fmt(med([x['p99'] for x in rec['runs']]), 2)} "
+                    f"| {med(beside(rec['runs'], rec['steady'], 'p99')):.2f} | – | – | – | – "
+                    f"| {sum(x['errors'] + x['non2xx'] for x in rec['runs'])} |")
 
     body = "\n".join([
-        f"GET /whoami, `wrk -t2 -c50` keep-alive, {d} s runs, SIGHUP at {d / 3:.1f} s, {cfg.reps_reload} repetitions, "
-        "medians; ratios are per repetition against the same master's steady run (goals: req/s ≥ 0.9, p99 ≤ 2×, 0 errors). "
-        "Ready: SIGHUP → all new workers ready (event 31); retired: SIGHUP → last old worker exited. PSS: master and all "
-        "its workers, sampled every 100 ms.",
+        f"GET /whoami, `wrk -t2 -c50` keep-alive, {d} s runs, SIGHUP at {d / 3:.1f} s, {rounds} rounds, medians; each "
+        "reload run is read against the same master's steady runs just before and after it (goals: req/s ≥ 0.9, "
+        "p99 ≤ 2×, 0 errors). Ready: SIGHUP → all new workers ready (event 31); retired: SIGHUP → last old worker "
+        "exited. PSS: master and all its workers, sampled every 100 ms.",
         "",
         "| lever | steady req/s | reload / steady req/s | steady p99 (ms) | reload p99 (ms) | p99 ratio | ready (s) "
         "| retired (s) | steady PSS peak (MB) | reload PSS peak (MB) | errors |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"] + rows)
     table.sections.append(("12 reload levers", body))
+
+
+# Scenario 13's runtime settings for the workers: (label, extra environment). DOTNET_ numbers are read as hexadecimal.
+COLD_CONFIGS = [
+    ("runtime defaults", {}),
+    ("DOTNET_TieredPGO=0", {"DOTNET_TieredPGO": "0"}),
+    ("DOTNET_TC_CallCountingDelayMs=0", {"DOTNET_TC_CallCountingDelayMs": "0"}),
+    ("DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0", {"DOTNET_TieredPGO": "0", "DOTNET_TC_CallCountingDelayMs": "0"}),
+    ("DOTNET_TieredCompilation=0", {"DOTNET_TieredCompilation": "0"}),
+]
+
+
+def scenario_cold(cfg, table):
+    """13. A new worker's first seconds under load, per runtime setting: a fresh procman -w 1 per run, loaded from
+       the moment its worker is ready with back-to-back 1 s keep-alive runs on /whoami. Each run's last three seconds
+       are its steady rate; the seconds before it fall short of that rate while the JIT tiers the hot code up, and
+       their shortfall summed is what the new worker costs: seconds of full throughput lost, the part of a reload
+       or a max_requests recycle that the clients feel once the worker is ready."""
+    seconds, reps = cfg.cold_seconds, cfg.reps
+    log(f"scenario 13: a new worker's first {seconds} s under load, {len(COLD_CONFIGS)} settings, {reps} repetitions")
+    runs = {label: [] for label, _ in COLD_CONFIGS}
+    for rep in range(reps):
+        order = COLD_CONFIGS[rep % len(COLD_CONFIGS):] + COLD_CONFIGS[:rep % len(COLD_CONFIGS)]
+        for label, env in order:
+            pm = Procman(f"s13-{len(runs[label])}-{label.split('=')[0].split()[0]}", 1, env)
+            try:
+                start_all([pm])
+                runs[label].append([wrk(pm.url + "/whoami", 1, lua=LUA)["rps"] for _ in range(seconds)])
+            finally:
+                stop_all([pm])
+    base = med([med(r[-3:]) for r in runs[COLD_CONFIGS[0][0]]])
+    rows = []
+    for label, _ in COLD_CONFIGS:
+        steady = [med(r[-3:]) for r in runs[label]]
+        lost = [sum(max(0.0, 1 - x / s) for x in r[:-3]) for r, s in zip(runs[label], steady)]
+        firsts = " / ".join(f"{med([r[i] / s for r, s in zip(runs[label], steady)]) * 100:.0f}%" for i in range(seconds - 3))
+        rows.append(f"| {label} | {firsts} | **{med(lost):.2f}** ({min(lost):.2f}–{max(lost):.2f}) "
+                    f"| {fmt(med(steady))} | {med(steady) / base:.2f} |")
+    body = "\n".join([
+        f"A fresh `procman -w 1` per run (the worker given the setting with `-e`), loaded from the moment its worker is "
+        f"ready with {seconds} back-to-back 1 s runs of `wrk -t2 -c50` keep-alive on GET /whoami; {reps} runs per "
+        "setting, in an order rotated each repetition, medians. Steady: the median of a run's last three seconds. "
+        "Lost: the shortfall of the seconds before against the run's steady rate, summed, in seconds of full "
+        "throughput (min–max over the runs).",
+        "",
+        "| worker setting | req/s in each second before steady, of steady | lost (s) | steady req/s | steady / defaults |",
+        "| --- | --- | ---: | ---: | ---: |"] + rows)
+    table.sections.append(("13 a new worker's first seconds", body))
 
 
 def machine():
@@ -1541,8 +1649,8 @@ def main():
     ap.add_argument("--only", default="1,2,3,4,5,6,9,10",
                     help="comma-separated scenarios to run (5 runs with 2; 9 is health checking's cost); 7 (per-worker runtime tuning, "
                          "several minutes), 8 (even load across workers: shared queue or reuse_port, balance or not; ~15 minutes) "
-                         "11 (the master's memory over 250 reloads, ~5 minutes, --quick too) and 12 (the levers of a reload, ~12 minutes) "
-                         "run only when named; "
+                         "11 (the master's memory over 250 reloads, ~5 minutes, --quick too), 12 (the levers of a reload, ~13 minutes) "
+                         "and 13 (a new worker's first seconds under load per runtime setting, ~4 minutes) run only when named; "
                          "10 (the cost of /metrics scrapes and procman status runs, each every second, ~1 minute) is in the default set")
     ap.add_argument("--command", default=None, help=argparse.SUPPRESS)
     cfg = ap.parse_args()
@@ -1551,6 +1659,7 @@ def main():
         cfg.overhead_rounds, cfg.overhead_duration = 6, 1
         cfg.observed_rounds = 6
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 6, 1, 2, 2
+        cfg.reload_rounds, cfg.cold_seconds = 3, 6
         cfg.idle_tuning = 3
         cfg.balance_short, cfg.balance_long = 3, 6
     else:
@@ -1558,6 +1667,7 @@ def main():
         cfg.overhead_rounds, cfg.overhead_duration = 18, 2
         cfg.observed_rounds = 12
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 10, 3, 3, 5
+        cfg.reload_rounds, cfg.cold_seconds = 9, 8
         cfg.idle_tuning = 5
         cfg.balance_short, cfg.balance_long = 3, 10
     # Not shortened by --quick: the master's warm-up (the JIT's tier-up) still steps its RSS past the 100th reload.
@@ -1595,6 +1705,8 @@ def main():
         scenario_reload_memory(cfg, table)
     if "12" in only:
         scenario_levers(cfg, table)
+    if "13" in only:
+        scenario_cold(cfg, table)
 
     kind = "quick" if cfg.quick else "full"
     command = cfg.command or shlex.join(["bench/run"] + sys.argv[1:])
