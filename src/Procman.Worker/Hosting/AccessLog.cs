@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.Http;
+using Procman.Protocol;
 
 namespace Procman.Worker.Hosting;
 
 /// <summary>
-/// Writes one line per request to stdout or to a file shared by every worker. The file is opened for
-/// appending, so each line lands whole at its end whichever worker writes it, and it is reopened on
-/// SIGUSR1 so that logrotate can move it away.
+/// Writes one line per request to stdout or to a file shared by every worker. The file is opened with O_APPEND
+/// (<see cref="AppendOnlyFile"/>), so each line, written in one call, lands whole at its end whichever worker writes
+/// it, and it is reopened on SIGUSR1 so that logrotate can move it away.
 /// </summary>
 /// <remarks>
 /// A file that cannot be opened (its directory was removed, or made read-only) costs a warning on stderr,
@@ -65,7 +66,7 @@ internal sealed class AccessLog
         FileStream reopened;
         try
         {
-            reopened = new FileStream(_destination, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            reopened = AppendOnlyFile.Open(_destination);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,4 @@
+using Procman.Protocol;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting;
@@ -15,6 +16,9 @@ namespace Procman.Logging;
 /// </remarks>
 internal sealed class ReopenableFileSink : ILogEventSink, IDisposable
 {
+    // Large enough that a line reaches the file in one write, which O_APPEND keeps whole.
+    private const int LineBuffer = 16384;
+
     private readonly string _path;
     private readonly ITextFormatter _formatter;
     private readonly object _lock = new();
@@ -26,7 +30,7 @@ internal sealed class ReopenableFileSink : ILogEventSink, IDisposable
         _path = System.IO.Path.GetFullPath(path);
         _formatter = formatter;
         _file = Open(_path);
-        _writer = new StreamWriter(_file);
+        _writer = new StreamWriter(_file, bufferSize: LineBuffer);
     }
 
     public string Path => _path;
@@ -69,7 +73,7 @@ internal sealed class ReopenableFileSink : ILogEventSink, IDisposable
                 _writer.Dispose();
             }
             _file = reopened;
-            _writer = new StreamWriter(reopened);
+            _writer = new StreamWriter(reopened, bufferSize: LineBuffer);
         }
         return null;
     }
@@ -85,8 +89,8 @@ internal sealed class ReopenableFileSink : ILogEventSink, IDisposable
         }
     }
 
-    // Appending, and shared: workers' access logs or other tools may write to the same file.
-    private static FileStream Open(string path) => new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+    // With O_APPEND: workers' access logs or other tools may write to the same file, and logrotate may truncate it.
+    private static FileStream Open(string path) => AppendOnlyFile.Open(path);
 
     /// <summary>Whether the open file still has a path: Linux marks the link of an unlinked file's fd with " (deleted)".</summary>
     private static bool StillNamed(FileStream file)
