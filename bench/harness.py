@@ -1510,7 +1510,7 @@ def scenario_observed(cfg, table):
         stop_all([pm])
 
 
-# The levers scenario 12 compares: (label, procman options, extra environment for the workers, for the master).
+# The levers scenario 12 compares: (label, procman options, extra environment for the workers).
 WARMUP = ["--warmup-path", "/whoami", "--warmup-requests", "20"]
 FAST_TIER_UP = {"DOTNET_TieredPGO": "0", "DOTNET_TC_CallCountingDelayMs": "0"}
 RELOAD_LEVERS = [
@@ -1529,7 +1529,8 @@ def scenario_levers(cfg, table):
     """12. The levers of a reload clients cannot feel: procman -w 2 under keep-alive load, each lever its own master,
        all masters started together. Each master's chain of runs is ReloadSeries's (every reload run between two
        steady runs of the same master); per round the masters take their turns in an order rotated each round.
-       Then a max_requests recycle against a steady master, as in scenario 3."""
+       Then two max_requests recycles, with the runtime's defaults and with FAST_TIER_UP, each against a steady master
+       as in scenario 3."""
     d, rounds = cfg.reload_duration, cfg.reps_reload
     log(f"scenario 12: reload levers, procman -w 2, {len(RELOAD_LEVERS)} configurations, {rounds} rounds of a reload "
         f"run and a steady run of {d} s each")
