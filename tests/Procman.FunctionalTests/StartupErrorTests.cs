@@ -145,6 +145,27 @@ public sealed class StartupErrorTests
         Assert.Equal("procman: error: " + string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, file), error);
     }
 
+    [Theory]
+    [InlineData("--error-logfile", "errorlog")]
+    [InlineData("--access-logfile", "accesslog")]
+    [InlineData("--pid", "pidfile")]
+    public async Task AFileToCreateInADirectoryTheUserMayNotWrite_ExitsTwo_WithOneLineNamingTheDirectory(string flag, string name)
+    {
+        using var files = new TempDirectory();
+        var file = files.Combine("new.file");
+        // Root runs procman as nobody, to whom 0705 is read-only; any other user runs it as itself, to whom 0500 is.
+        File.SetUnixFileMode(files.Path, Environment.UserName == "root"
+            ? UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute
+            : UnixFileMode.UserRead | UnixFileMode.UserExecute);
+
+        var (exitCode, output) = await RunAsUnprivilegedAsync(files.Path, "run", Paths.TestApp, flag, file, "--check-config");
+
+        Assert.Equal(2, exitCode);
+        var error = Assert.Single(output.Split('\n'), line => line.Length > 0);
+        Assert.Equal($"procman: error: {name} '{file}' cannot be created: {files.Path} is not writable by the user procman runs as; make it writable or give another path", error);
+        Assert.False(File.Exists(file));
+    }
+
     /// <summary>
     /// Runs procman as a user that mode 0000 keeps out: nobody when the tests run as root (root reads any file),
     /// the current user otherwise.

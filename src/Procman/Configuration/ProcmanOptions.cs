@@ -1,3 +1,5 @@
+using Procman.Native;
+
 namespace Procman.Configuration;
 
 /// <summary>The settings of one run (or of one reload), typed and validated: what the master acts on.</summary>
@@ -308,7 +310,9 @@ internal sealed record ProcmanOptions
         }
         if (!File.Exists(fullPath))
         {
-            return null;
+            return Libc.CanCreateIn(directory)
+                ? null
+                : $"{name} '{path}' cannot be created: {directory} is not writable by the user procman runs as; make it writable or give another path";
         }
         try
         {

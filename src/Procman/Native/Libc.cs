@@ -50,6 +50,15 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "umask")]
     public static partial uint Umask(uint mask);
 
+    private const int WriteAccess = 2;
+    private const int SearchAccess = 1;
+
+    [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Access(string path, int mode);
+
+    /// <summary>Whether this process may create a file in <paramref name="directory"/> (write and search permission).</summary>
+    public static bool CanCreateIn(string directory) => Access(directory, WriteAccess | SearchAccess) == 0;
+
     [LibraryImport("libc", EntryPoint = "prctl", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Prctl(int option, string argument, nint unused1, nint unused2, nint unused3);
 
