@@ -1598,7 +1598,7 @@ def scenario_cold(cfg, table):
     for rep in range(reps):
         order = COLD_CONFIGS[rep % len(COLD_CONFIGS):] + COLD_CONFIGS[:rep % len(COLD_CONFIGS)]
         for label, env in order:
-            pm = Procman(f"s13-{len(runs[label])}-{label.split('=')[0].split()[0]}", 1, env)
+            pm = Procman(f"s13-setting{[c[0] for c in COLD_CONFIGS].index(label)}-run{rep + 1}", 1, env)
             try:
                 start_all([pm])
                 runs[label].append([wrk(pm.url + "/whoami", 1, lua=LUA)["rps"] for _ in range(seconds)])
