@@ -784,12 +784,13 @@ class ReloadSeries:
         return r
 
 
-def recycle_series(cfg, rounds, name, env=None):
-    """A max_requests master against a steady one, both -w 2: S M S M ... S, each recycling run against the steady
-       runs on either side of it. max_requests is set from the steady master's first run so that each worker is
-       recycled about once per run (jitter 0, so that both workers do not recycle together by chance)."""
+def recycle_series(cfg, rounds, name, env=None, args=()):
+    """A max_requests master against a steady one, both -w 2 with the extra procman options args: S M S M ... S, each
+       recycling run against the steady runs on either side of it. max_requests is set from the steady master's first
+       run so that each worker is recycled about once per run (jitter 0, so that both workers do not recycle together
+       by chance)."""
     d = cfg.reload_duration
-    steady = Procman(f"{name}-steady", 2)
+    steady = Procman(f"{name}-steady", 2, args=list(args))
     servers = [steady]
     try:
         start_all(servers)
@@ -797,7 +798,7 @@ def recycle_series(cfg, rounds, name, env=None):
         steady_runs = [wrk(steady.url + "/whoami", d, lua=LUA)]
         per_worker = max(1000, int(steady_runs[0]["rps"] * d / 2 / 1.5))
         recycling = Procman(f"{name}-max-requests", 2, env,
-                            args=["--max-requests", str(per_worker), "--max-requests-jitter", "0"])
+                            args=list(args) + ["--max-requests", str(per_worker), "--max-requests-jitter", "0"])
         servers.append(recycling)
         start_all([recycling])
         warm([recycling], cfg.warm, "/whoami", LUA)
@@ -860,21 +861,22 @@ def scenario_reload(cfg, table):
     table.add(sc, "requests served by the new workers within the run", "–",
               f"{fmt(med([r['new_served'] for r in pm_res]))} (median)")
 
-    log(f"scenario 3: max_requests recycle under keep-alive load, {rounds} rounds against a steady master")
-    rec = recycle_series(cfg, rounds, "s3")
-    sc = f"3 -w 2, keep-alive, max_requests {rec['max_requests']}, jitter 0"
-    table.add(sc, f"socket errors + non-2xx (sum of {rounds} runs; goal 0)",
-              str(sum(r["errors"] + r["non2xx"] for r in rec["steady"])),
-              f"**{sum(r['errors'] + r['non2xx'] for r in rec['runs'])}**")
-    table.add(sc, "recycles per run (event 40)", "–", ", ".join(str(n) for n in rec["recycles"]))
-    table.add(sc, f"req/s, recycling master against the steady master's runs before and after: median of {rounds} "
-                  "rounds, 95% confidence interval (goal ≥ 0.9)", fmt(med([r["rps"] for r in rec["steady"]])),
-              fmt(med([r["rps"] for r in rec["runs"]])), interval_text(beside(rec["runs"], rec["steady"], "rps"), 0.9))
-    table.add(sc, "control: each steady run against the one before it (ideally 1)", "", "",
-              interval_text(adjacent(rec["steady"])))
-    table.add(sc, "p99 latency (ms), against the steady runs beside it (goal ≤ 2×)",
-              fmt(med([r["p99"] for r in rec["steady"]]), 2), fmt(med([r["p99"] for r in rec["runs"]]), 2),
-              interval_text(beside(rec["runs"], rec["steady"], "p99"), 2, at_least=False))
+    for label, args in (("", []), (", warm-up: GET /whoami until the JIT is quiet", ["--warmup-path", "/whoami"])):
+        log(f"scenario 3: max_requests recycle{label} under keep-alive load, {rounds} rounds against a steady master")
+        rec = recycle_series(cfg, rounds, "s3-warm" if args else "s3", args=args)
+        sc = f"3 -w 2, keep-alive, max_requests {rec['max_requests']}, jitter 0{label}"
+        table.add(sc, f"socket errors + non-2xx (sum of {rounds} runs; goal 0)",
+                  str(sum(r["errors"] + r["non2xx"] for r in rec["steady"])),
+                  f"**{sum(r['errors'] + r['non2xx'] for r in rec['runs'])}**")
+        table.add(sc, "recycles per run (event 40)", "–", ", ".join(str(n) for n in rec["recycles"]))
+        table.add(sc, f"req/s, recycling master against the steady master's runs before and after: median of {rounds} "
+                      "rounds, 95% confidence interval (goal ≥ 0.9)", fmt(med([r["rps"] for r in rec["steady"]])),
+                  fmt(med([r["rps"] for r in rec["runs"]])), interval_text(beside(rec["runs"], rec["steady"], "rps"), 0.9))
+        table.add(sc, "control: each steady run against the one before it (ideally 1)", "", "",
+                  interval_text(adjacent(rec["steady"])))
+        table.add(sc, "p99 latency (ms), against the steady runs beside it (goal ≤ 2×)",
+                  fmt(med([r["p99"] for r in rec["steady"]]), 2), fmt(med([r["p99"] for r in rec["runs"]]), 2),
+                  interval_text(beside(rec["runs"], rec["steady"], "p99"), 2, at_least=False))
 
 
 class ConnectLoop(threading.Thread):
@@ -1516,12 +1518,17 @@ FAST_TIER_UP = {"DOTNET_TieredPGO": "0", "DOTNET_TC_CallCountingDelayMs": "0"}
 RELOAD_LEVERS = [
     ("defaults (reload_batch 1: one new worker at a time)", [], {}),
     ("reload_batch 0: all new workers at once", ["--reload-batch", "0"], {}),
-    ("reload_batch 0 + boot_nice 10", ["--reload-batch", "0", "--boot-nice", "10"], {}),
-    ("reload_batch 0 + warm-up: 20 × GET /whoami", ["--reload-batch", "0"] + WARMUP, {}),
-    ("warm-up: 20 × GET /whoami", WARMUP, {}),
-    ("warm-up + boot_nice 10", WARMUP + ["--boot-nice", "10"], {}),
-    ("workers: DOTNET_TieredPGO=0", [], {"DOTNET_TieredPGO": "0"}),
+    ("warm-up: 20 × GET /whoami, no tier-up", WARMUP + ["--warmup-tier-up-timeout", "0"], {}),
+    ("warm-up: 20 × GET /whoami, then until the JIT is quiet", WARMUP, {}),
+    ("reload_batch 0 + warm-up until the JIT is quiet", ["--reload-batch", "0"] + WARMUP, {}),
     ("workers: DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0", [], FAST_TIER_UP),
+]
+
+# Scenario 12's max_requests recycles: (label, extra environment, extra procman options).
+RECYCLE_LEVERS = [
+    ("", {}, []),
+    (" (workers: DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0)", FAST_TIER_UP, []),
+    (" (warm-up: 20 × GET /whoami, then until the JIT is quiet)", {}, WARMUP),
 ]
 
 
@@ -1529,8 +1536,7 @@ def scenario_levers(cfg, table):
     """12. The levers of a reload clients cannot feel: procman -w 2 under keep-alive load, each lever its own master,
        all masters started together. Each master's chain of runs is ReloadSeries's (every reload run between two
        steady runs of the same master); per round the masters take their turns in an order rotated each round.
-       Then two max_requests recycles, with the runtime's defaults and with FAST_TIER_UP, each against a steady master
-       as in scenario 3."""
+       Then the max_requests recycles of RECYCLE_LEVERS, each against a steady master as in scenario 3."""
     d, rounds = cfg.reload_duration, cfg.reps_reload
     log(f"scenario 12: reload levers, procman -w 2, {len(RELOAD_LEVERS)} configurations, {rounds} rounds of a reload "
         f"run and a steady run of {d} s each")
@@ -1555,8 +1561,8 @@ def scenario_levers(cfg, table):
                     f"| {med(beside(s.reload, s.steady, 'p99')):.2f} "
                     f"| {med([x['t_ready'] for x in s.reload]):.2f} | {med([x['t_retired'] for x in s.reload]):.2f} "
                     f"| {fmt(med(s.steady_pss), 1)} | {fmt(med(s.reload_pss), 1)} | {errors} |")
-    for recycled, env in (("", {}), (" (workers: DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0)", FAST_TIER_UP)):
-        rec = recycle_series(cfg, rounds, "s12", env)
+    for i, (recycled, env, args) in enumerate(RECYCLE_LEVERS):
+        rec = recycle_series(cfg, rounds, f"s12-recycle{i}", env, args)
         rows.append(f"| max_requests {rec['max_requests']}{recycled} (recycles per run: "
                     f"{', '.join(str(n) for n in rec['recycles'])}), against a steady master "
                     f"| {fmt(med([x['rps'] for x in rec['steady']]))} | {med(beside(rec['runs'], rec['steady'], 'rps')):.2f} "
@@ -1576,51 +1582,60 @@ def scenario_levers(cfg, table):
     table.sections.append(("12 reload levers", body))
 
 
-# Scenario 13's runtime settings for the workers: (label, extra environment). DOTNET_ numbers are read as hexadecimal.
+# Scenario 13's worker settings: (label, extra environment, extra procman options). DOTNET_ numbers are hexadecimal.
 COLD_CONFIGS = [
-    ("runtime defaults", {}),
-    ("DOTNET_TieredPGO=0", {"DOTNET_TieredPGO": "0"}),
-    ("DOTNET_TC_CallCountingDelayMs=0", {"DOTNET_TC_CallCountingDelayMs": "0"}),
-    ("DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0", {"DOTNET_TieredPGO": "0", "DOTNET_TC_CallCountingDelayMs": "0"}),
-    ("DOTNET_TieredCompilation=0", {"DOTNET_TieredCompilation": "0"}),
+    ("runtime defaults", {}, []),
+    ("DOTNET_TieredPGO=0", {"DOTNET_TieredPGO": "0"}, []),
+    ("DOTNET_TC_CallCountingDelayMs=0", {"DOTNET_TC_CallCountingDelayMs": "0"}, []),
+    ("DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0", FAST_TIER_UP, []),
+    ("DOTNET_TieredCompilation=0", {"DOTNET_TieredCompilation": "0"}, []),
+    ("warm-up: 10 × GET /whoami, no tier-up (warmup_tier_up_timeout 0)", {},
+     ["--warmup-path", "/whoami", "--warmup-tier-up-timeout", "0"]),
+    ("warm-up: GET /whoami until the JIT is quiet (warmup_tier_up_timeout 5, the default)", {}, ["--warmup-path", "/whoami"]),
+    ("warm-up until the JIT is quiet, warmup_tier_up_timeout 15", {},
+     ["--warmup-path", "/whoami", "--warmup-tier-up-timeout", "15"]),
 ]
 
 
 def scenario_cold(cfg, table):
-    """13. A new worker's first seconds under load, per runtime setting: a fresh procman -w 1 per run, loaded from
+    """13. A new worker's first seconds under load, per worker setting: a fresh procman -w 1 per run, loaded from
        the moment its worker is ready with back-to-back 1 s keep-alive runs on /whoami. Each run's last three seconds
        are its steady rate; the seconds before it fall short of that rate while the JIT tiers the hot code up, and
        their shortfall summed is what the new worker costs: seconds of full throughput lost, the part of a reload
-       or a max_requests recycle that the clients feel once the worker is ready."""
+       or a max_requests recycle that the clients feel once the worker is ready. A warm-up moves part of that into
+       the boot, before the worker is ready, so the time from start to ready is reported beside it."""
     seconds, reps = cfg.cold_seconds, cfg.reps
     log(f"scenario 13: a new worker's first {seconds} s under load, {len(COLD_CONFIGS)} settings, {reps} repetitions")
-    runs = {label: [] for label, _ in COLD_CONFIGS}
+    runs = {label: [] for label, _, _ in COLD_CONFIGS}
+    boots = {label: [] for label, _, _ in COLD_CONFIGS}
     for rep in range(reps):
         order = COLD_CONFIGS[rep % len(COLD_CONFIGS):] + COLD_CONFIGS[:rep % len(COLD_CONFIGS)]
-        for label, env in order:
-            pm = Procman(f"s13-setting{[c[0] for c in COLD_CONFIGS].index(label)}-run{rep + 1}", 1, env)
+        for label, env, args in order:
+            pm = Procman(f"s13-setting{[c[0] for c in COLD_CONFIGS].index(label)}-run{rep + 1}", 1, env, args)
             try:
                 start_all([pm])
+                boots[label].append(pm.startup_all_ready)
                 runs[label].append([wrk(pm.url + "/whoami", 1, lua=LUA)["rps"] for _ in range(seconds)])
             finally:
                 stop_all([pm])
     base = med([med(r[-3:]) for r in runs[COLD_CONFIGS[0][0]]])
     rows = []
-    for label, _ in COLD_CONFIGS:
+    for label, _, _ in COLD_CONFIGS:
         steady = [med(r[-3:]) for r in runs[label]]
         lost = [sum(max(0.0, 1 - x / s) for x in r[:-3]) for r, s in zip(runs[label], steady)]
         firsts = " / ".join(f"{med([r[i] / s for r, s in zip(runs[label], steady)]) * 100:.0f}%" for i in range(seconds - 3))
-        rows.append(f"| {label} | {firsts} | **{med(lost):.2f}** ({min(lost):.2f}–{max(lost):.2f}) "
+        rows.append(f"| {label} | {med(boots[label]):.2f} | {firsts} | **{med(lost):.2f}** ({min(lost):.2f}–{max(lost):.2f}) "
                     f"| {fmt(med(steady))} | {med(steady) / base:.2f} |")
     body = "\n".join([
-        f"A fresh `procman -w 1` per run (the worker given the setting with `-e`), loaded from the moment its worker is "
-        f"ready with {seconds} back-to-back 1 s runs of `wrk -t2 -c50` keep-alive on GET /whoami; {reps} runs per "
-        "setting, in an order rotated each repetition, medians. Steady: the median of a run's last three seconds. "
-        "Lost: the shortfall of the seconds before against the run's steady rate, summed, in seconds of full "
-        "throughput (min–max over the runs).",
+        f"A fresh `procman -w 1` per run (the worker given the setting with `-e` or the option), loaded from the moment "
+        f"its worker is ready with {seconds} back-to-back 1 s runs of `wrk -t2 -c50` keep-alive on GET /whoami; {reps} "
+        "runs per setting, in an order rotated each repetition, medians. Ready: procman's start to its worker's ready "
+        "event. Steady: the median of a run's last three seconds. Lost: the shortfall of the seconds before against "
+        "the run's steady rate, summed, in seconds of full throughput (min–max over the runs).",
         "",
-        "| worker setting | req/s in each second before steady, of steady | lost (s) | steady req/s | steady / defaults |",
-        "| --- | --- | ---: | ---: | ---: |"] + rows)
+        "| worker setting | start → ready (s) | req/s in each second before steady, of steady | lost (s) | steady req/s "
+        "| steady / defaults |",
+        "| --- | ---: | --- | ---: | ---: | ---: |"] + rows)
     table.sections.append(("13 a new worker's first seconds", body))
 
 

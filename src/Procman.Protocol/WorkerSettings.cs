@@ -85,6 +85,12 @@ public sealed record WorkerSettings
     /// <summary>How many requests each warm-up path gets.</summary>
     public int WarmupRequests { get; init; } = 10;
 
+    /// <summary>
+    /// The longest the warm-up goes on after <see cref="WarmupRequests"/>, requesting the paths until the JIT is
+    /// quiet; zero for not at all.
+    /// </summary>
+    public TimeSpan WarmupTierUpTimeout { get; init; }
+
     /// <summary>The longest the whole warm-up may take: the worker says it is ready once it has passed, warm or not.</summary>
     public TimeSpan WarmupTimeout { get; init; } = TimeSpan.FromSeconds(60);
 

@@ -41,6 +41,7 @@ public static class WorkerSettingsCodec
         Entry.Of("PROCMAN_MAX_REQUESTS_JITTER", s => s.MaxRequestsJitter, (s, v) => s with { MaxRequestsJitter = v }, Codecs.Int),
         Entry.Of("PROCMAN_WARMUP_PATHS", s => s.WarmupPaths, (s, v) => s with { WarmupPaths = v }, Codecs.Lines),
         Entry.Of("PROCMAN_WARMUP_REQUESTS", s => s.WarmupRequests, (s, v) => s with { WarmupRequests = v }, Codecs.Int),
+        Entry.Of("PROCMAN_WARMUP_TIER_UP_MS", s => s.WarmupTierUpTimeout, (s, v) => s with { WarmupTierUpTimeout = v }, Codecs.Milliseconds),
         Entry.Of("PROCMAN_WARMUP_TIMEOUT_MS", s => s.WarmupTimeout, (s, v) => s with { WarmupTimeout = v }, Codecs.Milliseconds),
         Entry.Of("PROCMAN_CREDENTIALS", s => s.Credentials, (s, v) => s with { Credentials = v }, Codecs.Credentials),
     ];

@@ -15,7 +15,7 @@ public sealed class WarmupTests
         using var directory = new TempDirectory();
         var accessLog = directory.Combine("access.log");
         await using var procman = await ProcmanHost.StartReadyAsync(
-            Paths.TestApp, 1, "--warmup-path", "/warm?from=procman", "--warmup-requests", "7", "--access-logfile", accessLog, "--admin-bind", "127.0.0.1:0");
+            Paths.TestApp, 1, "--warmup-path", "/warm?from=procman", "--warmup-requests", "7", "--warmup-tier-up-timeout", "0", "--access-logfile", accessLog, "--admin-bind", "127.0.0.1:0");
 
         using var client = procman.CreateClient();
         // The first request any client makes: the count is the warm-up's alone.
@@ -33,7 +33,7 @@ public sealed class WarmupTests
     public async Task WarmupPaths_ThatAnswer500OrThrow_StillBoot_WithOneWarningLineEach()
     {
         await using var procman = await ProcmanHost.StartReadyAsync(
-            Paths.TestApp, 1, "--warmup-path", "/warm/fail", "--warmup-path", "/warm/throw", "--warmup-requests", "3", "--capture-output");
+            Paths.TestApp, 1, "--warmup-path", "/warm/fail", "--warmup-path", "/warm/throw", "--warmup-requests", "3", "--warmup-tier-up-timeout", "0", "--capture-output");
 
         using var client = procman.CreateClient();
         Assert.Equal("ok\n", await client.GetStringAsync("/"));
@@ -44,6 +44,49 @@ public sealed class WarmupTests
         Assert.Equal(1, CountOutput(procman, failed));
         Assert.Equal(1, CountOutput(procman, threw));
         Assert.DoesNotContain(procman.Events, e => e.Id is MasterEvent.WorkerCrashed or MasterEvent.WorkerFailed or MasterEvent.WorkerKilled);
+    }
+
+    [Fact]
+    public async Task WarmupPath_GoesOnPastItsRequests_UntilTheJitIsQuiet_AndThenTheWorkerIsReady()
+    {
+        // A bound far past what the tier-up takes, so that a loaded machine still ends it by the JIT going quiet.
+        await using var procman = await ProcmanHost.StartReadyAsync(
+            Paths.TestApp, 1, "--warmup-path", "/warm", "--warmup-requests", "5", "--warmup-tier-up-timeout", "60", "--capture-output",
+            "-e", "Logging__LogLevel__Procman.Worker=Information");
+
+        using var client = procman.CreateClient();
+        var warmed = int.Parse(await client.GetStringAsync("/warm/count"), CultureInfo.InvariantCulture);
+        var line = $"procman: worker 1 warmed up with {warmed} request(s) in ";
+        await procman.WaitForEventAsync(_ => CountOutput(procman, line) >= 1, EventBound, "the line of the warm-up's end");
+        var text = procman.Events.First(e => e.Id == MasterEvent.WorkerOutput && e.Text("Line").Contains(line, StringComparison.Ordinal)).Text("Line");
+
+        // The tier-up part sends many more than the 5; the minimal API's endpoint alone needs 30 calls twice over.
+        Assert.True(warmed > 60, $"{warmed} warm-up requests");
+        Assert.Contains(", until the JIT had compiled nothing for 500 ms (", text);
+        Assert.Equal(warmed, int.Parse(await client.GetStringAsync("/warm/count"), CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("tls", "https HTTP/1.1 localhost")]
+    [InlineData("h2c", "http HTTP/2 localhost")]
+    public async Task WarmupPath_ComesOverAConnectionOfItsOwn_ThroughTlsAndTheProtocolProcmanServes(string endpoint, string expected)
+    {
+        using var files = new TempDirectory();
+        var (certFile, keyFile) = await Tool.SelfSignedCertificateAsync(files);
+        string[] serving = endpoint == "tls"
+            ? ["--certfile", certFile, "--keyfile", keyFile]
+            : ["--http-protocols", "h2", "--http2-cleartext", "prior-knowledge"];
+        await using var procman = await ProcmanHost.StartReadyAsync(
+            Paths.TestApp, 1, ["--warmup-path", "/warm", "--warmup-requests", "3", "--warmup-tier-up-timeout", "0", .. serving]);
+
+        var scheme = endpoint == "tls" ? "https" : "http";
+        string[] client = endpoint == "tls" ? ["-k"] : ["--http2-prior-knowledge"];
+        var count = await Tool.RunAsync("curl", ["-sS", .. client, $"{scheme}://127.0.0.1:{procman.Port}/warm/count"]);
+        var last = await Tool.RunAsync("curl", ["-sS", .. client, $"{scheme}://127.0.0.1:{procman.Port}/warm/last"]);
+
+        Assert.True(count.ExitCode == 0, count.Errors);
+        Assert.Equal("3", count.Output);
+        Assert.Equal(expected, last.Output);
     }
 
     [Fact]
@@ -93,7 +136,7 @@ public sealed class WarmupTests
     {
         await using var procman = ProcmanHost.Start(
             Paths.LegacyApp,
-            ["-w", "2", "--warmup-path", "/warm", "--warmup-requests", "4", "--capture-output"],
+            ["-w", "2", "--warmup-path", "/warm", "--warmup-requests", "4", "--warmup-tier-up-timeout", "0", "--capture-output"],
             environment: genericHost ? new Dictionary<string, string> { ["LEGACYAPP_GENERIC_HOST"] = "1" } : null);
         await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 2, ProcmanHost.StartTimeout);
 

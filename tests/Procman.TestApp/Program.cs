@@ -207,10 +207,17 @@ app.MapGet("/throw", () =>
     return "throwing\n";
 });
 
-// Targets for procman's warm-up (warmup_path): /warm counts its calls and /warm/count reads the count back; /warm/fail
+// Targets for procman's warm-up (warmup_path): /warm counts its calls and /warm/count reads the count back, /warm/last
+// the scheme, protocol and host of the last call; /warm/fail
 // answers 500, /warm/throw throws, and /warm/hang never answers, whatever its caller does.
 var warmCalls = 0;
-app.MapGet("/warm", () => Interlocked.Increment(ref warmCalls).ToString(CultureInfo.InvariantCulture));
+var warmLast = "";
+app.MapGet("/warm", (HttpContext context) =>
+{
+    warmLast = $"{context.Request.Scheme} {context.Request.Protocol} {context.Request.Host}";
+    return Interlocked.Increment(ref warmCalls).ToString(CultureInfo.InvariantCulture);
+});
+app.MapGet("/warm/last", () => warmLast);
 app.MapGet("/warm/count", () => Volatile.Read(ref warmCalls).ToString(CultureInfo.InvariantCulture));
 app.MapGet("/warm/fail", () => Results.StatusCode(StatusCodes.Status500InternalServerError));
 app.MapGet("/warm/throw", string () => throw new InvalidOperationException("the cache is not filled yet"));

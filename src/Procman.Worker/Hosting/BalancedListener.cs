@@ -14,7 +14,9 @@ namespace Procman.Worker.Hosting;
 /// </remarks>
 /// <param name="holdsBack">False for a socket of this worker's own (reuse_port), where the kernel spreads the connections.</param>
 /// <param name="accepting">Completes once the worker may accept at all (<see cref="WorkerAgent.Accepting"/>).</param>
-internal sealed class BalancedListener(IConnectionListener inner, ConnectionTracker connections, bool holdsBack, Task accepting) : IConnectionListener
+/// <param name="warmup">Where the warm-up's own connections come from until then; null on all listeners but one.</param>
+internal sealed class BalancedListener(IConnectionListener inner, ConnectionTracker connections, bool holdsBack, Task accepting, WarmupEntrance? warmup)
+    : IConnectionListener
 {
     private static readonly TimeSpan PausePollInterval = TimeSpan.FromMilliseconds(5);
 
@@ -31,6 +33,10 @@ internal sealed class BalancedListener(IConnectionListener inner, ConnectionTrac
     {
         if (!accepting.IsCompleted)
         {
+            if (warmup is not null && await warmup.NextAsync(accepting, cancellationToken).ConfigureAwait(false) is { } own)
+            {
+                return own;
+            }
             await accepting.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         var pausedSince = Stopwatch.GetTimestamp();

@@ -169,7 +169,7 @@ internal static class ProcmanHostConfigurator
     /// With both named and prior-knowledge, the socket serves HTTP/1.1 and <see cref="PrefaceRouter"/> takes the HTTP/2
     /// connections away from it.
     /// </summary>
-    private static HttpProtocols HttpProtocolsFor(WorkerSettings settings, bool tls)
+    internal static HttpProtocols HttpProtocolsFor(WorkerSettings settings, bool tls)
     {
         var h1 = settings.HttpProtocols.Contains(H1);
         var h2 = settings.HttpProtocols.Contains(H2);

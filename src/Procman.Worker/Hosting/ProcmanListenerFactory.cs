@@ -7,7 +7,8 @@ namespace Procman.Worker.Hosting;
 /// Decorates Kestrel's socket transport, through which every bind passes: only procman's inherited sockets are
 /// bound (an endpoint the app chose in code gets an <see cref="IgnoredListener"/>), each listener on a shared
 /// socket holds back while this worker has more than its share of connections (<see cref="BalancedListener"/>),
-/// no listener accepts before the worker's warm-up is over, and a drain can unbind them early.
+/// no listener accepts before the worker's warm-up is over (the first takes the warm-up's own connections meanwhile),
+/// and a drain can unbind them early.
 /// </summary>
 /// <remarks>
 /// A draining worker that keeps accepting from the shared queue keeps receiving new connections and
@@ -31,7 +32,8 @@ internal sealed class ProcmanListenerFactory(IConnectionListenerFactory inner, W
         }
         // Holding back only helps on a shared queue: connections on a worker's own queue wait for that worker.
         var shared = endpoint is not FileHandleEndPoint handle || !Native.HasReusePort((int)handle.FileHandle);
-        var listener = new BalancedListener(await inner.BindAsync(endpoint, cancellationToken).ConfigureAwait(false), agent.Connections, shared, agent.Accepting);
+        var bound = await inner.BindAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        var listener = new BalancedListener(bound, agent.Connections, shared, agent.Accepting, agent.ClaimWarmupEntrance());
         agent.Track(listener);
         return listener;
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 using Procman.Protocol;
 using Procman.Worker.Warmup;
@@ -48,7 +49,7 @@ internal sealed class ProcmanServer(IServer inner, ILogger<ProcmanServer> logger
         {
             if (agent.Settings.WarmupPaths.Count > 0)
             {
-                await WarmUpAsync(application, cancellationToken).ConfigureAwait(false);
+                await WarmUpAsync(cancellationToken).ConfigureAwait(false);
             }
         }
         finally
@@ -60,34 +61,46 @@ internal sealed class ProcmanServer(IServer inner, ILogger<ProcmanServer> logger
     /// <summary>
     /// Warms the app before the worker takes traffic: after Kestrel has started, so that the app sees the server's
     /// addresses as it will for a client (HTTPS redirection reads them once, on its first request), and before the host
-    /// finishes starting, which is when the worker says it is ready. Kestrel's listeners do not accept meanwhile
-    /// (<see cref="WorkerAgent.Accepting"/>).
+    /// finishes starting, which is when the worker says it is ready. Kestrel's listeners accept nothing but the
+    /// warm-up's own connections meanwhile (<see cref="WorkerAgent.Accepting"/>, <see cref="WarmupClient"/>).
     /// </summary>
-    private async Task WarmUpAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
-        where TContext : notnull
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
     {
         var settings = agent.Settings;
-        var report = await new WarmupRunner(TimeProvider.System, https: settings.CertFile is not null)
-            .RunAsync(application, settings.WarmupPaths, settings.WarmupRequests, settings.WarmupTimeout, cancellationToken)
-            .ConfigureAwait(false);
+        if (agent.WarmupEntrance is not { } entrance)
+        {
+            return;
+        }
+        var tls = settings.CertFile is not null;
+        using var client = new WarmupClient(entrance, tls, ProcmanHostConfigurator.HttpProtocolsFor(settings, tls).HasFlag(HttpProtocols.Http1), logger);
+        var plan = new WarmupPlan(settings.WarmupPaths, settings.WarmupRequests, settings.WarmupTimeout, settings.WarmupTierUpTimeout);
+        var report = await new WarmupRunner(TimeProvider.System, client.SendAsync).RunAsync(plan, cancellationToken).ConfigureAwait(false);
         foreach (var failure in report.Failures)
         {
             if (failure.Exception is { } exception)
             {
-                WarmupLog.Threw(logger, settings.WorkerId, failure.Count, settings.WarmupRequests, failure.Path, exception.GetType().Name, OneLine(exception.Message));
+                WarmupLog.Threw(logger, settings.WorkerId, failure.Count, failure.Sent, failure.Path, exception.GetType().Name, OneLine(exception.Message));
             }
             else
             {
-                WarmupLog.Answered(logger, settings.WorkerId, failure.Count, settings.WarmupRequests, failure.Path, failure.Status);
+                WarmupLog.Answered(logger, settings.WorkerId, failure.Count, failure.Sent, failure.Path, failure.Status);
             }
         }
-        if (report.StuckOn is { } path)
+        var milliseconds = (long)report.Elapsed.TotalMilliseconds;
+        switch (report)
         {
-            WarmupLog.TimedOut(logger, settings.WorkerId, settings.WarmupTimeout.TotalSeconds, path, report.Finished);
-        }
-        else
-        {
-            WarmupLog.WarmedUp(logger, settings.WorkerId, report.Finished, (long)report.Elapsed.TotalMilliseconds);
+            case { StuckOn: { } path }:
+                WarmupLog.TimedOut(logger, settings.WorkerId, settings.WarmupTimeout.TotalSeconds, path, report.Finished);
+                break;
+            case { TierUp: WarmupTierUp.Quiet }:
+                WarmupLog.TieredUp(logger, settings.WorkerId, report.Finished, milliseconds, (long)WarmupRunner.JitQuiet.TotalMilliseconds, report.Compiled);
+                break;
+            case { TierUp: WarmupTierUp.StillCompiling }:
+                WarmupLog.StillCompiling(logger, settings.WorkerId, report.Finished, milliseconds, report.Compiled, settings.WarmupTierUpTimeout.TotalSeconds);
+                break;
+            default:
+                WarmupLog.WarmedUp(logger, settings.WorkerId, report.Finished, milliseconds, report.Compiled);
+                break;
         }
     }
 

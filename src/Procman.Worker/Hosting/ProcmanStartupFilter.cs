@@ -30,7 +30,7 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
                 }
                 finally
                 {
-                    if (!(warms && WarmupRequest.Marks(context)))
+                    if (!warms || WarmupRequest.Of(context) is null)
                     {
                         accessLog.Write(context, Stopwatch.GetElapsedTime(started));
                     }

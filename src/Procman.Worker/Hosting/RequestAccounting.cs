@@ -22,9 +22,9 @@ internal sealed class RequestAccounting(WorkerAgent agent, bool warms, RequestDe
     public Task InvokeAsync(HttpContext context)
     {
         // Warm-up requests are procman's, not a client's: they stay out of the request counts.
-        if (warms && WarmupRequest.Marks(context))
+        if (warms && WarmupRequest.Of(context) is { } warmup)
         {
-            return next(context);
+            return warmup.RunAsync(context, next);
         }
         var slot = agent.Requests.Start();
         var features = context.Features;

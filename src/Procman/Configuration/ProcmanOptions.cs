@@ -52,6 +52,8 @@ internal sealed record ProcmanOptions
 
     public int WarmupRequests { get; init; } = 10;
 
+    public TimeSpan WarmupTierUpTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public string LogLevel { get; init; } = "info";
 
     public string LogFormat { get; init; } = "text";
@@ -163,6 +165,7 @@ internal sealed record ProcmanOptions
         }).ToArray(),
         WarmupPaths = values.Get<IReadOnlyList<string>>(Settings.WarmupPath),
         WarmupRequests = values.Get<int>(Settings.WarmupRequests),
+        WarmupTierUpTimeout = Seconds(values, Settings.WarmupTierUpTimeout),
         LogLevel = values.Get<string>(Settings.LogLevel).ToLowerInvariant(),
         LogFormat = values.Get<string>(Settings.LogFormat).ToLowerInvariant(),
         ErrorLog = At(values.Get<string>(Settings.ErrorLog))!,

@@ -164,6 +164,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         MaxRequestsJitter = options.MaxRequests > 0 ? options.MaxRequestsJitter : 0,
         WarmupPaths = options.WarmupPaths,
         WarmupRequests = options.WarmupRequests,
+        WarmupTierUpTimeout = options.WarmupTierUpTimeout,
         // Half of boot_timeout leaves the other half to the app's own start: a worker whose warm-up hangs still says
         // it is ready before the master gives up on it.
         WarmupTimeout = options.BootTimeout / 2,

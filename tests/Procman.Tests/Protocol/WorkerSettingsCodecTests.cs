@@ -32,6 +32,7 @@ public sealed class WorkerSettingsCodecTests
         MaxRequestsJitter = 50,
         WarmupPaths = ["/health", "/search?q=a,b"],
         WarmupRequests = 3,
+        WarmupTierUpTimeout = TimeSpan.FromSeconds(7),
         WarmupTimeout = TimeSpan.FromSeconds(45),
         Credentials = new(65534, 65534, [27, 100]),
     };

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.Logging;
+using Procman.Worker.Hosting;
+
+namespace Procman.Worker.Warmup;
+
+/// <summary>
+/// Sends the warm-up's requests over real connections into this worker's own Kestrel: a TCP connection on loopback
+/// whose server end enters procman's first listener through <see cref="WarmupEntrance"/>, as if Kestrel had accepted
+/// it there, and whose client end an <see cref="HttpMessageInvoker"/> speaks HTTP on (over TLS where procman serves TLS).
+/// </summary>
+/// <remarks>
+/// Not through procman's socket: a connection there may be accepted by another worker. Not in process either: much of
+/// what a client's request costs a new worker lies between the socket and the app (Kestrel's transport, parser and
+/// connection code, TLS), which the runtime re-optimizes under load as it does the app's own code. The loopback
+/// listener lives for one connect and takes only the connection whose peer is the socket that just connected.
+/// The server ends are created by a transport factory of the warm-up's own; it is left to the garbage collector
+/// rather than disposed, since Kestrel may still be closing a connection of it when the warm-up is over.
+/// </remarks>
+internal sealed class WarmupClient : IDisposable
+{
+    private readonly WarmupEntrance _entrance;
+    private readonly WarmupRequest _mark = new();
+    private readonly SocketConnectionContextFactory _transport;
+    private readonly HttpMessageInvoker _http;
+    private readonly string _origin;
+    private readonly Version _version;
+
+    /// <param name="tls">Whether procman's listener serves TLS.</param>
+    /// <param name="http1">Whether it serves HTTP/1.1; HTTP/2 (prior knowledge without TLS) when not.</param>
+    public WarmupClient(WarmupEntrance entrance, bool tls, bool http1, ILogger logger)
+    {
+        _entrance = entrance;
+        _transport = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(), logger);
+        _origin = tls ? "https://localhost" : "http://localhost";
+        _version = http1 ? HttpVersion.Version11 : HttpVersion.Version20;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = (_, cancellationToken) => ConnectAsync(cancellationToken),
+            MaxConnectionsPerServer = 1,
+            UseProxy = false,
+            UseCookies = false,
+            AllowAutoRedirect = false,
+        };
+        // The peer is this process's own listener, whose certificate is whatever procman was given.
+        handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
+        _http = new HttpMessageInvoker(handler);
+    }
+
+    /// <summary>One GET of <paramref name="target"/> (a path and its query): the status, and what the app threw if it did.</summary>
+    public async Task<(int Status, Exception? Exception)> SendAsync(string target, CancellationToken aborted)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_origin + target))
+        {
+            Version = _version,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        try
+        {
+            using var response = await _http.SendAsync(request, aborted).ConfigureAwait(false);
+            await response.Content.CopyToAsync(Stream.Null, aborted).ConfigureAwait(false);
+            return ((int)response.StatusCode, _mark.TakeThrown());
+        }
+        catch (Exception ex) when (!aborted.IsCancellationRequested)
+        {
+            return (0, _mark.TakeThrown() ?? ex);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async ValueTask<Stream> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var loopback = Socket.OSSupportsIPv4 ? IPAddress.Loopback : IPAddress.IPv6Loopback;
+        using var listener = new Socket(loopback.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(loopback, 0));
+        listener.Listen(1);
+        var client = new Socket(loopback.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await client.ConnectAsync(listener.LocalEndPoint!, cancellationToken).ConfigureAwait(false);
+            var server = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            while (!Equals(server.RemoteEndPoint, client.LocalEndPoint))
+            {
+                server.Dispose();
+                server = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
+            }
+            server.NoDelay = true;
+            var connection = _transport.Create(server);
+            connection.Features.Set(_mark);
+            if (!_entrance.TryEnter(connection))
+            {
+                connection.Abort();
+                throw new InvalidOperationException("the warm-up is over");
+            }
+            return new NetworkStream(client, ownsSocket: true);
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+}
