@@ -51,7 +51,7 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         _environment = BuildEnvironment(environment.All());
     }
 
-    public IWorkerHandle Launch(long key, int slot)
+    public IWorkerHandle Launch(long key, int slot, bool othersServing)
     {
         var listeners = _listeners.Listeners;
         var sockets = listeners.Select(listener => listener.SocketFor(slot)).ToArray();
@@ -62,7 +62,13 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         try
         {
             var environment = new Dictionary<string, string>(_environment, StringComparer.Ordinal);
-            var settings = _settings with { WorkerId = slot, ChannelFd = workerEnd, ListenFds = sockets.Select(Listener.FdOf).ToArray() };
+            var settings = _settings with
+            {
+                WorkerId = slot,
+                ChannelFd = workerEnd,
+                ListenFds = sockets.Select(Listener.FdOf).ToArray(),
+                WarmupTierUpTimeout = othersServing ? _settings.WarmupTierUpTimeout : TimeSpan.Zero,
+            };
             foreach (var (name, value) in WorkerSettingsCodec.ToEnvironment(settings))
             {
                 environment[name] = value;

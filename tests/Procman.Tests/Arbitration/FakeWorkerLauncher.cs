@@ -13,14 +13,14 @@ internal sealed class FakeWorkerLauncher : IWorkerLauncher
     /// <summary>When set, the next launch throws this instead of starting a worker.</summary>
     public Exception? FailNextLaunch { get; set; }
 
-    public IWorkerHandle Launch(long key, int slot)
+    public IWorkerHandle Launch(long key, int slot, bool othersServing)
     {
         if (FailNextLaunch is { } failure)
         {
             FailNextLaunch = null;
             throw failure;
         }
-        var worker = new FakeWorker(key, slot, ++_nextPid);
+        var worker = new FakeWorker(key, slot, ++_nextPid) { OthersServing = othersServing };
         Launched.Add(worker);
         return worker;
     }
@@ -32,6 +32,9 @@ internal sealed class FakeWorkerLauncher : IWorkerLauncher
         public int Slot { get; } = slot;
 
         public int Pid { get; } = pid;
+
+        /// <summary>Whether another worker was ready when this one was launched.</summary>
+        public bool OthersServing { get; init; }
 
         /// <summary>The channel messages the arbiter's intentions became, as the real handle sends them.</summary>
         public List<MasterMessage> Sent { get; } = [];

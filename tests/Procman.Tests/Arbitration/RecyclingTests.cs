@@ -37,6 +37,26 @@ public sealed class RecyclingTests
     }
 
     [Fact]
+    public void AWorkerMayWarmUntilTheJitIsQuiet_OnlyWhileAnotherServes()
+    {
+        var arbiter = Create(o => o with { Workers = 2, MaxRequests = 100 });
+        var first = _launcher.Launched.ToArray();
+        // At start nobody serves: clients wait for the first workers, which get no tier-up part.
+        Assert.All(first, w => Assert.False(w.OthersServing));
+        Array.ForEach(first, w => arbiter.Ready(w));
+
+        ReachMaxRequests(arbiter, first[0], 100);
+        Assert.True(_launcher.Launched[2].OthersServing);
+
+        // Both gone at once: the replacement of the first is started with nobody ready.
+        arbiter.Ready(_launcher.Launched[2]);
+        arbiter.Exit(_launcher.Launched[2], 1);
+        arbiter.Exit(first[1], 1);
+        Tick(arbiter);
+        Assert.Contains(_launcher.Launched.Skip(3), w => !w.OthersServing);
+    }
+
+    [Fact]
     public void Recycles_AreStaggered_OneSlotAtATime()
     {
         var arbiter = Create(o => o with { Workers = 3, MaxRequests = 10 });
