@@ -43,6 +43,9 @@ internal sealed class WarmupClient : IDisposable
             UseProxy = false,
             UseCookies = false,
             AllowAutoRedirect = false,
+            // No client-side trace of its own (an Activity and trace headers per request): the app's tracing sees
+            // the warm-up from the server side only, as it sees any request.
+            ActivityHeadersPropagator = null,
         };
         // The peer is this process's own listener, whose certificate is whatever procman was given.
         handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
