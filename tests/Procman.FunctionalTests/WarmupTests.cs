@@ -73,15 +73,31 @@ public sealed class WarmupTests
         Assert.Contains(", until the JIT had compiled nothing for 500 ms (", text);
     }
 
+    [Fact]
+    public async Task TheTierUpPart_GetsAtMostAQuarterOfBootTimeout_AndEndsByItsOwnBound_NotAsAWarmupCutShort()
+    {
+        // boot_timeout 8: the warm-up gets 4 s, its tier-up part 2 s, which HelloApi-like apps need more than.
+        await using var procman = await ProcmanHost.StartReadyAsync(
+            Paths.TestApp, 1, "--warmup-path", "/warm", "--boot-timeout", "8", "--capture-output", "-e", "Logging__LogLevel__Procman.Worker=Information");
+
+        Assert.True(procman.Signal(Native.SigHup));
+        await procman.WaitForEventsAsync(MasterEvent.ReloadComplete, 1, EventBound);
+        const string ended = "procman: worker 1 warmed up with ";
+        await procman.WaitForEventAsync(_ => CountOutput(procman, ended) >= 2, EventBound, "the reload's warm-up line");
+
+        var line = procman.Events.Where(e => e.Id == MasterEvent.WorkerOutput && e.Text("Line").Contains(ended, StringComparison.Ordinal)).Last().Text("Line");
+        Assert.True(line.Contains("until the JIT had compiled nothing", StringComparison.Ordinal) || line.Contains("warmup_tier_up_timeout (2 s) passed", StringComparison.Ordinal), line);
+        Assert.Equal(0, CountOutput(procman, "warm-up did not finish"));
+    }
+
     [Theory]
     [InlineData("tls", "https HTTP/1.1 localhost")]
     [InlineData("h2c", "http HTTP/2 localhost")]
     public async Task WarmupPath_ComesOverAConnectionOfItsOwn_ThroughTlsAndTheProtocolProcmanServes(string endpoint, string expected)
     {
         using var files = new TempDirectory();
-        var (certFile, keyFile) = await Tool.SelfSignedCertificateAsync(files);
         string[] serving = endpoint == "tls"
-            ? ["--certfile", certFile, "--keyfile", keyFile]
+            ? await TlsArgumentsAsync(files)
             : ["--http-protocols", "h2", "--http2-cleartext", "prior-knowledge"];
         await using var procman = await ProcmanHost.StartReadyAsync(
             Paths.TestApp, 1, ["--warmup-path", "/warm", "--warmup-requests", "3", "--warmup-tier-up-timeout", "0", .. serving]);
@@ -170,6 +186,12 @@ public sealed class WarmupTests
         Assert.StartsWith("procman: error: ", error);
         Assert.Contains("warmup_path must start with '/' (a path as a client sends it, such as /health), not 'ready'", error);
         Assert.DoesNotContain(procman.Events, e => e.Id == MasterEvent.WorkerStarted);
+    }
+
+    private static async Task<string[]> TlsArgumentsAsync(TempDirectory files)
+    {
+        var (certFile, keyFile) = await Tool.SelfSignedCertificateAsync(files);
+        return ["--certfile", certFile, "--keyfile", keyFile];
     }
 
     private static int CountOutput(ProcmanHost procman, string text)

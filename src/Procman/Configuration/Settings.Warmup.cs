@@ -50,7 +50,8 @@ internal static partial class Settings
             Help = "After the warmup_requests, if another worker is ready to serve meanwhile (a reload, a recycle; not at "
                 + "start), go on requesting the warmup_paths in turn until the JIT has compiled nothing for 0.5 s, for at "
                 + "most this long: the runtime then runs optimized code for them, where a new worker would otherwise serve "
-                + "its first seconds of traffic with slower code while it tiers up. 0 stops after the warmup_requests.",
+                + "its first seconds of traffic with slower code while it tiers up. At most a quarter of boot_timeout; 0 stops "
+                + "after the warmup_requests.",
             // Measured on HelloApi (2 cores): the JIT went quiet 5.5-7 s into the warm-up of a lone worker; a worker that
             // boots while others serve gets less of the CPU.
             Default = () => 10.0,

@@ -170,10 +170,11 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         MaxRequestsJitter = options.MaxRequests > 0 ? options.MaxRequestsJitter : 0,
         WarmupPaths = options.WarmupPaths,
         WarmupRequests = options.WarmupRequests,
-        WarmupTierUpTimeout = options.WarmupTierUpTimeout,
         // Half of boot_timeout leaves the other half to the app's own start: a worker whose warm-up hangs still says
-        // it is ready before the master gives up on it.
+        // it is ready before the master gives up on it. The tier-up part gets at most half of that, so that it ends
+        // by its own bound, with the requests before it done, rather than as a warm-up cut short.
         WarmupTimeout = options.BootTimeout / 2,
+        WarmupTierUpTimeout = TimeSpan.FromTicks(Math.Min(options.WarmupTierUpTimeout.Ticks, (options.BootTimeout / 4).Ticks)),
         Credentials = options.Identity?.Credentials,
     };
 
