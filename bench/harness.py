@@ -1583,12 +1583,14 @@ def scenario_levers(cfg, table):
 
 
 # Scenario 13's worker settings: (label, extra environment, extra procman options). DOTNET_ numbers are hexadecimal.
+NO_WARMUP = ["--warmup-tier-up-timeout", "0"]
 COLD_CONFIGS = [
-    ("runtime defaults", {}, []),
-    ("DOTNET_TieredPGO=0", {"DOTNET_TieredPGO": "0"}, []),
-    ("DOTNET_TC_CallCountingDelayMs=0", {"DOTNET_TC_CallCountingDelayMs": "0"}, []),
-    ("DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0", FAST_TIER_UP, []),
-    ("DOTNET_TieredCompilation=0", {"DOTNET_TieredCompilation": "0"}, []),
+    ("no warm-up (warmup_tier_up_timeout 0)", {}, NO_WARMUP),
+    ("the server's own warm-up until the JIT is quiet (no warmup_path: the default)", {}, []),
+    ("DOTNET_TieredPGO=0", {"DOTNET_TieredPGO": "0"}, NO_WARMUP),
+    ("DOTNET_TC_CallCountingDelayMs=0", {"DOTNET_TC_CallCountingDelayMs": "0"}, NO_WARMUP),
+    ("DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0", FAST_TIER_UP, NO_WARMUP),
+    ("DOTNET_TieredCompilation=0", {"DOTNET_TieredCompilation": "0"}, NO_WARMUP),
     ("warm-up: 10 × GET /whoami, no tier-up (warmup_tier_up_timeout 0)", {},
      ["--warmup-path", "/whoami", "--warmup-tier-up-timeout", "0"]),
     ("warm-up: 10 × GET /whoami, then until the JIT is quiet (warmup_tier_up_timeout 10, the default)", {},

@@ -77,8 +77,9 @@ public sealed record WorkerSettings
     public int MaxRequestsJitter { get; init; }
 
     /// <summary>
-    /// The paths (with their query, as a client sends them) the worker requests through the app's own pipeline, in
-    /// process, after Kestrel listens and before it says it is ready; none for no warm-up.
+    /// The paths (with their query, as a client sends them) the worker requests over a connection of its own into its
+    /// Kestrel, after Kestrel listens and before it says it is ready; none for the server's own warm-up at most
+    /// (<see cref="WarmsServerOnly"/>).
     /// </summary>
     public IReadOnlyList<string> WarmupPaths { get; init; } = [];
 
@@ -90,6 +91,16 @@ public sealed record WorkerSettings
     /// quiet; zero for not at all.
     /// </summary>
     public TimeSpan WarmupTierUpTimeout { get; init; }
+
+    /// <summary>Whether the worker warms up before it says it is ready: with its paths, or the server's own warm-up.</summary>
+    public bool WarmsUp => WarmupPaths.Count > 0 || WarmsServerOnly;
+
+    /// <summary>
+    /// Without warm-up paths, whether the worker still warms Kestrel's own code up (transport, TLS, HTTP, procman's
+    /// middleware) until the JIT is quiet, with requests procman answers in front of the app, which never sees them:
+    /// when a tier-up part is asked for, which the master asks only while another worker serves.
+    /// </summary>
+    public bool WarmsServerOnly => WarmupPaths.Count == 0 && WarmupTierUpTimeout > TimeSpan.Zero;
 
     /// <summary>The longest the whole warm-up may take: the worker says it is ready once it has passed, warm or not.</summary>
     public TimeSpan WarmupTimeout { get; init; } = TimeSpan.FromSeconds(60);

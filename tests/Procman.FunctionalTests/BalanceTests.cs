@@ -53,7 +53,7 @@ public sealed class BalanceTests
     [Fact]
     public async Task Hup_UnderBalancedKeepAliveLoadOnFourWorkers_DropsNoRequest()
     {
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, workers: 4);
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 4, ProcmanHost.NoWarmup);
 
         var load = Wrk.RunAsync(procman.BaseAddress, connections: 64, duration: TimeSpan.FromSeconds(10));
         await Task.Delay(TimeSpan.FromSeconds(4));

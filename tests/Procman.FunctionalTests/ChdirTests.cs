@@ -19,7 +19,7 @@ public sealed class ChdirTests
 
         await using var procman = ProcmanHost.Start(
             Paths.TestApp,
-            ["-w", "1", "--chdir", chdir.Path, "-b", "unix:rel.sock", "--certfile", "cert.pem", "--keyfile", "key.pem", "--pid", "rel.pid"],
+            ["-w", "1", "--chdir", chdir.Path, "-b", "unix:rel.sock", "--certfile", "cert.pem", "--keyfile", "key.pem", "--pid", "rel.pid", ProcmanHost.NoWarmup],
             workingDirectory: elsewhere.Path);
         await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 1, ProcmanHost.StartTimeout);
 

@@ -53,7 +53,7 @@ public sealed class ConfigurationTests
     {
         using var files = new TempDirectory();
         var config = files.File("procman.conf.py", "bind = '127.0.0.1:0'\nworkers = 1\n");
-        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-c", config]);
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-c", config, ProcmanHost.NoWarmup]);
         await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 1, ProcmanHost.StartTimeout);
 
         await File.WriteAllTextAsync(config, "bind = '127.0.0.1:0'\nworkers = 3\n");
@@ -70,7 +70,7 @@ public sealed class ConfigurationTests
     {
         // 2147483 s is the longest graceful_timeout: the worker's drain bound and its host's shutdown timeout must
         // both accept it, or every HUP and TERM aborts the workers (SIGABRT) instead of draining them.
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--graceful-timeout", "2147483");
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--graceful-timeout", "2147483", ProcmanHost.NoWarmup);
         var first = procman.ReadyWorkers().Single();
 
         procman.Signal(Native.SigHup);
@@ -154,7 +154,7 @@ public sealed class ConfigurationTests
         using var files = new TempDirectory();
         var socket = files.Combine("extra.sock");
         var config = files.File("procman.conf.py", "bind = ['127.0.0.1:0']\n");
-        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-c", config]);
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-c", config, ProcmanHost.NoWarmup]);
         await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 1, ProcmanHost.StartTimeout);
 
         await File.WriteAllTextAsync(config, $"bind = ['127.0.0.1:0', 'unix:{socket}']\n");
@@ -291,7 +291,7 @@ public sealed class ConfigurationTests
     {
         using var files = new TempDirectory();
         var watched = files.File("feature-flags.json", "{}");
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--reload", "--reload-extra-file", watched);
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--reload", "--reload-extra-file", watched, ProcmanHost.NoWarmup);
         var old = procman.ReadyWorkers().Single();
 
         await File.WriteAllTextAsync(watched, "{\"beta\": true}");

@@ -82,7 +82,7 @@ public sealed class ControlSocketTests
     {
         using var directory = new TempDirectory();
         var socket = directory.Combine("procman.ctl");
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--control-socket", socket);
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--control-socket", socket, ProcmanHost.NoWarmup);
 
         Assert.Equal(0, (await ProcmanCommand.RunAsync(["scale", "3", "--control-socket", socket])).ExitCode);
         await procman.WaitForEventsAsync(MasterEvent.WorkerReady, 3, EventBound);
@@ -102,7 +102,7 @@ public sealed class ControlSocketTests
     {
         using var directory = new TempDirectory();
         var socket = directory.Combine("procman.ctl");
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "--control-socket", socket);
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "--control-socket", socket, ProcmanHost.NoWarmup);
         var old = procman.ReadyWorkers().Single(pid => procman.SlotOf(pid) == 2);
 
         var recycle = await ProcmanCommand.RunAsync(["recycle", "2", "--control-socket", socket]);
@@ -122,7 +122,7 @@ public sealed class ControlSocketTests
     {
         using var directory = new TempDirectory();
         var socket = directory.Combine("procman.ctl");
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "--control-socket", socket);
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "--control-socket", socket, ProcmanHost.NoWarmup);
         var old = procman.ReadyWorkers();
 
         var reload = await ProcmanCommand.RunAsync(["reload", "--wait", "--control-socket", socket]);

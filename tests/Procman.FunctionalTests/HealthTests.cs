@@ -188,7 +188,7 @@ public sealed class HealthTests
     [Fact]
     public async Task WorkerOverMaxWorkerMemory_IsRecycled()
     {
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--max-worker-memory", "150MB");
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 1, "--max-worker-memory", "150MB", ProcmanHost.NoWarmup);
         var worker = procman.ReadyWorkers().Single();
         using var client = procman.CreateClient();
 
@@ -204,7 +204,7 @@ public sealed class HealthTests
     [Fact]
     public async Task TtinAndTtou_AddAndRemoveAWorker()
     {
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2);
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, ProcmanHost.NoWarmup);
         var oldest = procman.Events.First(e => e.Id == MasterEvent.WorkerStarted).Int("Pid");
 
         procman.Signal(Native.SigTtin);

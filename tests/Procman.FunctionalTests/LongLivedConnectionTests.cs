@@ -107,7 +107,7 @@ public sealed class LongLivedConnectionTests
     {
         var procman = ProcmanHost.Start(
             Paths.TestApp,
-            ["-w", "1", "--capture-output", "--graceful-timeout", gracefulTimeoutSeconds.ToString(CultureInfo.InvariantCulture)],
+            ["-w", "1", "--capture-output", "--graceful-timeout", gracefulTimeoutSeconds.ToString(CultureInfo.InvariantCulture), ProcmanHost.NoWarmup],
             WorkerEventsShown);
         try
         {

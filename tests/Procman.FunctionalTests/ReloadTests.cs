@@ -44,7 +44,7 @@ public sealed class ReloadTests
     [Fact]
     public async Task RepeatedHups_LeakNoProcessOrFd()
     {
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, workers: 2);
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, ProcmanHost.NoWarmup);
         // One reload first, so that whatever the runtime opens lazily on the first reload is counted before.
         procman.Signal(Native.SigHup);
         await procman.WaitForEventsAsync(MasterEvent.ReloadComplete, 1, TimeSpan.FromSeconds(30));

@@ -9,7 +9,7 @@ public sealed class ReusePortTests
     [Fact]
     public async Task EachWorkerHoldsOneListeningSocketOfItsOwn_AndTtouTtinCloseAndOpenOne()
     {
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 3, "--reuse-port", "true");
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 3, "--reuse-port", "true", ProcmanHost.NoWarmup);
         var workers = procman.ReadyWorkers();
 
         var sockets = ListeningSockets.OnPort(procman.Port);
@@ -57,7 +57,7 @@ public sealed class ReusePortTests
     [InlineData("false")]
     public async Task ConnectionsQueuedForAKilledWorker_AreServed(string reusePort)
     {
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "--reuse-port", reusePort);
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "--reuse-port", reusePort, ProcmanHost.NoWarmup);
         var victim = procman.ReadyWorkers()[0];
 
         Assert.True(Native.Kill(victim, Native.SigKill));

@@ -8,7 +8,7 @@ public sealed class RollingReloadTests
     public async Task RollingHup_UnderKeepAliveLoad_DropsNoRequest_AndNeverRunsMoreThanOneExtraWorker()
     {
         const int Workers = 3;
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.HelloApi, Workers, "--reload-batch", "1");
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.HelloApi, Workers, "--reload-batch", "1", ProcmanHost.NoWarmup);
         var old = procman.ReadyWorkers();
         using var sampling = new CancellationTokenSource();
         var sampled = Task.Run(() => MostChildren(procman.Pid, sampling.Token));
@@ -42,7 +42,7 @@ public sealed class RollingReloadTests
         using var directory = new TempDirectory();
         var socket = directory.Combine("procman.ctl");
         var ticket = directory.Combine("boot-ticket");
-        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "2", "--reload-batch", "1", "--boot-timeout", "15", "--control-socket", socket],
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "2", "--reload-batch", "1", "--boot-timeout", "15", "--control-socket", socket, ProcmanHost.NoWarmup],
             new Dictionary<string, string> { ["TESTAPP_BOOT_TICKET"] = ticket });
         await GiveTicketAsync(ticket);
         await GiveTicketAsync(ticket);

@@ -32,7 +32,7 @@ public sealed class SocketActivationTests
     public async Task TcpSocket_IsKeptAcrossAReload()
     {
         var port = LoopbackPort.Free();
-        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "1"], wrapper: ["systemd-socket-activate", "-l", $"127.0.0.1:{port}"]);
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "1", ProcmanHost.NoWarmup], wrapper: ["systemd-socket-activate", "-l", $"127.0.0.1:{port}"]);
         await procman.WaitForOutputAsync(ActivatorListening, ProcmanHost.StartTimeout);
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         var before = await client.GetStringAsync("/pid");

@@ -11,7 +11,7 @@ public sealed class SystemdNotifyTests
     {
         using var directory = new TempDirectory();
         using var notify = new NotifySocket(directory.Path, abstractName);
-        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "2"], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Address });
+        await using var procman = ProcmanHost.Start(Paths.TestApp, ["-w", "2", ProcmanHost.NoWarmup], new Dictionary<string, string> { ["NOTIFY_SOCKET"] = notify.Address });
 
         await notify.WaitForAsync("READY=1", 1, ProcmanHost.StartTimeout);
         Assert.Equal(2, procman.ReadyWorkers().Count);

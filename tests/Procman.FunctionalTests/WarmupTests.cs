@@ -73,6 +73,47 @@ public sealed class WarmupTests
         Assert.Contains(", until the JIT had compiled nothing for 500 ms (", text);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Reload_WarmsTheNewWorkerUntilTheJitIsQuiet_OutOfTheAppsTelemetry_AndWithoutAWarmupPath_OutOfTheAppAltogether(bool warmupPath)
+    {
+        string[] path = warmupPath ? ["--warmup-path", "/warm"] : [];
+        await using var procman = await ProcmanHost.StartReadyAsync(
+            Paths.TestApp, 1, ["--warmup-tier-up-timeout", "60", "--capture-output", "-e", "Logging__LogLevel__Procman.Worker=Information", "-e", "TESTAPP_TELEMETRY=1", .. path]);
+        using var client = procman.CreateClient(keepAlive: false);
+        if (!warmupPath)
+        {
+            // At start nobody else serves: without a warmup_path there is no warm-up at all.
+            Assert.Equal("requests=0 traced=0 measured=0 outgoing=0", await client.GetStringAsync("/telemetry"));
+        }
+
+        Assert.True(procman.Signal(Native.SigHup));
+        await procman.WaitForEventsAsync(MasterEvent.ReloadComplete, 1, EventBound);
+        await procman.WaitForEventsAsync(MasterEvent.WorkerExited, 1, EventBound);
+        var line = warmupPath ? "procman: worker 1 warmed up with " : "procman: worker 1 warmed Kestrel up with ";
+        await procman.WaitForEventAsync(_ => CountOutput(procman, line) >= (warmupPath ? 2 : 1), EventBound, "the new worker's warm-up line");
+        var text = procman.Events.Last(e => e.Id == MasterEvent.WorkerOutput && e.Text("Line").Contains(line, StringComparison.Ordinal)).Text("Line");
+        Assert.Contains(", until the JIT had compiled nothing for 500 ms (", text);
+        var warmed = int.Parse(text[(text.IndexOf(line, StringComparison.Ordinal) + line.Length)..].Split(' ')[0], CultureInfo.InvariantCulture);
+        Assert.True(warmed > 30, $"{warmed} warm-up requests");
+
+        // The new worker's app saw the warm-up's requests only with a warmup_path; its traces and metrics saw none.
+        var seen = Telemetry(await client.GetStringAsync("/telemetry"));
+        Assert.Equal(warmupPath ? warmed : 0, seen["requests"]);
+        Assert.Equal((0L, 0L, 0L), (seen["traced"], seen["measured"], seen["outgoing"]));
+        if (warmupPath)
+        {
+            Assert.Equal(warmed.ToString(CultureInfo.InvariantCulture), await client.GetStringAsync("/warm/count"));
+        }
+
+        // The control: the same telemetry records a client's requests, and the app's own outgoing one.
+        await client.GetStringAsync("/telemetry/outgoing");
+        var after = Telemetry(await client.GetStringAsync("/telemetry"));
+        var clients = warmupPath ? 4L : 3L;
+        Assert.Equal((clients, clients, 1L), (after["traced"], after["measured"], after["outgoing"]));
+    }
+
     [Fact]
     public async Task TheTierUpPart_GetsAtMostAQuarterOfBootTimeout_AndEndsByItsOwnBound_NotAsAWarmupCutShort()
     {
@@ -207,6 +248,10 @@ public sealed class WarmupTests
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
+
+    /// <summary>TestApp's /telemetry answer, "requests=N traced=N measured=N outgoing=N", by name.</summary>
+    private static Dictionary<string, long> Telemetry(string answer) =>
+        answer.Split(' ').Select(pair => pair.Split('=')).ToDictionary(pair => pair[0], pair => long.Parse(pair[1], CultureInfo.InvariantCulture));
 
     private static async Task<HttpClient> AdminClientAsync(ProcmanHost procman)
     {

@@ -25,7 +25,7 @@ public sealed class WorkerPoolTests
     [Fact]
     public async Task KillWorker_IsReplaced_AndThePortNeverRefusesAConnection()
     {
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, workers: 2);
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, ProcmanHost.NoWarmup);
         var victim = procman.ReadyWorkers()[0];
         using var probing = new CancellationTokenSource();
         var refused = 0;
@@ -85,7 +85,7 @@ public sealed class WorkerPoolTests
     [Fact]
     public async Task CrashOnRequest_OtherWorkerKeepsServing_AndTheCrashIsReplaced()
     {
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, workers: 2);
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, ProcmanHost.NoWarmup);
         using var client = procman.CreateClient(keepAlive: false);
 
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => client.GetStringAsync("/crash"));
@@ -157,7 +157,7 @@ public sealed class WorkerPoolTests
     {
         using var directory = new TempDirectory();
         var path = directory.Combine("app.sock");
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "-b", $"unix:{path}");
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "-b", $"unix:{path}", ProcmanHost.NoWarmup);
 
         File.Delete(path);
         procman.Signal(Native.SigHup);

@@ -43,8 +43,14 @@ if (Environment.GetEnvironmentVariable("TESTAPP_CODE_ENDPOINTS") is { Length: > 
         kestrel.ListenUnixSocket(parts[3]);
     });
 }
+Telemetry.StartIfAsked();
 var app = builder.Build();
 
+app.Use((context, next) =>
+{
+    Telemetry.Reached();
+    return next(context);
+});
 app.UseWebSockets();
 
 app.MapGet("/", () => "ok\n");
@@ -225,6 +231,14 @@ app.MapGet("/warm/hang", async () =>
 {
     await Task.Delay(Timeout.Infinite);
     return "unreachable";
+});
+
+// What the app's telemetry recorded (Telemetry.cs); /telemetry/outgoing makes one outgoing request, to this app's /.
+app.MapGet("/telemetry", Telemetry.Report);
+app.MapGet("/telemetry/outgoing", async (HttpContext context) =>
+{
+    using var client = new HttpClient();
+    return await client.GetStringAsync($"http://{context.Request.Host}/");
 });
 
 app.MapGet("/crash", () =>

@@ -47,7 +47,7 @@ internal sealed class ProcmanServer(IServer inner, ILogger<ProcmanServer> logger
 
         try
         {
-            if (agent.Settings.WarmupPaths.Count > 0)
+            if (agent.Settings.WarmsUp)
             {
                 await WarmUpAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -59,7 +59,8 @@ internal sealed class ProcmanServer(IServer inner, ILogger<ProcmanServer> logger
     }
 
     /// <summary>
-    /// Warms the app before the worker takes traffic: after Kestrel has started, so that the app sees the server's
+    /// Warms the app, or without a warmup_path Kestrel alone (<see cref="WorkerSettings.WarmsServerOnly"/>), before the
+    /// worker takes traffic: after Kestrel has started, so that the app sees the server's
     /// addresses as it will for a client (HTTPS redirection reads them once, on its first request), and before the host
     /// finishes starting, which is when the worker says it is ready. Kestrel's listeners accept nothing but the
     /// warm-up's own connections meanwhile (<see cref="WorkerAgent.Accepting"/>, <see cref="WarmupClient"/>).
@@ -72,8 +73,9 @@ internal sealed class ProcmanServer(IServer inner, ILogger<ProcmanServer> logger
             return;
         }
         var tls = settings.CertFile is not null;
-        using var client = new WarmupClient(entrance, tls, ProcmanHostConfigurator.HttpProtocolsFor(settings, tls).HasFlag(HttpProtocols.Http1), logger);
-        var plan = new WarmupPlan(settings.WarmupPaths, settings.WarmupRequests, settings.WarmupTimeout, settings.WarmupTierUpTimeout);
+        var serverOnly = settings.WarmsServerOnly;
+        using var client = new WarmupClient(entrance, tls, ProcmanHostConfigurator.HttpProtocolsFor(settings, tls).HasFlag(HttpProtocols.Http1), serverOnly, logger);
+        var plan = new WarmupPlan(serverOnly ? [WarmupRequest.ServerPath] : settings.WarmupPaths, settings.WarmupRequests, settings.WarmupTimeout, settings.WarmupTierUpTimeout);
         var report = await new WarmupRunner(TimeProvider.System, client.SendAsync).RunAsync(plan, cancellationToken).ConfigureAwait(false);
         foreach (var failure in report.Failures)
         {
@@ -91,6 +93,12 @@ internal sealed class ProcmanServer(IServer inner, ILogger<ProcmanServer> logger
         {
             case { StuckOn: { } path }:
                 WarmupLog.TimedOut(logger, settings.WorkerId, settings.WarmupTimeout.TotalSeconds, path, report.Finished);
+                break;
+            case { TierUp: WarmupTierUp.Quiet } when serverOnly:
+                WarmupLog.ServerTieredUp(logger, settings.WorkerId, report.Finished, milliseconds, (long)WarmupRunner.JitQuiet.TotalMilliseconds, report.Compiled);
+                break;
+            case { TierUp: WarmupTierUp.StillCompiling } when serverOnly:
+                WarmupLog.ServerStillCompiling(logger, settings.WorkerId, report.Finished, milliseconds, report.Compiled, settings.WarmupTierUpTimeout.TotalSeconds);
                 break;
             case { TierUp: WarmupTierUp.Quiet }:
                 WarmupLog.TieredUp(logger, settings.WorkerId, report.Finished, milliseconds, (long)WarmupRunner.JitQuiet.TotalMilliseconds, report.Compiled);

@@ -18,7 +18,7 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
     {
         var settings = agent.Settings;
         // Warm-up requests are procman's, not a client's: they stay out of the access log and the request counts.
-        var warms = settings.WarmupPaths.Count > 0;
+        var warms = settings.WarmsUp;
         if (accessLog is not null)
         {
             app.Use(async (context, nextMiddleware) =>

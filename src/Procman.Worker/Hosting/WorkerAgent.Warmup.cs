@@ -13,7 +13,7 @@ internal sealed partial class WorkerAgent
     /// Until then Kestrel listens but does not accept, and the connections queued on a shared socket go to the
     /// workers that are ready.
     /// </summary>
-    public Task Accepting => _settings.WarmupPaths.Count == 0 ? Task.CompletedTask : _warmed.Task;
+    public Task Accepting => _settings.WarmsUp ? _warmed.Task : Task.CompletedTask;
 
     /// <summary>Ends the wait of <see cref="Accepting"/>; called once the warm-up is over, and again, harmlessly, before ready.</summary>
     public void AcceptConnections()
@@ -28,7 +28,7 @@ internal sealed partial class WorkerAgent
     /// </summary>
     public WarmupEntrance? ClaimWarmupEntrance()
     {
-        if (_settings.WarmupPaths.Count == 0 || _warmed.Task.IsCompleted)
+        if (!_settings.WarmsUp || _warmed.Task.IsCompleted)
         {
             return null;
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -22,17 +23,20 @@ namespace Procman.Worker.Warmup;
 internal sealed class WarmupClient : IDisposable
 {
     private readonly WarmupEntrance _entrance;
-    private readonly WarmupRequest _mark = new();
+    private readonly WarmupRequest _mark;
     private readonly SocketConnectionContextFactory _transport;
+    private readonly PrivateMeters _meters = new();
     private readonly HttpMessageInvoker _http;
     private readonly string _origin;
     private readonly Version _version;
 
     /// <param name="tls">Whether procman's listener serves TLS.</param>
     /// <param name="http1">Whether it serves HTTP/1.1; HTTP/2 (prior knowledge without TLS) when not.</param>
-    public WarmupClient(WarmupEntrance entrance, bool tls, bool http1, ILogger logger)
+    /// <param name="serverOnly">Whether procman answers the requests in front of the app (<see cref="WarmupRequest.AnswersItself"/>).</param>
+    public WarmupClient(WarmupEntrance entrance, bool tls, bool http1, bool serverOnly, ILogger logger)
     {
         _entrance = entrance;
+        _mark = new WarmupRequest(serverOnly);
         _transport = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(), logger);
         _origin = tls ? "https://localhost" : "http://localhost";
         _version = http1 ? HttpVersion.Version11 : HttpVersion.Version20;
@@ -46,6 +50,7 @@ internal sealed class WarmupClient : IDisposable
             // No client-side trace of its own (an Activity and trace headers per request): the app's tracing sees
             // the warm-up from the server side only, as it sees any request.
             ActivityHeadersPropagator = null,
+            MeterFactory = _meters,
         };
         // The peer is this process's own listener, whose certificate is whatever procman was given.
         handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
@@ -72,7 +77,11 @@ internal sealed class WarmupClient : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _meters.Dispose();
+    }
 
     private async ValueTask<Stream> ConnectAsync(CancellationToken cancellationToken)
     {
@@ -104,6 +113,34 @@ internal sealed class WarmupClient : IDisposable
         {
             client.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The meters of the warm-up's HTTP client, under a name of procman's rather than <c>System.Net.Http</c>: the
+    /// app's listeners on the metrics of its own outgoing requests do not count the warm-up's.
+    /// </summary>
+    private sealed class PrivateMeters : IMeterFactory
+    {
+        private readonly List<Meter> _created = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter("Procman.Worker.Warmup", options.Version);
+            lock (_created)
+            {
+                _created.Add(meter);
+            }
+            return meter;
+        }
+
+        public void Dispose()
+        {
+            lock (_created)
+            {
+                _created.ForEach(meter => meter.Dispose());
+                _created.Clear();
+            }
         }
     }
 }

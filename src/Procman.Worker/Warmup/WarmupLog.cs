@@ -28,4 +28,12 @@ internal static partial class WarmupLog
     [LoggerMessage(EventId = 185, Level = LogLevel.Information,
         Message = "procman: worker {WorkerId} warmed up with {Requests} request(s) in {Milliseconds} ms ({Compiled} method(s) compiled); the JIT was still compiling when warmup_tier_up_timeout ({Seconds} s) passed, and tiers the rest up under traffic")]
     public static partial void StillCompiling(ILogger logger, int workerId, int requests, long milliseconds, long compiled, double seconds);
+
+    [LoggerMessage(EventId = 186, Level = LogLevel.Information,
+        Message = "procman: worker {WorkerId} warmed Kestrel up with {Requests} request(s) procman answered itself in front of the app (no warmup_path: the app saw none) in {Milliseconds} ms, until the JIT had compiled nothing for {QuietMilliseconds} ms ({Compiled} method(s) compiled)")]
+    public static partial void ServerTieredUp(ILogger logger, int workerId, int requests, long milliseconds, long quietMilliseconds, long compiled);
+
+    [LoggerMessage(EventId = 187, Level = LogLevel.Information,
+        Message = "procman: worker {WorkerId} warmed Kestrel up with {Requests} request(s) procman answered itself in front of the app (no warmup_path: the app saw none) in {Milliseconds} ms ({Compiled} method(s) compiled); the JIT was still compiling when warmup_tier_up_timeout ({Seconds} s) passed, and tiers the rest up under traffic")]
+    public static partial void ServerStillCompiling(ILogger logger, int workerId, int requests, long milliseconds, long compiled, double seconds);
 }

@@ -20,10 +20,12 @@ internal static partial class Settings
             Help = "Before a new worker says it is ready, send GET requests for this path (with its query, as a client sends it) "
                 + "to the worker itself, over a loopback connection of its own that enters Kestrel as a client's would (TLS "
                 + "included): they run Kestrel and the app's middleware and endpoints but reach no other worker, no access "
-                + "log and no request count. A failing answer costs a warning, never the boot; the whole warm-up gets at "
-                + "most half of boot_timeout. Repeat for several.",
+                + "log, no request count and none of the app's traces or request metrics. A failing answer costs a warning, "
+                + "never the boot; the whole warm-up gets at most half of boot_timeout. Repeat for several. Without one, a "
+                + "worker that boots while another serves still warms Kestrel's own code up (warmup_tier_up_timeout), with "
+                + "requests procman answers in front of the app, which never sees them.",
             Default = () => Array.Empty<string>(),
-            DefaultText = "[] (no warm-up)",
+            DefaultText = "[] (Kestrel's own warm-up only)",
             Validate = value => ((IEnumerable<string>)value).Select(WarmupPathProblem).FirstOrDefault(problem => problem is not null),
         },
         new()
@@ -50,8 +52,10 @@ internal static partial class Settings
             Help = "After the warmup_requests, if another worker is ready to serve meanwhile (a reload, a recycle; not at "
                 + "start), go on requesting the warmup_paths in turn until the JIT has compiled nothing for 0.5 s, for at "
                 + "most this long: the runtime then runs optimized code for them, where a new worker would otherwise serve "
-                + "its first seconds of traffic with slower code while it tiers up. At most a quarter of boot_timeout; 0 stops "
-                + "after the warmup_requests.",
+                + "its first seconds of traffic with slower code while it tiers up. Without a warmup_path, the same for "
+                + "Kestrel's own code (transport, TLS, HTTP, procman's middleware) with requests procman answers in front of "
+                + "the app. At most a quarter of boot_timeout; 0 stops after the warmup_requests, and without a warmup_path "
+                + "turns the warm-up off.",
             // Measured on HelloApi (2 cores): the JIT went quiet 5.5-7 s into the warm-up of a lone worker; a worker that
             // boots while others serve gets less of the CPU.
             Default = () => 10.0,

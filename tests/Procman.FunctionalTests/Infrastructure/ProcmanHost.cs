@@ -12,6 +12,13 @@ internal sealed class ProcmanHost : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The argument that turns off the warm-up a worker does by default when it boots while another serves (Kestrel's
+    /// own, until the JIT is quiet: seconds per worker), for tests whose subject is something else that a reload, a
+    /// recycle or a replacement only leads to. The warm-up tests and the reloads under load keep it.
+    /// </summary>
+    public const string NoWarmup = "--warmup-tier-up-timeout=0";
+
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly List<MasterEvent> _events = [];

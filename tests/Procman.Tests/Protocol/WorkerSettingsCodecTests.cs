@@ -45,11 +45,28 @@ public sealed class WorkerSettingsCodecTests
         var read = WorkerSettingsCodec.FromEnvironment(name => environment.GetValueOrDefault(name));
 
         Assert.NotNull(read);
-        foreach (var property in typeof(WorkerSettings).GetProperties())
+        // The settings are what can be set; what is derived from them (WarmsUp) travels with them.
+        foreach (var property in typeof(WorkerSettings).GetProperties().Where(property => property.CanWrite))
         {
             AssertSame(property.Name, property.GetValue(Everything), property.GetValue(read));
             AssertDiffers(property.Name, property.GetValue(new WorkerSettings()), property.GetValue(Everything));
         }
+    }
+
+    [Theory]
+    [InlineData(0, 0, false, false)]
+    [InlineData(0, 10, true, true)]
+    [InlineData(1, 0, true, false)]
+    [InlineData(2, 10, true, false)]
+    public void TheWorker_WarmsKestrelAlone_OnlyWithoutAWarmupPath_AndWithATierUpPart(int paths, int tierUpSeconds, bool warmsUp, bool serverOnly)
+    {
+        var settings = new WorkerSettings
+        {
+            WarmupPaths = [.. Enumerable.Range(1, paths).Select(i => $"/path{i}")],
+            WarmupTierUpTimeout = TimeSpan.FromSeconds(tierUpSeconds),
+        };
+
+        Assert.Equal((warmsUp, serverOnly), (settings.WarmsUp, settings.WarmsServerOnly));
     }
 
     [Fact]
