@@ -861,9 +861,11 @@ def scenario_reload(cfg, table):
     table.add(sc, "requests served by the new workers within the run", "–",
               f"{fmt(med([r['new_served'] for r in pm_res]))} (median)")
 
-    for label, args in (("", []), (", warm-up: GET /whoami until the JIT is quiet", ["--warmup-path", "/whoami"])):
+    for name, label, args in (("s3", " (Kestrel's own warm-up, the default)", []),
+                              ("s3-nowarm", ", no warm-up (warmup_tier_up_timeout 0)", NO_WARMUP),
+                              ("s3-warm", ", warm-up: GET /whoami until the JIT is quiet", ["--warmup-path", "/whoami"])):
         log(f"scenario 3: max_requests recycle{label} under keep-alive load, {rounds} rounds against a steady master")
-        rec = recycle_series(cfg, rounds, "s3-warm" if args else "s3", args=args)
+        rec = recycle_series(cfg, rounds, name, args=args)
         sc = f"3 -w 2, keep-alive, max_requests {rec['max_requests']}, jitter 0{label}"
         table.add(sc, f"socket errors + non-2xx (sum of {rounds} runs; goal 0)",
                   str(sum(r["errors"] + r["non2xx"] for r in rec["steady"])),
@@ -1515,19 +1517,23 @@ def scenario_observed(cfg, table):
 # The levers scenario 12 compares: (label, procman options, extra environment for the workers).
 WARMUP = ["--warmup-path", "/whoami", "--warmup-requests", "20"]
 FAST_TIER_UP = {"DOTNET_TieredPGO": "0", "DOTNET_TC_CallCountingDelayMs": "0"}
+# Turns off the warm-up a worker does by default when it boots while another serves (Kestrel's own).
+NO_WARMUP = ["--warmup-tier-up-timeout", "0"]
 RELOAD_LEVERS = [
-    ("defaults (reload_batch 1: one new worker at a time)", [], {}),
+    ("defaults (reload_batch 1: one new worker at a time; Kestrel's own warm-up)", [], {}),
+    ("no warm-up (warmup_tier_up_timeout 0)", NO_WARMUP, {}),
     ("reload_batch 0: all new workers at once", ["--reload-batch", "0"], {}),
     ("warm-up: 20 × GET /whoami, no tier-up", WARMUP + ["--warmup-tier-up-timeout", "0"], {}),
     ("warm-up: 20 × GET /whoami, then until the JIT is quiet", WARMUP, {}),
     ("reload_batch 0 + warm-up until the JIT is quiet", ["--reload-batch", "0"] + WARMUP, {}),
-    ("workers: DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0", [], FAST_TIER_UP),
+    ("workers: DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0, no warm-up", NO_WARMUP, FAST_TIER_UP),
 ]
 
 # Scenario 12's max_requests recycles: (label, extra environment, extra procman options).
 RECYCLE_LEVERS = [
-    ("", {}, []),
-    (" (workers: DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0)", FAST_TIER_UP, []),
+    (" (Kestrel's own warm-up)", {}, []),
+    (" (no warm-up)", {}, NO_WARMUP),
+    (" (workers: DOTNET_TieredPGO=0 + DOTNET_TC_CallCountingDelayMs=0, no warm-up)", FAST_TIER_UP, NO_WARMUP),
     (" (warm-up: 20 × GET /whoami, then until the JIT is quiet)", {}, WARMUP),
 ]
 
@@ -1583,7 +1589,6 @@ def scenario_levers(cfg, table):
 
 
 # Scenario 13's worker settings: (label, extra environment, extra procman options). DOTNET_ numbers are hexadecimal.
-NO_WARMUP = ["--warmup-tier-up-timeout", "0"]
 COLD_CONFIGS = [
     ("no warm-up (warmup_tier_up_timeout 0)", {}, NO_WARMUP),
     ("the server's own warm-up until the JIT is quiet (no warmup_path: the default)", {}, []),
