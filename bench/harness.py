@@ -757,7 +757,8 @@ def interval_text(values, goal=None, at_least=True, digits=2):
 
 
 class ReloadSeries:
-    """One master's chain of keep-alive runs on /whoami: a steady run, then per round a run with SIGHUP at a third,
+    """One master's chain of keep-alive runs on /whoami: a steady run, then per round a run with SIGHUP a third of the
+       run length in and on until two thirds of it after the reload (reload_under_load()),
        an unmeasured run that lets the new workers' code tier up, and a steady run again. Each reload run is read
        against the steady runs on either side of it (beside()), the steady runs against each other (adjacent())."""
 
@@ -784,6 +785,39 @@ class ReloadSeries:
         return r
 
 
+def recycling_run(pm, duration):
+    """A keep-alive run of `duration` s on a max_requests master; if a worker's recycle (event 40) began within it, the
+       run goes on until that worker has exited (its replacement ready, after any warm-up) and two thirds of
+       `duration` more, then is stopped (wrk reports on SIGINT): a recycle is measured whole, and its warm-up never
+       runs into the other master's run. Returns (wrk's result, the recycles that began in the run)."""
+    since = pm.event_count()
+    cmd = wrk_cmd(pm.url + "/whoami", duration + 150, lua=LUA)
+    w = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    _register(w)
+    try:
+        time.sleep(duration)
+        with pm.cond:
+            recycled = [e["Pid"] for _, e in pm.events[since:] if e["EventId"]["Id"] == 40]
+        if recycled:
+            idx = since
+            gone = set()
+            while not set(recycled) <= gone:
+                idx, ev = pm.wait_event(lambda e: e["EventId"]["Id"] in (4, 5, 10) and e.get("Pid") in recycled,
+                                        60, idx, what="the exit (event 4) of every recycled worker")
+                gone.add(ev["Pid"])
+                idx += 1
+            time.sleep(duration * 2 / 3.0)
+    except BaseException:
+        w.kill()
+        raise
+    w.send_signal(signal.SIGINT)
+    try:
+        out, _ = w.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"wrk did not stop on SIGINT: {shlex.join(cmd)}")
+    return parse_wrk(out), len(recycled)
+
+
 def recycle_series(cfg, rounds, name, env=None, args=()):
     """A max_requests master against a steady one, both -w 2 with the extra procman options args: S M S M ... S, each
        recycling run against the steady runs on either side of it. max_requests is set from the steady master's first
@@ -804,10 +838,9 @@ def recycle_series(cfg, rounds, name, env=None, args=()):
         warm([recycling], cfg.warm, "/whoami", LUA)
         runs, recycles = [], []
         for _ in range(rounds):
-            since = recycling.event_count()
-            runs.append(wrk(recycling.url + "/whoami", d, lua=LUA))
-            with recycling.cond:
-                recycles.append(sum(1 for _, e in recycling.events[since:] if e["EventId"]["Id"] == 40))
+            r, n = recycling_run(recycling, d)
+            runs.append(r)
+            recycles.append(n)
             steady_runs.append(wrk(steady.url + "/whoami", d, lua=LUA))
     finally:
         stop_all(servers)
@@ -836,7 +869,7 @@ def scenario_reload(cfg, table):
     finally:
         stop_all(servers)
     pm_res, steady_res = series.reload, series.steady
-    sc = f"3 -w 2, keep-alive, SIGHUP at {d / 3:.1f} s of {d} s"
+    sc = f"3 -w 2, keep-alive, SIGHUP {d / 3:.1f} s in, on until {d * 2 / 3:.1f} s after the reload"
     eb = sum(r["errors"] + r["non2xx"] for r in bare_res)
     ep = sum(r["errors"] + r["non2xx"] for r in pm_res)
     table.add(sc, f"socket errors + non-2xx (sum of {rounds} runs; goal 0)", f"{eb} (no reload)", f"**{ep}**")
@@ -1147,18 +1180,37 @@ def wrk_during(url, duration, at, action, **kw):
 
 
 def reload_under_load(pm, duration, conns):
-    """Keep-alive wrk on /whoami with SIGHUP to the master after a third of the run. Returns a dict."""
+    """Keep-alive wrk on /whoami with SIGHUP to the master a third of `duration` in; the run goes on until two thirds
+       of `duration` after the last old worker exited and is then stopped (wrk reports on SIGINT), so that it holds
+       the whole reload, however long a warm-up makes it, with the same margins before and after. Returns a dict."""
     old = set(pm.current_workers().values())
     since = pm.event_count()
-    r, t_hup = wrk_during(pm.url + "/whoami", duration, duration / 3.0, lambda: os.kill(pm.master_pid, signal.SIGHUP),
-                          lua=LUA, conns=conns)
-    _, ev31 = pm.wait_event(lambda e: e["EventId"]["Id"] == 31, 60, since, what="'Reload ... ready, retiring' (event 31)")
-    exits, idx = {}, since
-    while len(exits) < len(old):
-        idx, ev = pm.wait_event(lambda e: e["EventId"]["Id"] in (4, 5, 10) and e.get("Pid") in old,
-                                60, idx, what="exit events (id 4) of all old workers")
-        exits[ev["Pid"]] = parse_ts(ev["@t"])
-        idx += 1
+    bound = 150
+    cmd = wrk_cmd(pm.url + "/whoami", duration + bound, lua=LUA, conns=conns)
+    w = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    _register(w)
+    try:
+        time.sleep(duration / 3.0)
+        t_hup = time.time()
+        os.kill(pm.master_pid, signal.SIGHUP)
+        _, ev31 = pm.wait_event(lambda e: e["EventId"]["Id"] == 31, 60, since, what="'Reload ... ready, retiring' (event 31)")
+        exits, idx = {}, since
+        while len(exits) < len(old):
+            idx, ev = pm.wait_event(lambda e: e["EventId"]["Id"] in (4, 5, 10) and e.get("Pid") in old,
+                                    60, idx, what="exit events (id 4) of all old workers")
+            exits[ev["Pid"]] = parse_ts(ev["@t"])
+            idx += 1
+        time.sleep(max(0.0, max(exits.values()) + duration * 2 / 3.0 - time.time()))
+    except BaseException:
+        w.kill()
+        raise
+    w.send_signal(signal.SIGINT)
+    try:
+        out, _ = w.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        raise BenchError(f"wrk did not stop on SIGINT: {shlex.join(cmd)}")
+    r = parse_wrk(out)
+    r["length"] = time.time() - t_hup + duration / 3.0
     new = set(pm.current_workers().values()) - old
     new_counts = {pid: n for pid, n in r["pids"].items() if pid.isdigit() and int(pid) in new}
     r["t_ready"] = parse_ts(ev31["@t"]) - t_hup

@@ -9,7 +9,7 @@ public sealed class ReusePortTests
     [Fact]
     public async Task EachWorkerHoldsOneListeningSocketOfItsOwn_AndTtouTtinCloseAndOpenOne()
     {
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 3, "--reuse-port", "true", ProcmanHost.NoWarmup);
+        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 3, "--reuse-port", "true");
         var workers = procman.ReadyWorkers();
 
         var sockets = ListeningSockets.OnPort(procman.Port);
@@ -55,9 +55,10 @@ public sealed class ReusePortTests
     [Theory]
     [InlineData("true")]
     [InlineData("false")]
-    public async Task ConnectionsQueuedForAKilledWorker_AreServed(string reusePort)
+    public async Task ConnectionsQueuedForAKilledWorker_AreServed_AndWithReusePortNotHeldBackByAWarmup(string reusePort)
     {
-        await using var procman = await ProcmanHost.StartReadyAsync(Paths.TestApp, 2, "--reuse-port", reusePort, ProcmanHost.NoWarmup);
+        await using var procman = await ProcmanHost.StartReadyAsync(
+            Paths.TestApp, 2, "--reuse-port", reusePort, "--capture-output", "-e", "Logging__LogLevel__Procman.Worker=Information");
         var victim = procman.ReadyWorkers()[0];
 
         Assert.True(Native.Kill(victim, Native.SigKill));
@@ -74,6 +75,15 @@ public sealed class ReusePortTests
         {
             Assert.Contains(replacement.Int("Pid"), pids);
         }
+
+        // On a shared socket the other worker serves while the replacement warms Kestrel up; on the slot's own socket
+        // the connections queued there wait for the replacement, which therefore takes no time to warm up. Every line
+        // the workers wrote is in once the master has exited.
+        procman.Signal(Native.SigTerm);
+        Assert.Equal(0, await procman.WaitForExitAsync(Timeout));
+        var warmed = procman.Events.Count(e => e.Id == MasterEvent.WorkerOutput && e.Int("Pid") == replacement.Int("Pid")
+            && e.Text("Line").Contains("warmed Kestrel up", StringComparison.Ordinal));
+        Assert.Equal(reusePort == "true" ? 0 : 1, warmed);
     }
 
     [Fact]

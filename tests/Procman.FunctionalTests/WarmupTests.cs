@@ -115,6 +115,20 @@ public sealed class WarmupTests
     }
 
     [Fact]
+    public async Task KestrelsOwnWarmup_RunsInFrontOfTheAppsHostFiltering_ThatRefusesItsHost()
+    {
+        // The app's AllowedHosts leaves out the warm-up's Host: localhost; the host's filter would answer it 400.
+        await using var procman = await ProcmanHost.StartReadyAsync(
+            Paths.TestApp, 1, "--capture-output", "-e", "Logging__LogLevel__Procman.Worker=Information", "-e", "AllowedHosts=example.com");
+
+        Assert.True(procman.Signal(Native.SigHup));
+        await procman.WaitForEventsAsync(MasterEvent.ReloadComplete, 1, EventBound);
+        await procman.WaitForEventAsync(_ => CountOutput(procman, "procman: worker 1 warmed Kestrel up with ") >= 1, EventBound, "the new worker's warm-up line");
+
+        Assert.Equal(0, CountOutput(procman, "warm-up request(s) to"));
+    }
+
+    [Fact]
     public async Task TheTierUpPart_GetsAtMostAQuarterOfBootTimeout_AndEndsByItsOwnBound_NotAsAWarmupCutShort()
     {
         // boot_timeout 8: the warm-up gets 4 s, its tier-up part 2 s, which HelloApi-like apps need more than.

@@ -46,6 +46,11 @@ internal static class ProcmanHostConfigurator
             : null;
         agent.AccessLog = accessLog;
         services.AddTransient<IStartupFilter>(_ => new ProcmanStartupFilter(agent, accessLog));
+        if (agent.Settings.WarmsUp)
+        {
+            // The host applies its startup filters in the order registered, the first outermost.
+            services.Insert(0, ServiceDescriptor.Transient<IStartupFilter>(_ => new WarmupStartupFilter(agent)));
+        }
         services.Configure<SocketTransportOptions>(options => options.Backlog = agent.Settings.Backlog);
         services.AddOptions<KestrelServerOptions>().PostConfigure<IConfiguration, ILoggerFactory>((options, configuration, loggers) =>
             ListenOnInheritedSockets(options, configuration, loggers.CreateLogger(WorkerLog.Category), agent));

@@ -17,20 +17,20 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
         var settings = agent.Settings;
-        // Warm-up requests are procman's, not a client's: they stay out of the access log and the request counts.
-        var warms = settings.WarmsUp;
         if (accessLog is not null)
         {
             app.Use(async (context, nextMiddleware) =>
             {
                 var started = Stopwatch.GetTimestamp();
+                // Warm-up requests are procman's, not a client's: they stay out of the access log.
+                var client = !agent.WarmingUp || WarmupRequest.Of(context) is null;
                 try
                 {
                     await nextMiddleware(context);
                 }
                 finally
                 {
-                    if (!warms || WarmupRequest.Of(context) is null)
+                    if (client)
                     {
                         accessLog.Write(context, Stopwatch.GetElapsedTime(started));
                     }
@@ -62,7 +62,7 @@ internal sealed class ProcmanStartupFilter(WorkerAgent agent, AccessLog? accessL
             });
         }
 
-        app.Use(inner => new RequestAccounting(agent, warms, inner).InvokeAsync);
+        app.Use(inner => new RequestAccounting(agent, inner).InvokeAsync);
 
         if (settings.RootPath is { Length: > 0 } rootPath)
         {

@@ -15,16 +15,16 @@ namespace Procman.Worker.Hosting;
 /// once, and it looks up only the features the request's protocol can have (an extended CONNECT is HTTP/2 or HTTP/3),
 /// through the feature collection's indexer: a generic virtual <c>Get&lt;T&gt;</c> costs a dispatch lookup per call.
 /// </remarks>
-internal sealed class RequestAccounting(WorkerAgent agent, bool warms, RequestDelegate next)
+internal sealed class RequestAccounting(WorkerAgent agent, RequestDelegate next)
 {
     private static readonly Func<object, Task> OnResponseStarting = static state => ((ResponseStart)state).OnStarting();
 
     public Task InvokeAsync(HttpContext context)
     {
         // Warm-up requests are procman's, not a client's: they stay out of the request counts.
-        if (warms && WarmupRequest.Of(context) is { } warmup)
+        if (agent.WarmingUp && WarmupRequest.Of(context) is { } warmup)
         {
-            return warmup.RunAsync(context, next);
+            return warmup.RunAppAsync(context, next);
         }
         var slot = agent.Requests.Start();
         var features = context.Features;

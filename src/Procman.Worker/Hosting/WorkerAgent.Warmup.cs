@@ -15,6 +15,12 @@ internal sealed partial class WorkerAgent
     /// </summary>
     public Task Accepting => _settings.WarmsUp ? _warmed.Task : Task.CompletedTask;
 
+    /// <summary>
+    /// Whether a request may still be a warm-up's: until the warm-up is over. After it, procman's middleware reads one
+    /// flag per request rather than looking the warm-up's mark up among the request's features.
+    /// </summary>
+    public bool WarmingUp => _settings.WarmsUp && !_warmed.Task.IsCompleted;
+
     /// <summary>Ends the wait of <see cref="Accepting"/>; called once the warm-up is over, and again, harmlessly, before ready.</summary>
     public void AcceptConnections()
     {

@@ -29,21 +29,21 @@ internal sealed class WarmupRequest(bool answersItself)
     /// against 8); null on 8, whose hosting counts every request in its metrics.
     /// </summary>
     private static readonly Action<IHttpMetricsTagsFeature, bool>? DisableMetrics =
-        typeof(IHttpMetricsTagsFeature).GetProperty("MetricsDisabled")?.SetMethod?.CreateDelegate<Action<IHttpMetricsTagsFeature, bool>>();
+        typeof(IHttpMetricsTagsFeature).GetProperty("MetricsDisabled") is { PropertyType: var type, SetMethod: { } setter } && type == typeof(bool)
+            ? setter.CreateDelegate<Action<IHttpMetricsTagsFeature, bool>>()
+            : null;
 
     private Exception? _thrown;
 
     /// <summary>The mark on <paramref name="context"/>'s connection, or null for a client's request.</summary>
     public static WarmupRequest? Of(HttpContext context) => context.Features.Get<WarmupRequest>();
 
-    /// <summary>Whether procman answers the requests itself rather than the app.</summary>
-    public bool AnswersItself => answersItself;
-
     /// <summary>
-    /// Runs the app for a warm-up request, keeping what it throws for <see cref="TakeThrown"/>; or, for the server's
-    /// own warm-up, answers it with a short text, as an app's small response is written.
+    /// In front of the whole pipeline, the app's startup filters' middleware included (host filtering, say): leaves
+    /// the request out of the app's telemetry, and for the server's own warm-up answers it with a short text, as an
+    /// app's small response is written, so that nothing of the app runs.
     /// </summary>
-    public Task RunAsync(HttpContext context, RequestDelegate next)
+    public Task EnterAsync(HttpContext context, RequestDelegate next)
     {
         Unobserved(context);
         if (answersItself)
@@ -53,10 +53,11 @@ internal sealed class WarmupRequest(bool answersItself)
             response.ContentLength = ServerAnswer.Length;
             return response.Body.WriteAsync(ServerAnswer, context.RequestAborted).AsTask();
         }
-        return RunAppAsync(context, next);
+        return next(context);
     }
 
-    private async Task RunAppAsync(HttpContext context, RequestDelegate next)
+    /// <summary>Runs the app for a warm-up request, keeping what it throws for <see cref="TakeThrown"/>.</summary>
+    public async Task RunAppAsync(HttpContext context, RequestDelegate next)
     {
         try
         {

@@ -10,7 +10,7 @@ namespace Procman.Worker.Warmup;
 /// The tier-up part is what makes a warm worker fast rather than merely started: a few requests compile the code at
 /// tier 0, which runs at about 60% of the optimized speed, and the runtime optimizes it only after counted calls and a
 /// background compilation (tiered PGO: twice). Under a client's load that takes seconds of slow requests; here, before
-/// the worker takes traffic, it costs the CPU of the compilations and of about 200 requests a second. A request that
+/// the worker takes traffic, it costs the CPU of the compilations and of about 50 requests a second. A request that
 /// outlives the bound is told through its cancellation and left to finish in the background; the worker does not
 /// wait for it.
 /// </remarks>

@@ -466,7 +466,7 @@ internal sealed partial class Arbiter
         IWorkerHandle handle;
         try
         {
-            handle = plan.Launcher.Launch(key, slot, othersServing: _workers.Values.Any(w => w.State is WorkerState.Ready));
+            handle = plan.Launcher.Launch(key, slot, _workers.Values.Where(w => w.State is WorkerState.Ready).Select(w => w.Slot).ToHashSet());
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {

@@ -51,9 +51,10 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
         _environment = BuildEnvironment(environment.All());
     }
 
-    public IWorkerHandle Launch(long key, int slot, bool othersServing)
+    public IWorkerHandle Launch(long key, int slot, IReadOnlySet<int> servingSlots)
     {
         var listeners = _listeners.Listeners;
+        var othersServing = OthersServe(slot, servingSlots, perSlot: listeners.Any(listener => listener.PerSlot));
         var sockets = listeners.Select(listener => listener.SocketFor(slot)).ToArray();
         // A slot's own sockets are inheritable only while its worker starts: a worker holding another slot's
         // socket would keep it in the kernel's group after that slot is gone, with nobody accepting from it.
@@ -148,6 +149,14 @@ internal sealed partial class ProcessWorkerLauncher : IWorkerLauncher
     }
 
     /// <summary>The settings every worker of this plan gets; <see cref="Launch"/> adds each one's own fds and slot.</summary>
+    /// <summary>
+    /// Whether another worker serves the clients of <paramref name="slot"/>'s new worker while it boots: any ready one on
+    /// a shared socket; on a socket of the slot's own (<paramref name="perSlot"/>, reuse_port), where the kernel queues
+    /// a share of the connections whoever accepts, only one of the same slot (a reload's or a recycle's predecessor).
+    /// </summary>
+    internal static bool OthersServe(int slot, IReadOnlySet<int> servingSlots, bool perSlot) =>
+        perSlot ? servingSlots.Contains(slot) : servingSlots.Count > 0;
+
     private static WorkerSettings SettingsFor(ProcmanOptions options) => new()
     {
         Backlog = options.Backlog,

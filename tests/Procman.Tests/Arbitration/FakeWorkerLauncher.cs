@@ -13,14 +13,14 @@ internal sealed class FakeWorkerLauncher : IWorkerLauncher
     /// <summary>When set, the next launch throws this instead of starting a worker.</summary>
     public Exception? FailNextLaunch { get; set; }
 
-    public IWorkerHandle Launch(long key, int slot, bool othersServing)
+    public IWorkerHandle Launch(long key, int slot, IReadOnlySet<int> servingSlots)
     {
         if (FailNextLaunch is { } failure)
         {
             FailNextLaunch = null;
             throw failure;
         }
-        var worker = new FakeWorker(key, slot, ++_nextPid) { OthersServing = othersServing };
+        var worker = new FakeWorker(key, slot, ++_nextPid) { ServingSlots = servingSlots };
         Launched.Add(worker);
         return worker;
     }
@@ -34,7 +34,9 @@ internal sealed class FakeWorkerLauncher : IWorkerLauncher
         public int Pid { get; } = pid;
 
         /// <summary>Whether another worker was ready when this one was launched.</summary>
-        public bool OthersServing { get; init; }
+        public IReadOnlySet<int> ServingSlots { get; init; } = new HashSet<int>();
+
+        public bool OthersServing => ServingSlots.Count > 0;
 
         /// <summary>The channel messages the arbiter's intentions became, as the real handle sends them.</summary>
         public List<MasterMessage> Sent { get; } = [];

@@ -46,7 +46,8 @@ public sealed class RecyclingTests
         Array.ForEach(first, w => arbiter.Ready(w));
 
         ReachMaxRequests(arbiter, first[0], 100);
-        Assert.True(_launcher.Launched[2].OthersServing);
+        // A recycle's predecessor serves on until its replacement is ready: with reuse_port, the slot's own socket too.
+        Assert.Equal(new HashSet<int> { first[0].Slot, first[1].Slot }, _launcher.Launched[2].ServingSlots);
 
         // Both gone at once: the replacement of the first is started with nobody ready.
         arbiter.Ready(_launcher.Launched[2]);

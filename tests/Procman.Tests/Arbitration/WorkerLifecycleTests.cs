@@ -206,7 +206,7 @@ public sealed class WorkerLifecycleTests
     [Fact]
     public void Enter_RefusesAnIllegalTransition()
     {
-        var worker = new Procman.Arbitration.Worker(1, 1, 0, new FakeWorkerLauncher().Launch(1, 1, othersServing: false), DateTimeOffset.UnixEpoch);
+        var worker = new Procman.Arbitration.Worker(1, 1, 0, new FakeWorkerLauncher().Launch(1, 1, new HashSet<int>()), DateTimeOffset.UnixEpoch);
         worker.Enter(new WorkerState.Ready());
 
         Assert.Throws<InvalidOperationException>(() => worker.Enter(new WorkerState.Starting()));
@@ -214,7 +214,7 @@ public sealed class WorkerLifecycleTests
 
     private static WorkerState Sample(string name)
     {
-        var other = new Procman.Arbitration.Worker(9, 1, 0, new FakeWorkerLauncher().Launch(9, 1, othersServing: false), DateTimeOffset.UnixEpoch);
+        var other = new Procman.Arbitration.Worker(9, 1, 0, new FakeWorkerLauncher().Launch(9, 1, new HashSet<int>()), DateTimeOffset.UnixEpoch);
         return name switch
         {
             "Starting" => new WorkerState.Starting(),
