@@ -788,34 +788,20 @@ class ReloadSeries:
 def recycling_run(pm, duration):
     """A keep-alive run of `duration` s on a max_requests master; if a worker's recycle (event 40) began within it, the
        run goes on until that worker has exited (its replacement ready, after any warm-up) and two thirds of
-       `duration` more, then is stopped (wrk reports on SIGINT): a recycle is measured whole, and its warm-up never
-       runs into the other master's run. Returns (wrk's result, the recycles that began in the run)."""
+       `duration` more: a recycle is measured whole, and its warm-up never runs into the other master's run.
+       Returns (wrk's result, the recycles that began in the run)."""
     since = pm.event_count()
-    cmd = wrk_cmd(pm.url + "/whoami", duration + 150, lua=LUA)
-    w = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    _register(w)
-    try:
+
+    def meanwhile():
         time.sleep(duration)
         with pm.cond:
             recycled = [e["Pid"] for _, e in pm.events[since:] if e["EventId"]["Id"] == 40]
         if recycled:
-            idx = since
-            gone = set()
-            while not set(recycled) <= gone:
-                idx, ev = pm.wait_event(lambda e: e["EventId"]["Id"] in (4, 5, 10) and e.get("Pid") in recycled,
-                                        60, idx, what="the exit (event 4) of every recycled worker")
-                gone.add(ev["Pid"])
-                idx += 1
+            wait_exits(pm, recycled, since, "the exit (event 4) of every recycled worker")
             time.sleep(duration * 2 / 3.0)
-    except BaseException:
-        w.kill()
-        raise
-    w.send_signal(signal.SIGINT)
-    try:
-        out, _ = w.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        raise BenchError(f"wrk did not stop on SIGINT: {shlex.join(cmd)}")
-    return parse_wrk(out), len(recycled)
+        return len(recycled)
+
+    return wrk_until(pm.url + "/whoami", meanwhile, lua=LUA)
 
 
 def recycle_series(cfg, rounds, name, env=None, args=()):
@@ -1179,28 +1165,24 @@ def wrk_during(url, duration, at, action, **kw):
     return parse_wrk(out), t_action
 
 
-def reload_under_load(pm, duration, conns):
-    """Keep-alive wrk on /whoami with SIGHUP to the master a third of `duration` in; the run goes on until two thirds
-       of `duration` after the last old worker exited and is then stopped (wrk reports on SIGINT), so that it holds
-       the whole reload, however long a warm-up makes it, with the same margins before and after. Returns a dict."""
-    old = set(pm.current_workers().values())
-    since = pm.event_count()
-    bound = 150
-    cmd = wrk_cmd(pm.url + "/whoami", duration + bound, lua=LUA, conns=conns)
+def wait_exits(pm, pids, since, what):
+    """Waits for the exit events (4, 5 or 10) of all of `pids` logged at index >= since: {pid: when it exited}."""
+    exits, idx = {}, since
+    while len(exits) < len(set(pids)):
+        idx, ev = pm.wait_event(lambda e: e["EventId"]["Id"] in (4, 5, 10) and e.get("Pid") in pids, 60, idx, what=what)
+        exits[ev["Pid"]] = parse_ts(ev["@t"])
+        idx += 1
+    return exits
+
+
+def wrk_until(url, meanwhile, bound=150, **kw):
+    """wrk in the background while meanwhile() runs, then stopped with SIGINT (wrk reports as at the end of a run,
+       its req/s over the time it ran), at most `bound` s. Returns (wrk's result, what meanwhile() returned)."""
+    cmd = wrk_cmd(url, bound, **kw)
     w = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     _register(w)
     try:
-        time.sleep(duration / 3.0)
-        t_hup = time.time()
-        os.kill(pm.master_pid, signal.SIGHUP)
-        _, ev31 = pm.wait_event(lambda e: e["EventId"]["Id"] == 31, 60, since, what="'Reload ... ready, retiring' (event 31)")
-        exits, idx = {}, since
-        while len(exits) < len(old):
-            idx, ev = pm.wait_event(lambda e: e["EventId"]["Id"] in (4, 5, 10) and e.get("Pid") in old,
-                                    60, idx, what="exit events (id 4) of all old workers")
-            exits[ev["Pid"]] = parse_ts(ev["@t"])
-            idx += 1
-        time.sleep(max(0.0, max(exits.values()) + duration * 2 / 3.0 - time.time()))
+        value = meanwhile()
     except BaseException:
         w.kill()
         raise
@@ -1209,8 +1191,26 @@ def reload_under_load(pm, duration, conns):
         out, _ = w.communicate(timeout=30)
     except subprocess.TimeoutExpired:
         raise BenchError(f"wrk did not stop on SIGINT: {shlex.join(cmd)}")
-    r = parse_wrk(out)
-    r["length"] = time.time() - t_hup + duration / 3.0
+    return parse_wrk(out), value
+
+
+def reload_under_load(pm, duration, conns):
+    """Keep-alive wrk on /whoami with SIGHUP to the master a third of `duration` in; the run goes on until two thirds
+       of `duration` after the last old worker exited, so that it holds the whole reload, however long a warm-up makes
+       it, with the same margins before and after. Returns a dict."""
+    old = set(pm.current_workers().values())
+    since = pm.event_count()
+
+    def meanwhile():
+        time.sleep(duration / 3.0)
+        t_hup = time.time()
+        os.kill(pm.master_pid, signal.SIGHUP)
+        _, ev31 = pm.wait_event(lambda e: e["EventId"]["Id"] == 31, 60, since, what="'Reload ... ready, retiring' (event 31)")
+        exits = wait_exits(pm, old, since, "exit events (id 4) of all old workers")
+        time.sleep(max(0.0, max(exits.values()) + duration * 2 / 3.0 - time.time()))
+        return t_hup, ev31, exits
+
+    r, (t_hup, ev31, exits) = wrk_until(pm.url + "/whoami", meanwhile, lua=LUA, conns=conns)
     new = set(pm.current_workers().values()) - old
     new_counts = {pid: n for pid, n in r["pids"].items() if pid.isdigit() and int(pid) in new}
     r["t_ready"] = parse_ts(ev31["@t"]) - t_hup
