@@ -97,8 +97,8 @@ public sealed record WorkerSettings
 
     /// <summary>
     /// Without warm-up paths, whether the worker still warms Kestrel's own code up (transport, TLS, HTTP, procman's
-    /// middleware) until the JIT is quiet, with requests procman answers in front of the app, which never sees them:
-    /// when a tier-up part is asked for, which the master asks only while another worker serves.
+    /// connection middleware) until the JIT is quiet, with requests procman answers in front of the app, which never
+    /// sees them: when a tier-up part is asked for, which the master asks only while another worker serves.
     /// </summary>
     public bool WarmsServerOnly => WarmupPaths.Count == 0 && WarmupTierUpTimeout > TimeSpan.Zero;
 

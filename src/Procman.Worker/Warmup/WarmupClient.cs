@@ -22,8 +22,6 @@ namespace Procman.Worker.Warmup;
 /// </remarks>
 internal sealed class WarmupClient : IDisposable
 {
-    private const int ConnectionEvery = 4;
-
     private readonly WarmupEntrance _entrance;
     private readonly WarmupRequest _mark;
     private readonly SocketConnectionContextFactory _transport;
@@ -31,7 +29,6 @@ internal sealed class WarmupClient : IDisposable
     private readonly HttpMessageInvoker _http;
     private readonly string _origin;
     private readonly Version _version;
-    private int _sent;
 
     /// <param name="tls">Whether procman's listener serves TLS.</param>
     /// <param name="http1">Whether it serves HTTP/1.1; HTTP/2 (prior knowledge without TLS) when not.</param>
@@ -68,12 +65,6 @@ internal sealed class WarmupClient : IDisposable
             Version = _version,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
         };
-        // Over HTTP/1.1 every few requests end their connection, so that accepting one, procman's connection
-        // middleware and the TLS handshake are warmed too, not only what a keep-alive request runs.
-        if (_version == HttpVersion.Version11 && ++_sent % ConnectionEvery == 0)
-        {
-            request.Headers.ConnectionClose = true;
-        }
         try
         {
             using var response = await _http.SendAsync(request, aborted).ConfigureAwait(false);

@@ -11,7 +11,8 @@ namespace Procman.Worker.Warmup;
 /// </summary>
 /// <remarks>
 /// A connection's features are its requests' too (Kestrel looks a request's features up in its connection's when the
-/// request has none of the type), so one lookup per request tells a warm-up request from a client's.
+/// request has none of the type), so while the warm-up lasts one lookup per request tells a warm-up request from a
+/// client's (<see cref="Hosting.WorkerAgent.WarmingUp"/>).
 /// </remarks>
 /// <param name="answersItself">
 /// Whether procman answers the requests itself, in front of the app, which never sees them: the server's own warm-up,

@@ -53,7 +53,7 @@ internal static partial class Settings
                 + "start), go on requesting the warmup_paths in turn until the JIT has compiled nothing for 0.5 s, for at "
                 + "most this long: the runtime then runs optimized code for them, where a new worker would otherwise serve "
                 + "its first seconds of traffic with slower code while it tiers up. Without a warmup_path, the same for "
-                + "Kestrel's own code (transport, TLS, HTTP, procman's middleware) with requests procman answers in front of "
+                + "Kestrel's own code (transport, TLS, HTTP, procman's connection middleware) with requests procman answers in front of "
                 + "the app. At most a quarter of boot_timeout; 0 stops after the warmup_requests, and without a warmup_path "
                 + "turns the warm-up off.",
             // Measured on HelloApi (2 cores): the JIT went quiet 5.5-7 s into the warm-up of a lone worker; a worker that
