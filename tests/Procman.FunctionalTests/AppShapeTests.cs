@@ -37,7 +37,8 @@ public sealed class AppShapeTests
             environment: new Dictionary<string, string> { ["ASPNETCORE_PREVENTHOSTINGSTARTUP"] = "true" });
 
         Assert.Equal(3, await procman.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        var error = procman.Output.Split('\n').Last(line => line.Length > 0);
+        // The other worker's own lines as it stops may come after the error: the error is the one line that says why.
+        var error = Assert.Single(procman.Output.Split('\n'), line => line.StartsWith("procman: error: ", StringComparison.Ordinal));
         Assert.StartsWith("procman: error: worker ", error);
         Assert.Contains("before procman could attach to the app's host", error);
         Assert.Contains("hosting startups", error);
