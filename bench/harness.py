@@ -165,6 +165,15 @@ def cpu_ms_between(before, after):
     return sum(ns - before.get(tid, 0) for tid, ns in after.items()) / 1e6
 
 
+def machine_cpu_ticks():
+    """(busy, stolen, all) ticks of all CPUs from the first line of /proc/stat: busy is user, nice, system, irq and
+       softirq; stolen is what the hypervisor gave to other guests while this one wanted the CPU."""
+    with open("/proc/stat") as f:
+        user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in f.readline().split()[1:9])
+    busy = user + nice + system + irq + softirq
+    return busy, steal, busy + steal + idle + iowait
+
+
 def proc_rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -282,6 +291,10 @@ class Server:
                 return "".join(f.readlines()[-n:])
         except OSError:
             return ""
+
+    def cpu_pids(self):
+        """The processes whose CPU time is the server's."""
+        return [self.proc.pid]
 
     def stop(self):
         if self.proc is None or self.proc.poll() is not None:
@@ -404,6 +417,9 @@ class Procman(Server):
     def event_count(self):
         with self.cond:
             return len(self.events)
+
+    def cpu_pids(self):
+        return [self.master_pid] + self.worker_pids()
 
     def worker_pids(self):
         """The master's children: /proc lists a child under the thread that started it, so every thread is read."""
@@ -551,44 +567,82 @@ def median_interval(values, confidence=0.95):
     return statistics.median(xs), xs[k - 1], xs[n - k]
 
 
+def wrk_with_cpu(server, path, duration):
+    """A wrk run that also reads the CPU time it took: the server's (every thread of the bare app, or of procman's
+       master and its workers, from schedstat) and the machine's (/proc/stat: how busy the cores were, and how much
+       the hypervisor stole)."""
+    pids = server.cpu_pids()
+    before = {pid: thread_cpu_ns(pid) for pid in pids}
+    machine0 = machine_cpu_ticks()
+    r = wrk(server.url + path, duration)
+    machine1 = machine_cpu_ticks()
+    r["server_cpu"] = sum(cpu_ms_between(before[pid], thread_cpu_ns(pid)) for pid in pids) / 1e3
+    busy, stolen, total = (b - a for a, b in zip(machine0, machine1))
+    r["busy"], r["stolen"] = busy / max(total, 1), stolen / max(total, 1)
+    return r
+
+
+def per_request_us(r, key):
+    return 1e6 * r[key] / r["requests"] if r["requests"] else float("nan")
+
+
 def scenario_overhead(cfg, table):
     """1. procman -w 1 vs bare app, keep-alive, GET /, with a second bare app as the control."""
-    log(f"scenario 1: procman -w 1 vs bare app, keep-alive GET /, {cfg.overhead_rounds} rounds of {cfg.overhead_duration} s")
-    bare, control, pm = Bare("s1-bare"), Bare("s1-bare-control"), Procman("s1-procman-w1", 1)
-    servers = [bare, control, pm]
-    try:
-        start_all(servers)
-        warm(servers, cfg.warm)
-        res = {s: [] for s in servers}
-        orders = list(itertools.permutations(servers))
-        for rnd in range(cfg.overhead_rounds):
-            # Short runs, adjacent in time, in every order in turn: a drift of the machine (another process, the
-            # CPU's clock) falls on all three alike, and no server is always first or last after another's load.
-            for s in orders[rnd % len(orders)]:
-                res[s].append(wrk(s.url + "/", cfg.overhead_duration))
-        b = {k: med([r[k] for r in res[bare]]) for k in ("rps", "p50", "p99")}
-        p = {k: med([r[k] for r in res[pm]]) for k in ("rps", "p50", "p99")}
-        # The ratio within each round, against the same bare app; the control says how far two identical bare
-        # apps measured the same way land apart: the resolution of this run.
-        pairs = [x["rps"] / y["rps"] for x, y in zip(res[pm], res[bare])]
-        controls = [x["rps"] / y["rps"] for x, y in zip(res[control], res[bare])]
-        rr, lo, hi = median_interval(pairs)
-        cr, clo, chi = median_interval(controls)
-        sc = "1 -w 1, keep-alive, GET /"
-        table.add(sc, "req/s", fmt(b["rps"]), fmt(p["rps"]), f"**{rr:.3f}** ({verdict(lo, hi, 0.97)})")
-        table.add(sc, f"req/s ratio, median of {len(pairs)} rounds and its 95% confidence interval", "", "",
-                  f"{rr:.3f} [{lo:.3f}, {hi:.3f}]")
-        table.add(sc, "control: a second bare app against the first, the same way (ideally 1)", fmt(med([r["rps"] for r in res[control]])), "",
-                  f"{cr:.3f} [{clo:.3f}, {chi:.3f}]")
-        table.add(sc, "p50 latency (ms)", fmt(b["p50"], 2), fmt(p["p50"], 2), ratio(p["p50"], b["p50"]))
-        table.add(sc, "p99 latency (ms)", fmt(b["p99"], 2), fmt(p["p99"], 2), ratio(p["p99"], b["p99"]))
-        errs = sum(r["errors"] + r["non2xx"] for s in servers for r in res[s])
-        if errs:
-            table.add(sc, "socket errors + non-2xx (all runs)",
-                      str(sum(r["errors"] + r["non2xx"] for r in res[bare] + res[control])),
-                      str(sum(r["errors"] + r["non2xx"] for r in res[pm])))
-    finally:
-        stop_all(servers)
+    sets, rounds, d = cfg.overhead_sets, cfg.overhead_rounds, cfg.overhead_duration
+    log(f"scenario 1: procman -w 1 vs bare app, keep-alive GET /, {sets} fresh sets of servers, {rounds} rounds of "
+        f"{d} s each")
+    keys = ("bare", "control", "procman")
+    res = {k: [] for k in keys}
+    set_ratios = []
+    for n in range(sets):
+        bare, control, pm = Bare(f"s1-bare-{n}"), Bare(f"s1-bare-control-{n}"), Procman(f"s1-procman-w1-{n}", 1)
+        servers = dict(zip(keys, (bare, control, pm)))
+        try:
+            start_all(servers.values())
+            warm(servers.values(), cfg.warm)
+            first = len(res["bare"])
+            orders = list(itertools.permutations(keys))
+            for rnd in range(rounds):
+                # Short runs, adjacent in time, in every order in turn: a drift of the machine (another process, the
+                # CPU's clock) falls on all three alike, and no server is always first or last after another's load.
+                for k in orders[rnd % len(orders)]:
+                    res[k].append(wrk_with_cpu(servers[k], "/", d))
+            set_ratios.append(statistics.geometric_mean(
+                [x["rps"] / y["rps"] for x, y in zip(res["procman"][first:], res["bare"][first:])]))
+        finally:
+            stop_all(servers.values())
+    b = {k: med([r[k] for r in res["bare"]]) for k in ("rps", "p50", "p99")}
+    p = {k: med([r[k] for r in res["procman"]]) for k in ("rps", "p50", "p99")}
+    # The ratio within each round, against the same bare app; the control says how far two identical bare apps
+    # measured the same way land apart: the resolution of this run. A process's speed also depends on its start
+    # (where its code and heap landed, what its tiered JIT compiled), so the rounds come from fresh sets of servers.
+    pairs = [x["rps"] / y["rps"] for x, y in zip(res["procman"], res["bare"])]
+    controls = [x["rps"] / y["rps"] for x, y in zip(res["control"], res["bare"])]
+    rr, lo, hi = median_interval(pairs)
+    cr, clo, chi = median_interval(controls)
+    sc = "1 -w 1, keep-alive, GET /"
+    table.add(sc, "req/s", fmt(b["rps"]), fmt(p["rps"]), f"**{rr:.3f}** ({verdict(lo, hi, 0.97)})")
+    table.add(sc, f"req/s ratio, median of {len(pairs)} rounds ({sets} sets of servers) and its 95% confidence interval",
+              "", "", f"{rr:.3f} [{lo:.3f}, {hi:.3f}]")
+    table.add(sc, "control: a second bare app against the first, the same way (ideally 1)",
+              fmt(med([r["rps"] for r in res["control"]])), "", f"{cr:.3f} [{clo:.3f}, {chi:.3f}]")
+    table.add(sc, "req/s ratio of each set of servers (geometric mean of its rounds)", "", "",
+              ", ".join(f"{x:.3f}" for x in set_ratios))
+    table.add(sc, "p50 latency (ms)", fmt(b["p50"], 2), fmt(p["p50"], 2), ratio(p["p50"], b["p50"]))
+    table.add(sc, "p99 latency (ms)", fmt(b["p99"], 2), fmt(p["p99"], 2), ratio(p["p99"], b["p99"]))
+    cpu = [per_request_us(x, "server_cpu") / per_request_us(y, "server_cpu")
+           for x, y in zip(res["procman"], res["bare"])]
+    table.add(sc, "server CPU per request (µs; procman: master + worker), ratio: median of the rounds and its 95% "
+                  "confidence interval", fmt(med([per_request_us(r, "server_cpu") for r in res["bare"]]), 2),
+              fmt(med([per_request_us(r, "server_cpu") for r in res["procman"]]), 2), interval_text(cpu, digits=3))
+    runs = [r for k in keys for r in res[k]]
+    table.add(sc, "machine during the runs: cores busy, CPU stolen by the host (median of all runs)", "", "",
+              f"{100 * med([r['busy'] for r in runs]):.0f}% busy, {100 * med([r['stolen'] for r in runs]):.1f}% "
+              f"stolen (max {100 * max(r['stolen'] for r in runs):.1f}%)")
+    if sum(r["errors"] + r["non2xx"] for r in runs):
+        table.add(sc, "socket errors + non-2xx (all runs)",
+                  str(sum(r["errors"] + r["non2xx"] for r in res["bare"] + res["control"])),
+                  str(sum(r["errors"] + r["non2xx"] for r in res["procman"])))
 
 
 def scenario_health(cfg, table):
@@ -1734,7 +1788,7 @@ def main():
     cfg = ap.parse_args()
     if cfg.quick:
         cfg.duration, cfg.warm, cfg.reps, cfg.idle, cfg.idle_rest = 2, 1, 2, 5, 5
-        cfg.overhead_rounds, cfg.overhead_duration = 6, 1
+        cfg.overhead_sets, cfg.overhead_rounds, cfg.overhead_duration = 2, 6, 1
         cfg.observed_rounds = 6
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 6, 1, 2, 2
         cfg.reload_rounds, cfg.cold_seconds = 3, 6
@@ -1742,7 +1796,7 @@ def main():
         cfg.balance_short, cfg.balance_long = 3, 6
     else:
         cfg.duration, cfg.warm, cfg.reps, cfg.idle, cfg.idle_rest = 5, 3, 4, 30, 20
-        cfg.overhead_rounds, cfg.overhead_duration = 18, 2
+        cfg.overhead_sets, cfg.overhead_rounds, cfg.overhead_duration = 6, 24, 1
         cfg.observed_rounds = 12
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 10, 3, 3, 5
         cfg.reload_rounds, cfg.cold_seconds = 9, 8
@@ -1796,7 +1850,7 @@ def main():
         f"- command: `{command}`",
         f"- load average when the run started: {loadavg} (other processes on the machine add noise)",
         f"- load: `wrk -t2 -c50 --latency` on loopback, {cfg.duration} s per measurement, {cfg.reps} alternating "
-        f"repetitions (scenarios 2 and 7; scenario 1: {cfg.overhead_rounds} rounds of {cfg.overhead_duration} s), "
+        f"repetitions (scenarios 2 and 7; scenario 1: {cfg.overhead_sets} sets of servers × {cfg.overhead_rounds} rounds of {cfg.overhead_duration} s), "
         f"medians; app `samples/HelloApi` in Release with "
         f"`Logging__LogLevel__Default=Warning`; wrk runs on the same machine as the servers",
         "",
