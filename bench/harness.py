@@ -1777,7 +1777,7 @@ def machine():
 
 def main():
     ap = argparse.ArgumentParser(description="procman benchmark harness (use bench/run)")
-    ap.add_argument("--quick", action="store_true", help="short run, about two minutes")
+    ap.add_argument("--quick", action="store_true", help="short run, about 8 minutes")
     ap.add_argument("--only", default="1,2,3,4,5,6,9,10",
                     help="comma-separated scenarios to run (5 runs with 2; 9 is health checking's cost); 7 (per-worker runtime tuning, "
                          "several minutes), 8 (even load across workers: shared queue or reuse_port, balance or not; ~15 minutes) "
