@@ -1,6 +1,8 @@
 using System.Diagnostics.Metrics;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Procman.Worker.Hosting;
@@ -10,7 +12,8 @@ namespace Procman.Worker.Warmup;
 /// <summary>
 /// Sends the warm-up's requests over real connections into this worker's own Kestrel: a TCP connection on loopback
 /// whose server end enters procman's first listener through <see cref="WarmupEntrance"/>, as if Kestrel had accepted
-/// it there, and whose client end an <see cref="HttpMessageInvoker"/> speaks HTTP on (over TLS where procman serves TLS).
+/// it there, and whose client end speaks HTTP on (over TLS where procman serves TLS): HTTP/1.1 through procman's own
+/// <see cref="Http1Connection"/>, HTTP/2 (a listener that serves nothing else) through an <see cref="HttpMessageInvoker"/>.
 /// </summary>
 /// <remarks>
 /// Not through procman's socket: a connection there may be accepted by another worker. Not in process either: much of
@@ -26,9 +29,11 @@ internal sealed class WarmupClient : IDisposable
     private readonly WarmupRequest _mark;
     private readonly SocketConnectionContextFactory _transport;
     private readonly PrivateMeters _meters = new();
-    private readonly HttpMessageInvoker _http;
+    private readonly HttpMessageInvoker? _http2;
+    private readonly bool _tls;
     private readonly string _origin;
-    private readonly Version _version;
+    private readonly Dictionary<string, byte[]> _requests = [];
+    private Http1Connection? _http1;
 
     /// <param name="tls">Whether procman's listener serves TLS.</param>
     /// <param name="http1">Whether it serves HTTP/1.1; HTTP/2 (prior knowledge without TLS) when not.</param>
@@ -38,8 +43,12 @@ internal sealed class WarmupClient : IDisposable
         _entrance = entrance;
         _mark = new WarmupRequest(serverOnly);
         _transport = new SocketConnectionContextFactory(new SocketConnectionFactoryOptions(), logger);
+        _tls = tls;
         _origin = tls ? "https://localhost" : "http://localhost";
-        _version = http1 ? HttpVersion.Version11 : HttpVersion.Version20;
+        if (http1)
+        {
+            return;
+        }
         var handler = new SocketsHttpHandler
         {
             ConnectCallback = (_, cancellationToken) => ConnectAsync(cancellationToken),
@@ -53,23 +62,18 @@ internal sealed class WarmupClient : IDisposable
             MeterFactory = _meters,
         };
         // The peer is this process's own listener, whose certificate is whatever procman was given.
-        handler.SslOptions.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-        _http = new HttpMessageInvoker(handler);
+        handler.SslOptions.RemoteCertificateValidationCallback = AnyCertificate;
+        _http2 = new HttpMessageInvoker(handler);
     }
 
     /// <summary>One GET of <paramref name="target"/> (a path and its query): the status, and what the app threw if it did.</summary>
+    /// <remarks>Not concurrently: the warm-up sends one request after the other.</remarks>
     public async Task<(int Status, Exception? Exception)> SendAsync(string target, CancellationToken aborted)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_origin + target))
-        {
-            Version = _version,
-            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
-        };
         try
         {
-            using var response = await _http.SendAsync(request, aborted).ConfigureAwait(false);
-            await response.Content.CopyToAsync(Stream.Null, aborted).ConfigureAwait(false);
-            return ((int)response.StatusCode, _mark.TakeThrown());
+            var status = _http2 is null ? await SendHttp1Async(target, aborted).ConfigureAwait(false) : await SendHttp2Async(target, aborted).ConfigureAwait(false);
+            return (status, _mark.TakeThrown());
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested)
         {
@@ -79,8 +83,89 @@ internal sealed class WarmupClient : IDisposable
 
     public void Dispose()
     {
-        _http.Dispose();
+        _http1?.Dispose();
+        _http2?.Dispose();
         _meters.Dispose();
+    }
+
+    private static bool AnyCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) => true;
+
+    /// <summary>
+    /// One GET on the connection kept from the last one, or a new one; a kept connection that the server closed before
+    /// answering (its keep-alive ran out, say) is replaced once, as a browser would.
+    /// </summary>
+    private async Task<int> SendHttp1Async(string target, CancellationToken aborted)
+    {
+        if (!_requests.TryGetValue(target, out var request))
+        {
+            // As a client sends it: percent-encoded where the path is not ASCII, dot segments resolved.
+            _requests[target] = request = Http1Connection.Request(new Uri(_origin + target).PathAndQuery);
+        }
+        while (true)
+        {
+            var connection = _http1 ??= await OpenHttp1Async(aborted).ConfigureAwait(false);
+            try
+            {
+                var (status, reusable) = await connection.GetAsync(request, aborted).ConfigureAwait(false);
+                if (!reusable)
+                {
+                    Drop(connection);
+                }
+                return status;
+            }
+            catch (IOException) when (connection is { Reused: true, Answered: false } && !aborted.IsCancellationRequested)
+            {
+                Drop(connection);
+            }
+            catch
+            {
+                Drop(connection);
+                throw;
+            }
+        }
+    }
+
+    private void Drop(Http1Connection connection)
+    {
+        connection.Dispose();
+        _http1 = null;
+    }
+
+    private async Task<Http1Connection> OpenHttp1Async(CancellationToken aborted)
+    {
+        var stream = await ConnectAsync(aborted).ConfigureAwait(false);
+        if (!_tls)
+        {
+            return new Http1Connection(stream);
+        }
+        var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                ApplicationProtocols = [SslApplicationProtocol.Http11],
+                RemoteCertificateValidationCallback = AnyCertificate,
+            }, aborted).ConfigureAwait(false);
+        }
+        catch
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new Http1Connection(tls);
+    }
+
+    private async Task<int> SendHttp2Async(string target, CancellationToken aborted)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_origin + target))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var response = await _http2!.SendAsync(request, aborted).ConfigureAwait(false);
+        await response.Content.CopyToAsync(Stream.Null, aborted).ConfigureAwait(false);
+        return (int)response.StatusCode;
     }
 
     private async ValueTask<Stream> ConnectAsync(CancellationToken cancellationToken)
