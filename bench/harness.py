@@ -812,12 +812,13 @@ def interval_text(values, goal=None, at_least=True, digits=2):
 
 class ReloadSeries:
     """One master's chain of keep-alive runs on /whoami: a steady run, then per round a run with SIGHUP a third of the
-       run length in and on until two thirds of it after the reload (reload_under_load()),
+       run length in and on until two thirds of it after the reload (reload_under_load(), or the run `change` makes),
        an unmeasured run that lets the new workers' code tier up, and a steady run again. Each reload run is read
        against the steady runs on either side of it (beside()), the steady runs against each other (adjacent())."""
 
-    def __init__(self, pm, duration, settle):
+    def __init__(self, pm, duration, settle, change=None):
         self.pm, self.d, self.settle = pm, duration, settle
+        self.change = change or (lambda pm, d: reload_under_load(pm, d, conns=50))
         self.steady, self.reload, self.steady_pss, self.reload_pss = [], [], [], []
 
     def measure_steady(self):
@@ -828,7 +829,7 @@ class ReloadSeries:
     def measure_reload(self):
         if not self.steady:
             self.measure_steady()
-        r, peak = sampled(self.pm, lambda: reload_under_load(self.pm, self.d, conns=50))
+        r, peak = sampled(self.pm, lambda: self.change(self.pm, self.d))
         self.reload.append(r)
         self.reload_pss.append(peak)
         if r["errors"] or r["non2xx"]:
@@ -933,6 +934,38 @@ def scenario_reload(cfg, table):
     table.add(sc, "SIGHUP → last old worker exited (event 4), s", "–", f"{med(t_retired):.2f} (max {max(t_retired):.2f})")
     table.add(sc, "requests served by the new workers within the run", "–",
               f"{fmt(med([r['new_served'] for r in pm_res]))} (median)")
+
+    log(f"scenario 3: one worker recycled (procman recycle, as max_requests does) under keep-alive load, {rounds} "
+        f"rounds, each recycling run between steady runs of the same master")
+    sock = os.path.join(RESULTS, "s3-recycle.ctl")
+    pm = Procman("s3-recycle-w2", 2, args=["--control-socket", sock])
+    turns = iter(range(rounds))
+    series = ReloadSeries(pm, d, cfg.warm, change=lambda pm, d: recycle_under_load(pm, d, sock, 1 + next(turns) % 2))
+    try:
+        start_all([pm])
+        warm([pm], cfg.warm, "/whoami", LUA)
+        for rnd in range(rounds):
+            r = series.measure_reload()
+            log(f"  recycle {rnd + 1}: errors {r['errors']} non-2xx {r['non2xx']}, replacement ready after "
+                f"{r['t_ready']:.2f} s, old worker gone after {r['t_retired']:.2f} s")
+    finally:
+        stop_all([pm])
+    rec, steady_res = series.reload, series.steady
+    sc = (f"3 -w 2, keep-alive, one worker recycled (procman recycle, the path of a max_requests recycle) {d / 3:.1f} s "
+          f"in, on until {d * 2 / 3:.1f} s after it, Kestrel's own warm-up (the default)")
+    table.add(sc, f"socket errors + non-2xx (sum of {rounds} runs; goal 0)",
+              str(sum(r["errors"] + r["non2xx"] for r in steady_res)), f"**{sum(r['errors'] + r['non2xx'] for r in rec)}**")
+    table.add(sc, f"req/s, recycling run against the same master's steady runs before and after it: median of {rounds} "
+                  "rounds, 95% confidence interval (goal ≥ 0.9)", fmt(med([r["rps"] for r in steady_res])),
+              fmt(med([r["rps"] for r in rec])), interval_text(beside(rec, steady_res, "rps"), 0.9))
+    table.add(sc, "control: each steady run against the one before it (ideally 1)", "", "",
+              interval_text(adjacent(steady_res)))
+    table.add(sc, "p99 latency (ms), recycling run against the steady runs beside it (goal ≤ 2×)",
+              fmt(med([r["p99"] for r in steady_res]), 2), fmt(med([r["p99"] for r in rec]), 2),
+              interval_text(beside(rec, steady_res, "p99"), 2, at_least=False))
+    t_ready, t_retired = [r["t_ready"] for r in rec], [r["t_retired"] for r in rec]
+    table.add(sc, "recycle asked → replacement ready (event 3) → old worker exited (event 4), s (median)", "–",
+              f"{med(t_ready):.2f} → {med(t_retired):.2f} (max {max(t_retired):.2f})")
 
     for name, label, args in (("s3", " (Kestrel's own warm-up, the default)", []),
                               ("s3-nowarm", ", no warm-up (warmup_tier_up_timeout 0)", NO_WARMUP),
@@ -1246,6 +1279,33 @@ def wrk_until(url, meanwhile, bound=150, **kw):
     except subprocess.TimeoutExpired:
         raise BenchError(f"wrk did not stop on SIGINT: {shlex.join(cmd)}")
     return parse_wrk(out), value
+
+
+def recycle_under_load(pm, duration, sock, slot):
+    """Keep-alive wrk on /whoami with `procman recycle SLOT` a third of `duration` in: the recycle a max_requests
+       recycle is (a replacement started, warmed while the others serve, then the old worker drained), asked at a
+       chosen time so that the master's runs without one are its steady runs. The run goes on until two thirds of
+       `duration` after the old worker exited. Returns a dict as reload_under_load() does."""
+    old = pm.current_workers()[slot]
+    since = pm.event_count()
+
+    def meanwhile():
+        time.sleep(duration / 3.0)
+        t_ask = time.time()
+        done = subprocess.run([PROCMAN, "recycle", str(slot), "--control-socket", sock], capture_output=True, text=True,
+                              timeout=30)
+        if done.returncode != 0:
+            raise BenchError(f"procman recycle {slot} exited {done.returncode}: {done.stderr.strip()}")
+        _, ready = pm.wait_event(lambda e: e["EventId"]["Id"] == 3 and e["Slot"] == slot and e["Pid"] != old, 60, since,
+                                 what=f"the ready event (id 3) of slot {slot}'s replacement")
+        exits = wait_exits(pm, [old], since, f"the exit (event 4) of the recycled worker {old}")
+        time.sleep(max(0.0, exits[old] + duration * 2 / 3.0 - time.time()))
+        return t_ask, ready, exits
+
+    r, (t_ask, ready, exits) = wrk_until(pm.url + "/whoami", meanwhile, lua=LUA)
+    r["t_ready"] = parse_ts(ready["@t"]) - t_ask
+    r["t_retired"] = exits[old] - t_ask
+    return r
 
 
 def reload_under_load(pm, duration, conns):

@@ -29,7 +29,7 @@ internal sealed class Http1Connection(Stream stream) : IDisposable
     /// <summary>Whether the connection has carried a whole exchange already (a server may close such a one meanwhile).</summary>
     public bool Reused => _completed > 0;
 
-    /// <summary>Whether any byte of the last request's response came.</summary>
+    /// <summary>Whether any byte of the last request's response came (read now, or with the response before it).</summary>
     public bool Answered { get; private set; }
 
     /// <summary>
@@ -163,6 +163,7 @@ internal sealed class Http1Connection(Stream stream) : IDisposable
                 var length = searched + newline;
                 var line = _buffer.AsMemory(_start, length > 0 && _buffer[_start + length - 1] == (byte)'\r' ? length - 1 : length);
                 _start += length + 1;
+                Answered = true;
                 return line;
             }
             searched = _end - _start;

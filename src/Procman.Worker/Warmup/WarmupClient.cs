@@ -32,8 +32,7 @@ internal sealed class WarmupClient : IDisposable
     private readonly HttpMessageInvoker? _http2;
     private readonly bool _tls;
     private readonly string _origin;
-    private readonly Dictionary<string, byte[]> _requests = [];
-    private Http1Connection? _http1;
+    private readonly Http1Session? _http1;
 
     /// <param name="tls">Whether procman's listener serves TLS.</param>
     /// <param name="http1">Whether it serves HTTP/1.1; HTTP/2 (prior knowledge without TLS) when not.</param>
@@ -47,6 +46,7 @@ internal sealed class WarmupClient : IDisposable
         _origin = tls ? "https://localhost" : "http://localhost";
         if (http1)
         {
+            _http1 = new Http1Session(_origin, OpenHttp1Async);
             return;
         }
         var handler = new SocketsHttpHandler
@@ -72,7 +72,7 @@ internal sealed class WarmupClient : IDisposable
     {
         try
         {
-            var status = _http2 is null ? await SendHttp1Async(target, aborted).ConfigureAwait(false) : await SendHttp2Async(target, aborted).ConfigureAwait(false);
+            var status = _http1 is not null ? await _http1.GetAsync(target, aborted).ConfigureAwait(false) : await SendHttp2Async(target, aborted).ConfigureAwait(false);
             return (status, _mark.TakeThrown());
         }
         catch (Exception ex) when (!aborted.IsCancellationRequested)
@@ -89,47 +89,6 @@ internal sealed class WarmupClient : IDisposable
     }
 
     private static bool AnyCertificate(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors) => true;
-
-    /// <summary>
-    /// One GET on the connection kept from the last one, or a new one; a kept connection that the server closed before
-    /// answering (its keep-alive ran out, say) is replaced once, as a browser would.
-    /// </summary>
-    private async Task<int> SendHttp1Async(string target, CancellationToken aborted)
-    {
-        if (!_requests.TryGetValue(target, out var request))
-        {
-            // As a client sends it: percent-encoded where the path is not ASCII, dot segments resolved.
-            _requests[target] = request = Http1Connection.Request(new Uri(_origin + target).PathAndQuery);
-        }
-        while (true)
-        {
-            var connection = _http1 ??= await OpenHttp1Async(aborted).ConfigureAwait(false);
-            try
-            {
-                var (status, reusable) = await connection.GetAsync(request, aborted).ConfigureAwait(false);
-                if (!reusable)
-                {
-                    Drop(connection);
-                }
-                return status;
-            }
-            catch (IOException) when (connection is { Reused: true, Answered: false } && !aborted.IsCancellationRequested)
-            {
-                Drop(connection);
-            }
-            catch
-            {
-                Drop(connection);
-                throw;
-            }
-        }
-    }
-
-    private void Drop(Http1Connection connection)
-    {
-        connection.Dispose();
-        _http1 = null;
-    }
 
     private async Task<Http1Connection> OpenHttp1Async(CancellationToken aborted)
     {
