@@ -9,10 +9,16 @@ if (LinuxOnly.Problem(OperatingSystem.IsLinux(), System.Runtime.InteropServices.
     return Procman.ExitCodes.NotLinux;
 }
 
-// A shell starts a background job, and nohup a command, with SIGINT and SIGQUIT ignored, and .NET installs no
-// handler for a signal ignored at start-up. procman answers both as documented however it was started, as
-// Gunicorn does; this must happen before anything initializes .NET's signal handling.
-Libc.Unignore(Signal.Int);
-Libc.Unignore(Signal.Quit);
+// A shell starts a background job with SIGINT and SIGQUIT ignored, nohup a command with SIGHUP ignored, and .NET
+// installs no handler for a signal ignored at start-up. The master answers every signal it documents however it
+// was started, as Gunicorn does; this must happen before anything initializes .NET's signal handling. The control
+// commands keep what they were given: `nohup procman reload --wait` stays deaf to a hangup.
+if (args is ["run", ..])
+{
+    foreach (var signal in Procman.Signals.SignalListener.Signals)
+    {
+        Libc.Unignore(signal);
+    }
+}
 
 return await ProcmanCli.InvokeAsync(args, new ProcessEnvironment());

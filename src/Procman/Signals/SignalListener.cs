@@ -10,26 +10,30 @@ namespace Procman.Signals;
 /// </summary>
 internal sealed class SignalListener : IDisposable
 {
-    private static readonly (PosixSignal Posix, MasterSignal Signal)[] Handled =
+    // Linux numbers, which PosixSignalRegistration takes as they are.
+    private static readonly (int Number, MasterSignal Signal)[] Handled =
     [
-        (PosixSignal.SIGHUP, MasterSignal.Hup),
-        (PosixSignal.SIGINT, MasterSignal.Int),
-        (PosixSignal.SIGQUIT, MasterSignal.Quit),
-        (PosixSignal.SIGTERM, MasterSignal.Term),
-        (PosixSignal.SIGTTIN, MasterSignal.Ttin),
-        (PosixSignal.SIGTTOU, MasterSignal.Ttou),
-        (PosixSignal.SIGWINCH, MasterSignal.Winch),
-        ((PosixSignal)Native.Signal.Usr1, MasterSignal.Usr1),
-        ((PosixSignal)Native.Signal.Usr2, MasterSignal.Usr2),
+        (Native.Signal.Hup, MasterSignal.Hup),
+        (Native.Signal.Int, MasterSignal.Int),
+        (Native.Signal.Quit, MasterSignal.Quit),
+        (Native.Signal.Term, MasterSignal.Term),
+        (Native.Signal.Ttin, MasterSignal.Ttin),
+        (Native.Signal.Ttou, MasterSignal.Ttou),
+        (Native.Signal.Winch, MasterSignal.Winch),
+        (Native.Signal.Usr1, MasterSignal.Usr1),
+        (Native.Signal.Usr2, MasterSignal.Usr2),
     ];
+
+    /// <summary>The numbers of the signals the master answers.</summary>
+    public static IEnumerable<int> Signals => Handled.Select(handled => handled.Number);
 
     private readonly List<PosixSignalRegistration> _registrations = [];
 
     public SignalListener(ChannelWriter<ArbiterEvent> events)
     {
-        foreach (var (posix, signal) in Handled)
+        foreach (var (number, signal) in Handled)
         {
-            _registrations.Add(PosixSignalRegistration.Create(posix, context =>
+            _registrations.Add(PosixSignalRegistration.Create((PosixSignal)number, context =>
             {
                 // Cancel the runtime's default action (terminating on SIGTERM/SIGINT/SIGQUIT): the
                 // arbiter decides how to stop.

@@ -15,6 +15,8 @@ internal sealed record MasterEvent(int Id, string Template, JsonElement Properti
     public const int RetiringWorker = 11;
     public const int WritingDump = 12;
     public const int DumpWritten = 13;
+    public const int SignalReceived = 20;
+    public const int SignalIgnored = 21;
     public const int Stopping = 22;
     public const int ReloadComplete = 31;
     public const int ReloadFailed = 32;

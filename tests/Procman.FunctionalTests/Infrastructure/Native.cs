@@ -13,6 +13,7 @@ internal static partial class Native
     public const int SigTerm = 15;
     public const int SigTtin = 21;
     public const int SigTtou = 22;
+    public const int SigWinch = 28;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int KillNative(int pid, int signal);
