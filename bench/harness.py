@@ -207,8 +207,16 @@ def memory_sum_mb(pids):
     return tuple(total)
 
 
+# How often the memory samplers read /proc/PID/smaps_rollup while load runs. The kernel walks a process's page tables
+# under its mmap lock for each read, a few ms for a worker: every 100 ms it cost a -w 2 master under keep-alive load
+# about a quarter of its req/s (39.3k unsampled, 30.2k sampled, medians of 8 alternating 10 s runs), which made the
+# sampled steady runs of scenario 3 slow and its reload ratios read above 1. Once a second costs nothing measurable
+# (42.7k in the same runs), and a reload's peak (old and new workers at once) lasts seconds.
+MEMORY_SAMPLE_S = 1.0
+
+
 class PssSampler(threading.Thread):
-    """Samples the summed PSS of a master and all its children every 100 ms (old and new workers during a
+    """Samples the summed PSS of a master and all its children every MEMORY_SAMPLE_S (old and new workers during a
        reload); keeps the peak."""
 
     def __init__(self, pm):
@@ -221,7 +229,7 @@ class PssSampler(threading.Thread):
         return memory_sum_mb([self.pm.master_pid] + self.pm.worker_pids())[1]
 
     def run(self):
-        while not self.stop_flag.wait(0.1):
+        while not self.stop_flag.wait(MEMORY_SAMPLE_S):
             self.peak = max(self.peak, self.sample())
 
     def finish(self):
@@ -247,7 +255,7 @@ def proc_threads(pid):
 
 
 class MemorySampler(threading.Thread):
-    """Samples the summed RSS and PSS of some pids every 100 ms while load runs; keeps the peaks."""
+    """Samples the summed RSS and PSS of some pids every MEMORY_SAMPLE_S while load runs; keeps the peaks."""
 
     def __init__(self, pids):
         super().__init__(daemon=True)
@@ -260,7 +268,7 @@ class MemorySampler(threading.Thread):
         self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
 
     def run(self):
-        while not self.stop_flag.wait(0.1):
+        while not self.stop_flag.wait(MEMORY_SAMPLE_S):
             self.sample()
 
     def finish(self):
@@ -1216,7 +1224,7 @@ def scenario_tuning(cfg, table):
             f"req/s min–max: over the repetitions. errors: socket errors + non-2xx over all runs. RSS and PSS: sums over the workers (the "
             f"master not included; the bare app is one process; PSS shares the framework's pages fairly between the workers, so "
             f"it is what they cost together, RSS counts those pages once per worker), idle = {cfg.idle_tuning} s after the last "
-            f"run, peak = highest sum sampled every 100 ms during that configuration's runs; the ratios compare PSS.")
+            f"run, peak = highest sum sampled every {MEMORY_SAMPLE_S:g} s during that configuration's runs; the ratios compare PSS.")
     table.sections.append(("7 per-worker runtime tuning: throughput and latency", note + "\n\n" + perf))
     table.sections.append(("7 per-worker runtime tuning: memory of the workers", mem))
 
@@ -1746,7 +1754,7 @@ def scenario_levers(cfg, table):
         f"GET /whoami, `wrk -t2 -c50` keep-alive, {d} s runs, SIGHUP at {d / 3:.1f} s, {rounds} rounds, medians; each "
         "reload run is read against the same master's steady runs just before and after it (goals: req/s ≥ 0.9, "
         "p99 ≤ 2×, 0 errors). Ready: SIGHUP → all new workers ready (event 31); retired: SIGHUP → last old worker "
-        "exited. PSS: master and all its workers, sampled every 100 ms.",
+        f"exited. PSS: master and all its workers, sampled every {MEMORY_SAMPLE_S:g} s.",
         "",
         "| lever | steady req/s | reload / steady req/s | steady p99 (ms) | reload p99 (ms) | p99 ratio | ready (s) "
         "| retired (s) | steady PSS peak (MB) | reload PSS peak (MB) | errors |",
