@@ -1867,7 +1867,7 @@ def main():
         cfg.overhead_sets, cfg.overhead_rounds, cfg.overhead_duration = 6, 24, 1
         cfg.observed_rounds = 12
         cfg.reload_duration, cfg.reps_reload, cfg.reps_crash, cfg.reps_startup = 10, 3, 3, 5
-        cfg.reload_rounds, cfg.cold_seconds = 9, 8
+        cfg.reload_rounds, cfg.cold_seconds = 15, 8
         cfg.idle_tuning = 5
         cfg.balance_short, cfg.balance_long = 3, 10
     # Not shortened by --quick: the master's warm-up (the JIT's tier-up) still steps its RSS past the 100th reload.
